@@ -38,6 +38,6 @@ public static class GreetingOptionsExtensions
 }
 
 [JsonSerializable(typeof(Greeting))]
-internal sealed partial class SampleJsonContext : JsonSerializerContext
+public sealed partial class SampleJsonContext : JsonSerializerContext
 {
 }

@@ -195,10 +195,9 @@ public sealed class LambdaBootstrapTests
         var next = await api.InvokeAsync("""{"name":"ok"}""");
 
         Assert.True(failed.IsError);
-        var errorType = failed.Header("Lambda-Runtime-Function-Error-Type");
-        Assert.NotNull(errorType);
-        Assert.EndsWith("Exception", errorType);
-        Assert.Contains("Json", errorType, StringComparison.Ordinal);
+        Assert.Equal("JsonSerializerException", failed.Header("Lambda-Runtime-Function-Error-Type"));
+        using var json = JsonDocument.Parse(failed.Body);
+        Assert.StartsWith("Error converting the Lambda event JSON payload to type Greeting", json.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.False(next.IsError);
         Assert.False(run.Completion.IsCompleted);
     }

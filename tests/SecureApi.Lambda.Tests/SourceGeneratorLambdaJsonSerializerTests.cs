@@ -85,6 +85,18 @@ public sealed class SourceGeneratorLambdaJsonSerializerTests
     }
 
     [Fact]
+    public void Invalid_event_error_names_type_and_position_but_never_echoes_the_event()
+    {
+        var thrown = Assert.Throws<JsonSerializerException>(() => Read<APIGatewayCustomAuthorizerRequest>(
+            """{"type":"TOKEN","authorizationToken":Bearer-secret-token-value}"""));
+
+        Assert.IsAssignableFrom<JsonException>(thrown);
+        Assert.Contains("APIGatewayCustomAuthorizerRequest", thrown.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", thrown.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bearer", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_type_missing_from_the_context_is_a_clear_error()
     {
         var thrown = Assert.Throws<JsonException>(() => Serializer.Deserialize<Uri>(new MemoryStream("{}"u8.ToArray())));

@@ -55,7 +55,19 @@ public sealed class SourceGeneratorLambdaJsonSerializer<
     public TContext Context => _context;
 
     public T Deserialize<T>(Stream requestStream)
-        => JsonSerializer.Deserialize(requestStream, TypeInfo<T>())!;
+    {
+        var typeInfo = TypeInfo<T>();
+        try
+        {
+            return JsonSerializer.Deserialize(requestStream, typeInfo)!;
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonSerializerException(
+                $"Error converting the Lambda event JSON payload to type {typeof(T).Name}: invalid at path {ex.Path ?? "$"}, " +
+                $"line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}.", ex);
+        }
+    }
 
     public void Serialize<T>(T response, Stream responseStream)
         => JsonSerializer.Serialize(responseStream, response, TypeInfo<T>());

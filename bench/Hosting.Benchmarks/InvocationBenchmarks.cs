@@ -41,7 +41,7 @@ public class InvocationBenchmarks
         _app.MapGreetingApi();
         _app.StartAsync().GetAwaiter().GetResult();
         _server = (LambdaServer)_app.Services.GetRequiredService<IServer>();
-        _eventJson = Encoding.UTF8.GetBytes(SampleEvent.Json);
+        _eventJson = SampleEvent.Utf8Json();
         _event = new SourceGeneratorLambdaJsonSerializer<APIGatewayEventsJsonContext>()
             .Deserialize<APIGatewayProxyRequest>(new MemoryStream(_eventJson));
 
@@ -112,7 +112,7 @@ public class SerializationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _eventJson = Encoding.UTF8.GetBytes(SampleEvent.Json);
+        _eventJson = SampleEvent.Utf8Json();
         _response = new APIGatewayProxyResponse
         {
             StatusCode = 200,

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Lambda.AspNetCoreServer.Internal;
 using SecureApi.Lambda.Core;
@@ -30,9 +29,9 @@ public sealed class LambdaServer : IServer
     private IProxyInvoker? _invoker;
     private Task? _loop;
 
-    internal LambdaServer(IOptions<HostingOptions> options, ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime, LambdaServerMode mode)
+    internal LambdaServer(HostingOptions options, ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime, LambdaServerMode mode)
     {
-        _options = options.Value;
+        _options = options;
         _logger = loggerFactory.CreateLogger("SecureApi.Lambda.AspNetCoreServer");
         _lifetime = lifetime;
         _mode = mode;

@@ -172,14 +172,20 @@ public sealed class TokenAuthorizer
         foreach (var name in claimNames)
         {
             var before = values.Count;
-            foreach (var claim in token.Claims)
-            {
-                if (!string.Equals(claim.Type, name, StringComparison.Ordinal)) continue;
-                foreach (var part in claim.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    if (!values.Contains(part, StringComparer.Ordinal)) values.Add(part);
-            }
+            // Read just the named claims from the payload (no Claim objects for the whole token).
+            if (token.TryGetPayloadValue<string[]>(name, out var items) && items is not null)
+                foreach (var item in items) AddParts(values, item);
+            else if (token.TryGetPayloadValue<string>(name, out var text))
+                AddParts(values, text);
             if (firstOnly && values.Count > before) break;
         }
         return values;
+    }
+
+    private static void AddParts(List<string> values, string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return;
+        foreach (var part in text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!values.Contains(part, StringComparer.Ordinal)) values.Add(part);
     }
 }

@@ -12,7 +12,7 @@ public sealed class GatewayStageOptions
     public string Region { get; set; } = "local";
     public string AccountId { get; set; } = "000000000000";
     public string ApiId { get; set; } = "local";
-    public string Stage { get; set; } = "Prod";
+    public string Stage { get; set; } = "prod";
 
     /// <summary>An authorizer that takes longer fails closed with 500, like a timed-out authorizer Lambda.</summary>
     public TimeSpan AuthorizerTimeout { get; set; } = TimeSpan.FromSeconds(10);

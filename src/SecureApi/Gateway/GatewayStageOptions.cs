@@ -17,6 +17,14 @@ public sealed class GatewayStageOptions
     /// <summary>An authorizer that takes longer fails closed with 500, like a timed-out authorizer Lambda.</summary>
     public TimeSpan AuthorizerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    public bool IsValid() =>
+        IsToken(Region) && IsToken(ApiId) && IsToken(Stage) &&
+        AccountId is { Length: 12 } && AccountId.All(char.IsAsciiDigit) &&
+        AuthorizerTimeout > TimeSpan.Zero && AuthorizerTimeout <= TimeSpan.FromSeconds(30);
+
+    private static bool IsToken(string? value) =>
+        !string.IsNullOrEmpty(value) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
     public string MethodArn(string method, string path) =>
         $"arn:aws:execute-api:{Region}:{AccountId}:{ApiId}/{Stage}/{method.ToUpperInvariant()}/{path.TrimStart('/')}";
 }

@@ -70,12 +70,26 @@ public sealed class GatewayStage(
             }
         }
 
-        return IamPolicyEvaluator.Evaluate(response.PolicyDocument, methodArn) switch
+        return Evaluate(response, methodArn) switch
         {
             PolicyDecision.Allow => GatewayOutcome.Pass(route, CreateAuthorizerContext(response, latencyMs), reason),
             PolicyDecision.ExplicitDeny => GatewayOutcome.Reject(route, GatewayResponse.AccessDeniedExplicit, "explicit-deny"),
             _ => GatewayOutcome.Reject(route, GatewayResponse.AccessDeniedImplicit, "implicit-deny"),
         };
+    }
+
+    // A cached policy is re-evaluated for every request; remember each response's decision per methodArn
+    // (responses are immutable once returned, and the table dies with them).
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<APIGatewayCustomAuthorizerResponse,
+        System.Collections.Concurrent.ConcurrentDictionary<string, PolicyDecision>> _decisions = new();
+
+    private PolicyDecision Evaluate(APIGatewayCustomAuthorizerResponse response, string methodArn)
+    {
+        var decisions = _decisions.GetOrCreateValue(response);
+        if (decisions.TryGetValue(methodArn, out var decision)) return decision;
+        decision = IamPolicyEvaluator.Evaluate(response.PolicyDocument, methodArn);
+        if (decisions.Count < 64) decisions[methodArn] = decision;
+        return decision;
     }
 
     /// <summary>The REST v1 proxy event API Gateway would send the backend for an allowed request.</summary>

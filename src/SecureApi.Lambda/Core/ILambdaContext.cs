@@ -15,6 +15,15 @@ public interface ILambdaContext
     /// <summary>Deadline minus now; the only timeout signal Lambda gives user code.</summary>
     TimeSpan RemainingTime { get; }
     ILambdaLogger Logger { get; }
+
+    /// <summary>Mobile-SDK client context (Lambda-Runtime-Client-Context), parsed on first use; null when absent.</summary>
+    IClientContext? ClientContext => null;
+
+    /// <summary>Cognito identity (Lambda-Runtime-Cognito-Identity), parsed on first use; null when absent.</summary>
+    ICognitoIdentity? Identity => null;
+
+    /// <summary>Lambda-Runtime-Aws-Tenant-Id; null when absent.</summary>
+    string? TenantId => null;
 }
 
 public interface ILambdaLogger

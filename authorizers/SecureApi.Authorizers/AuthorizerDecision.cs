@@ -1,0 +1,59 @@
+using SecureApi.Lambda.APIGatewayEvents;
+
+namespace SecureApi.Authorizers;
+
+/// <summary>How API Gateway reads an authorizer's answer: Allow → integration runs; Deny → 403; Unauthorized → 401.</summary>
+public enum AuthorizerOutcome { Allow, Deny, Unauthorized }
+
+/// <summary>
+/// One authorizer decision. <see cref="Response"/> (policy + context) is non-null for Allow and Deny, null for
+/// Unauthorized. <see cref="ReasonCode"/> is a stable, secret-free code for logs and tests.
+/// </summary>
+public sealed record AuthorizerDecision(
+    AuthorizerOutcome Outcome,
+    APIGatewayCustomAuthorizerResponse? Response,
+    string ReasonCode,
+    string? PrincipalId,
+    string? AuthType)
+{
+    internal static AuthorizerDecision Unauthorized(string reasonCode, string? authType = null) =>
+        new(AuthorizerOutcome.Unauthorized, null, reasonCode, null, authType);
+}
+
+/// <summary>The authType context values.</summary>
+public static class AuthTypes
+{
+    public const string Jwt = "jwt";
+    public const string ApiKey = "api-key";
+    public const string CustomHeader = "custom-header";
+    public const string IpAllowlist = "ip-allowlist";
+}
+
+/// <summary>Stable reason codes written to the decision log (never carry the credential).</summary>
+public static class ReasonCodes
+{
+    public const string Allowed = "allowed";
+    public const string RouteNotCovered = "route_not_covered";
+    public const string MissingCredential = "missing_credential";
+    public const string MalformedCredential = "malformed_credential";
+    public const string InvalidCredential = "invalid_credential";
+    public const string AmbiguousCredential = "ambiguous_credential";
+    public const string TokenTooLarge = "token_too_large";
+    public const string NotBearer = "not_bearer";
+    public const string UnsupportedCrit = "unsupported_crit";
+    public const string AlgorithmNotAllowed = "algorithm_not_allowed";
+    public const string InvalidSignature = "invalid_signature";
+    public const string SigningKeyNotFound = "signing_key_not_found";
+    public const string KeysUnavailable = "keys_unavailable";
+    public const string Expired = "expired";
+    public const string NotYetValid = "not_yet_valid";
+    public const string MissingExpiration = "missing_exp";
+    public const string InvalidIssuer = "invalid_issuer";
+    public const string InvalidAudience = "invalid_audience";
+    public const string MissingSubject = "missing_sub";
+    public const string TokenInvalid = "token_invalid";
+    public const string BadMethodArn = "bad_method_arn";
+    public const string IpNotAllowed = "ip_not_allowed";
+    public const string InternalError = "internal_error";
+    public const string Timeout = "timeout";
+}

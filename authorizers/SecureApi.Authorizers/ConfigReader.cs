@@ -1,0 +1,46 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace SecureApi.Authorizers;
+
+/// <summary>Manual, reflection-free reads of scalar settings; parse problems become clear messages.</summary>
+internal sealed class ConfigReader(IConfiguration section, List<string> errors)
+{
+    public string? String(string key)
+    {
+        var value = section[key];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    public int Int(string key, int fallback)
+    {
+        var raw = String(key);
+        if (raw is null) return fallback;
+        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
+        errors.Add($"{key} must be a non-negative whole number (got a value that is not).");
+        return fallback;
+    }
+
+    public bool Bool(string key, bool fallback)
+    {
+        var raw = String(key);
+        if (raw is null) return fallback;
+        if (bool.TryParse(raw, out var value)) return value;
+        errors.Add($"{key} must be true or false.");
+        return fallback;
+    }
+
+    /// <summary>A comma-separated list (blank entries dropped); also accepts a configuration array.</summary>
+    public List<string>? List(string key)
+    {
+        var raw = String(key);
+        if (raw is not null) return Split(raw);
+        var children = new List<string>();
+        foreach (var child in section.GetSection(key).GetChildren())
+            if (!string.IsNullOrWhiteSpace(child.Value)) children.Add(child.Value.Trim());
+        return children.Count > 0 ? children : null;
+    }
+
+    public static List<string> Split(string raw) =>
+        raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using SecureApi.Lambda.APIGatewayEvents;
+
+namespace SecureApi.Authorizers;
+
+/// <summary>
+/// REQUEST authorizer: admits by API key (query), custom header value, or source IP in the CIDR allowlist — in that
+/// order. A presented but unknown key or header value is Unauthorized (no fall-through to the IP rule). Secrets
+/// are compared as SHA-256 digests with CryptographicOperations.FixedTimeEquals, against every entry.
+/// The IP comes only from requestContext.identity.sourceIp, never from a header.
+/// </summary>
+public sealed class RequestAuthorizer
+{
+    private readonly RequestAuthorizerOptions _options;
+    private readonly Entry[] _apiKeys;
+    private readonly Entry[] _headerValues;
+    private readonly IPNetwork[] _cidrs;
+    private readonly string[] _ipRoles;
+    private readonly string[] _ipPermissions;
+    private readonly DecisionLog _log;
+
+    private sealed record Entry(byte[] Digest, string PrincipalId, string[] Roles, string[] Permissions);
+
+    /// <param name="decisionLog">Receives one JSON line per decision; null for none.</param>
+    public RequestAuthorizer(RequestAuthorizerOptions options, TextWriter? decisionLog = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        _options = options;
+        _apiKeys = options.ApiKeys.Select(ToEntry).ToArray();
+        _headerValues = options.CustomHeaderValues.Select(ToEntry).ToArray();
+        _cidrs = options.AllowedCidrs.Select(c => RequestAuthorizerOptions.TryParseCidr(c, out var n, out _) ? n : throw new InvalidOperationException()).ToArray();
+        _ipRoles = SplitList(options.IpRole);
+        _ipPermissions = SplitList(options.IpPermissions);
+        _log = new DecisionLog(decisionLog, "request");
+    }
+
+    public AuthorizerDecision Authorize(APIGatewayCustomAuthorizerRequest request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        AuthorizerDecision decision;
+        try
+        {
+            decision = Decide(request);
+        }
+        catch (Exception)
+        {
+            decision = AuthorizerDecision.Unauthorized(ReasonCodes.InternalError);
+        }
+        _log.Write(decision, Stopwatch.GetElapsedTime(started));
+        return decision;
+    }
+
+    private AuthorizerDecision Decide(APIGatewayCustomAuthorizerRequest request)
+    {
+        if (request is null || !MethodArn.TryParse(request.MethodArn, out var arn))
+            return AuthorizerDecision.Unauthorized(ReasonCodes.BadMethodArn);
+        var sourceIp = ParseSourceIp(request.RequestContext?.Identity?.SourceIp);
+        var sourceIpText = sourceIp?.ToString() ?? "";
+
+        var (key, keyAmbiguous) = Single(request.QueryStringParameters, request.MultiValueQueryStringParameters, _options.ApiKeyQueryParameter, StringComparison.Ordinal);
+        if (keyAmbiguous) return AuthorizerDecision.Unauthorized(ReasonCodes.AmbiguousCredential, AuthTypes.ApiKey);
+        if (key is not null)
+        {
+            var match = Match(_apiKeys, key);
+            return match is null
+                ? AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, AuthTypes.ApiKey)
+                : PolicyBuilder.Decide(_options.Routes, arn, match.PrincipalId, AuthTypes.ApiKey, match.Roles, match.Permissions, sourceIpText);
+        }
+
+        var (value, valueAmbiguous) = Single(request.Headers, request.MultiValueHeaders, _options.CustomHeaderName, StringComparison.OrdinalIgnoreCase);
+        if (valueAmbiguous) return AuthorizerDecision.Unauthorized(ReasonCodes.AmbiguousCredential, AuthTypes.CustomHeader);
+        if (value is not null)
+        {
+            var match = Match(_headerValues, value);
+            return match is null
+                ? AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, AuthTypes.CustomHeader)
+                : PolicyBuilder.Decide(_options.Routes, arn, match.PrincipalId, AuthTypes.CustomHeader, match.Roles, match.Permissions, sourceIpText);
+        }
+
+        if (sourceIp is not null && _cidrs.Length > 0)
+        {
+            foreach (var network in _cidrs)
+                if (network.Contains(sourceIp))
+                    return PolicyBuilder.Decide(_options.Routes, arn, _options.IpPrincipalId, AuthTypes.IpAllowlist, _ipRoles, _ipPermissions, sourceIpText);
+            return AuthorizerDecision.Unauthorized(ReasonCodes.IpNotAllowed, AuthTypes.IpAllowlist);
+        }
+        return AuthorizerDecision.Unauthorized(ReasonCodes.MissingCredential);
+    }
+
+    /// <summary>
+    /// Strict parse of the gateway's sourceIp: dotted-quad IPv4 or IPv6 without zone. IPv4-mapped IPv6
+    /// (::ffff:a.b.c.d) becomes IPv4; no other IPv6 form (IPv4-compatible, NAT64, 6to4) is ever turned into IPv4.
+    /// </summary>
+    internal static IPAddress? ParseSourceIp(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || text.Length > 45 || text.Contains('%')) return null;
+        if (!text.Contains(':') && !IsDottedQuad(text)) return null;
+        if (!IPAddress.TryParse(text, out var address)) return null;
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv4MappedToIPv6) return address.MapToIPv4();
+        return address;
+    }
+
+    private static bool IsDottedQuad(string text)
+    {
+        var parts = text.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0'));
+    }
+
+    /// <summary>The credential value from the single- and multi-value maps; ambiguous when they disagree.</summary>
+    private static (string? Value, bool Ambiguous) Single(
+        IDictionary<string, string>? single, IDictionary<string, IList<string>>? multi, string name, StringComparison comparison)
+    {
+        string? found = null;
+        if (single is not null)
+            foreach (var (k, v) in single)
+                if (string.Equals(k, name, comparison) && !string.IsNullOrEmpty(v) && !Add(ref found, v)) return (null, true);
+        if (multi is not null)
+            foreach (var (k, values) in multi)
+                if (string.Equals(k, name, comparison) && values is not null)
+                    foreach (var v in values)
+                        if (!string.IsNullOrEmpty(v) && !Add(ref found, v)) return (null, true);
+        return (found, false);
+
+        static bool Add(ref string? found, string value)
+        {
+            if (found is null) { found = value; return true; }
+            return string.Equals(found, value, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>SHA-256 of the UTF-8 value compared with every entry in constant time (no early exit).</summary>
+    private static Entry? Match(Entry[] entries, string presented)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        var max = Encoding.UTF8.GetMaxByteCount(presented.Length);
+        var buffer = max <= 1024 ? stackalloc byte[1024] : new byte[max];
+        var length = Encoding.UTF8.GetBytes(presented, buffer);
+        SHA256.HashData(buffer[..length], digest);
+        Entry? match = null;
+        foreach (var entry in entries)
+            if (CryptographicOperations.FixedTimeEquals(digest, entry.Digest)) match = entry;
+        return match;
+    }
+
+    private static Entry ToEntry(HashedCredential c) =>
+        new(Convert.FromHexString(c.Sha256!), c.PrincipalId!.Trim(), SplitList(c.Role), SplitList(c.Permissions));
+
+    private static string[] SplitList(string? value) =>
+        value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray();
+}

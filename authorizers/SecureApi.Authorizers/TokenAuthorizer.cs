@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using SecureApi.Lambda.APIGatewayEvents;
+
+namespace SecureApi.Authorizers;
+
+/// <summary>
+/// TOKEN authorizer: "Bearer &lt;JWT&gt;" validated by Microsoft.IdentityModel's JsonWebTokenHandler with every
+/// lenient default turned off. Any exception or timeout is Unauthorized (fail closed).
+/// </summary>
+public sealed class TokenAuthorizer
+{
+    private const string BearerPrefix = "Bearer ";
+
+    private readonly TokenAuthorizerOptions _options;
+    private readonly SigningKeyCache _keys;
+    private readonly TimeProvider _time;
+    private readonly DecisionLog _log;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly TokenValidationParameters _baseParameters;
+    private (SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters)? _validation;
+
+    /// <param name="httpClient">Used for discovery/JWKS fetches (required for MetadataAddress/JwksUri).</param>
+    /// <param name="timeProvider">Clock for key caching and refresh limits; defaults to the system clock. (Token
+    /// lifetime is checked by JsonWebTokenHandler against the system clock.)</param>
+    /// <param name="decisionLog">Receives one JSON line per decision; null for none.</param>
+    public TokenAuthorizer(TokenAuthorizerOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, TextWriter? decisionLog = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _log = new DecisionLog(decisionLog, "token");
+        _keys = new SigningKeyCache(options, httpClient, _time);
+        var issuer = options.Issuer!;
+        _baseParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuer = issuer,
+            // Exact, ordinal issuer match: no case or trailing-slash leniency.
+            IssuerValidator = (iss, _, _) => string.Equals(iss, issuer, StringComparison.Ordinal)
+                ? iss : throw new SecurityTokenInvalidIssuerException("Issuer does not match."),
+            ValidateAudience = true,
+            ValidAudiences = options.Audiences.ToArray(),
+            IgnoreTrailingSlashWhenValidatingAudience = false,
+            IgnoreCaseWhenValidatingAudience = false,
+            RequireAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ValidAlgorithms = options.EffectiveAlgorithms.ToArray(),
+            TryAllIssuerSigningKeys = true,
+            ValidateTokenReplay = false,
+            SaveSigninToken = false,
+            LogValidationExceptions = false,
+        };
+    }
+
+    public async Task<AuthorizerDecision> AuthorizeAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        AuthorizerDecision decision;
+        try
+        {
+            decision = await DecideAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            decision = AuthorizerDecision.Unauthorized(ReasonCodes.Timeout, AuthTypes.Jwt);
+        }
+        catch (Exception)
+        {
+            decision = AuthorizerDecision.Unauthorized(ReasonCodes.InternalError, AuthTypes.Jwt);
+        }
+        _log.Write(decision, Stopwatch.GetElapsedTime(started));
+        return decision;
+    }
+
+    private async Task<AuthorizerDecision> DecideAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+    {
+        var header = request?.AuthorizationToken;
+        if (string.IsNullOrEmpty(header)) return Fail(ReasonCodes.MissingCredential);
+        if (header.Length > _options.MaxTokenLength) return Fail(ReasonCodes.TokenTooLarge);
+        if (!header.StartsWith(BearerPrefix, StringComparison.Ordinal)) return Fail(ReasonCodes.NotBearer);
+        if (!MethodArn.TryParse(request!.MethodArn, out var arn)) return Fail(ReasonCodes.BadMethodArn);
+
+        var raw = header.AsSpan(BearerPrefix.Length);
+        // A compact JWS: exactly three non-empty base64url parts (no JWE, no stripped signature).
+        if (raw.Count('.') != 2 || !IsCompactJws(raw)) return Fail(ReasonCodes.MalformedCredential);
+
+        JsonWebToken token;
+        try
+        {
+            token = new JsonWebToken(raw.ToString());
+        }
+        catch (Exception)
+        {
+            return Fail(ReasonCodes.MalformedCredential);
+        }
+
+        // We implement no JWS extension, so any "crit" header must be rejected (RFC 7515 §4.1.11).
+        if (token.TryGetHeaderValue<object>("crit", out _)) return Fail(ReasonCodes.UnsupportedCrit);
+        if (!_options.EffectiveAlgorithms.Contains(token.Alg, StringComparer.Ordinal)) return Fail(ReasonCodes.AlgorithmNotAllowed);
+
+        var keys = await _keys.GetAsync(string.IsNullOrEmpty(token.Kid) ? null : token.Kid, ct).ConfigureAwait(false);
+        if (keys is null || keys.Keys.Count == 0) return Fail(ReasonCodes.KeysUnavailable);
+
+        var result = await _handler.ValidateTokenAsync(token, ParametersFor(keys)).ConfigureAwait(false);
+        if (!result.IsValid) return Fail(ReasonFor(result.Exception));
+
+        var subject = token.TryGetPayloadValue<string>("sub", out var sub) ? sub : null;
+        if (string.IsNullOrWhiteSpace(subject)) return Fail(ReasonCodes.MissingSubject);
+
+        var roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
+        var permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
+        return PolicyBuilder.Decide(_options.Routes, arn, subject, AuthTypes.Jwt, roles, permissions);
+    }
+
+    private static AuthorizerDecision Fail(string reason) => AuthorizerDecision.Unauthorized(reason, AuthTypes.Jwt);
+
+    // Reuse one TokenValidationParameters per key set (cheap per call, safe under concurrency).
+    private TokenValidationParameters ParametersFor(SigningKeyCache.KeySnapshot keys)
+    {
+        var current = _validation;
+        if (current is { } c && ReferenceEquals(c.Keys, keys)) return c.Parameters;
+        var parameters = _baseParameters.Clone();
+        parameters.IssuerSigningKeys = keys.Keys;
+        _validation = (keys, parameters);
+        return parameters;
+    }
+
+    private static bool IsCompactJws(ReadOnlySpan<char> raw)
+    {
+        var partLength = 0;
+        foreach (var c in raw)
+        {
+            if (c == '.')
+            {
+                if (partLength == 0) return false;
+                partLength = 0;
+            }
+            else if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_') partLength++;
+            else return false;
+        }
+        return partLength > 0;
+    }
+
+    private static string ReasonFor(Exception? e) => e switch
+    {
+        SecurityTokenExpiredException => ReasonCodes.Expired,
+        SecurityTokenNotYetValidException => ReasonCodes.NotYetValid,
+        SecurityTokenNoExpirationException => ReasonCodes.MissingExpiration,
+        SecurityTokenInvalidIssuerException => ReasonCodes.InvalidIssuer,
+        SecurityTokenInvalidAudienceException => ReasonCodes.InvalidAudience,
+        SecurityTokenInvalidAlgorithmException => ReasonCodes.AlgorithmNotAllowed,
+        SecurityTokenSignatureKeyNotFoundException => ReasonCodes.SigningKeyNotFound,
+        SecurityTokenInvalidSignatureException => ReasonCodes.InvalidSignature,
+        SecurityTokenInvalidLifetimeException => ReasonCodes.Expired,
+        _ => ReasonCodes.TokenInvalid,
+    };
+
+    /// <summary>Values of the named claims: strings (space/comma separated) or arrays, deduplicated, in order.</summary>
+    private static List<string> ClaimValues(JsonWebToken token, IReadOnlyList<string> claimNames, bool firstOnly)
+    {
+        var values = new List<string>();
+        foreach (var name in claimNames)
+        {
+            var before = values.Count;
+            foreach (var claim in token.Claims)
+            {
+                if (!string.Equals(claim.Type, name, StringComparison.Ordinal)) continue;
+                foreach (var part in claim.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    if (!values.Contains(part, StringComparer.Ordinal)) values.Add(part);
+            }
+            if (firstOnly && values.Count > before) break;
+        }
+        return values;
+    }
+}

@@ -1,0 +1,13 @@
+using SecureApi.Identity;
+using SecureApi.Lambda.Core;
+
+namespace SecureApi.Endpoints;
+
+internal static class RequestIds
+{
+    /// <summary>The Lambda request id on Lambda (what CloudWatch shows), otherwise ASP.NET Core's trace identifier.</summary>
+    public static string For(HttpContext context) =>
+        context.Items[ApiGatewayAuthorizerDefaults.LambdaContextKey] is ILambdaContext lambda
+            ? lambda.AwsRequestId
+            : context.TraceIdentifier;
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using SecureApi.Lambda.APIGatewayEvents;
+
+namespace SecureApi.Gateway;
+
+/// <summary>
+/// API Gateway's authorizer result cache: per authorizer, keyed on the identity source values, holding the
+/// returned policy and context for the route's TTL. A cached policy is re-evaluated against each request's own
+/// methodArn. Only successful responses are cached. Time comes from <see cref="TimeProvider"/> so tests can advance it.
+/// </summary>
+public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10_000)
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    private sealed record Entry(APIGatewayCustomAuthorizerResponse Response, DateTimeOffset ExpiresAt);
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(GatewayRoute route, string key, out APIGatewayCustomAuthorizerResponse response)
+    {
+        response = null!;
+        if (!route.CachingEnabled) return false;
+        var fullKey = FullKey(route, key);
+        if (!_entries.TryGetValue(fullKey, out var entry)) return false;
+        if (time.GetUtcNow() >= entry.ExpiresAt)
+        {
+            _entries.TryRemove(new KeyValuePair<string, Entry>(fullKey, entry));
+            return false;
+        }
+        response = entry.Response;
+        return true;
+    }
+
+    public void Set(GatewayRoute route, string key, APIGatewayCustomAuthorizerResponse response)
+    {
+        if (!route.CachingEnabled) return;
+        // A crude bound: a flood of distinct tokens must not grow memory without limit.
+        if (_entries.Count >= maxEntries) _entries.Clear();
+        _entries[FullKey(route, key)] = new Entry(response, time.GetUtcNow() + route.ResultTtl);
+    }
+
+    public void Clear() => _entries.Clear();
+
+    private static string FullKey(GatewayRoute route, string key) => route.AuthorizerName + "\n" + key;
+}

@@ -1,0 +1,22 @@
+namespace SecureApi.Gateway;
+
+/// <summary>
+/// Identity of the emulated stage (config section "Gateway"). The methodArn the authorizers see is
+/// <c>arn:aws:execute-api:{Region}:{AccountId}:{ApiId}/{Stage}/{VERB}/{path}</c>.
+/// Defaults describe a local stage that no real AWS account can own.
+/// </summary>
+public sealed class GatewayStageOptions
+{
+    public const string SectionName = "Gateway";
+
+    public string Region { get; set; } = "local";
+    public string AccountId { get; set; } = "000000000000";
+    public string ApiId { get; set; } = "local";
+    public string Stage { get; set; } = "Prod";
+
+    /// <summary>An authorizer that takes longer fails closed with 500, like a timed-out authorizer Lambda.</summary>
+    public TimeSpan AuthorizerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public string MethodArn(string method, string path) =>
+        $"arn:aws:execute-api:{Region}:{AccountId}:{ApiId}/{Stage}/{method.ToUpperInvariant()}/{path.TrimStart('/')}";
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using SecureApi.Lambda.APIGatewayEvents;
+
+namespace SecureApi.Identity;
+
+/// <summary>
+/// Builds <c>HttpContext.User</c> from <c>requestContext.authorizer</c> of the REST proxy event in
+/// <c>Items["LambdaRequestObject"]</c>: NoResult when there is no authorizer context (a public route),
+/// Fail when it is present but empty or without a principalId.
+/// </summary>
+public sealed partial class ApiGatewayAuthorizerHandler(
+    IOptionsMonitor<ApiGatewayAuthorizerOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder)
+    : AuthenticationHandler<ApiGatewayAuthorizerOptions>(options, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (Context.Items[ApiGatewayAuthorizerDefaults.LambdaRequestObjectKey] is not APIGatewayProxyRequest request ||
+            request.RequestContext?.Authorizer is not { } authorizer)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var principalId = authorizer.GetString("principalId");
+        if (authorizer.Count == 0 || string.IsNullOrWhiteSpace(principalId))
+        {
+            Log.AuthorizerContextWithoutPrincipal(Logger);
+            return Task.FromResult(AuthenticateResult.Fail("The authorizer context has no principalId."));
+        }
+
+        var claims = new List<Claim> { new(ApiGatewayAuthorizerClaimTypes.PrincipalId, principalId) };
+        if (authorizer.GetString("role") is { Length: > 0 } role)
+        {
+            foreach (var r in Split(role)) claims.Add(new Claim(ApiGatewayAuthorizerClaimTypes.Role, r));
+        }
+        if (authorizer.GetString("permissions") is { Length: > 0 } permissions)
+        {
+            foreach (var p in Split(permissions)) claims.Add(new Claim(ApiGatewayAuthorizerClaimTypes.Permission, p));
+        }
+        if (authorizer.GetString("authType") is { Length: > 0 } authType)
+        {
+            claims.Add(new Claim(ApiGatewayAuthorizerClaimTypes.AuthType, authType));
+        }
+        // The caller's address as the gateway saw the TCP peer; the context's sourceIp (REQUEST) comes from the same place.
+        if ((authorizer.GetString("sourceIp") ?? request.RequestContext.Identity?.SourceIp) is { Length: > 0 } sourceIp)
+        {
+            claims.Add(new Claim(ApiGatewayAuthorizerClaimTypes.SourceIp, sourceIp));
+        }
+
+        var identity = new ClaimsIdentity(claims, Scheme.Name, Options.NameClaimType, Options.RoleClaimType);
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name);
+        return Task.FromResult(AuthenticateResult.Success(ticket));
+    }
+
+    private static IEnumerable<string> Split(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+            Message = "Request carried an authorizer context without a principalId; authentication failed.")]
+        public static partial void AuthorizerContextWithoutPrincipal(ILogger logger);
+    }
+}

@@ -13,7 +13,9 @@ public sealed record ServerlessTemplate(
     IReadOnlyDictionary<string, TemplateGatewayResponse> GatewayResponses,
     IReadOnlyDictionary<string, TemplateFunction> Functions,
     string StageName,
-    string? DefaultAuthorizer)
+    string? DefaultAuthorizer,
+    JsonElement Parameters,
+    JsonElement Conditions)
 {
     public static ServerlessTemplate Load() => Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "serverless.template")));
 
@@ -65,7 +67,58 @@ public sealed record ServerlessTemplate(
             }
         }
 
-        return new ServerlessTemplate(routes, authorizers, responses, functions, Str(api, "StageName") ?? "", defaultAuthorizer);
+        var root = doc.RootElement;
+        return new ServerlessTemplate(routes, authorizers, responses, functions, Str(api, "StageName") ?? "", defaultAuthorizer,
+            root.TryGetProperty("Parameters", out var ps) ? ps.Clone() : default,
+            root.TryGetProperty("Conditions", out var cs) ? cs.Clone() : default);
+    }
+
+    /// <summary>
+    /// A function's environment variables as CloudFormation resolves them for the given parameter values (others
+    /// take their Default): Ref, Fn::If, Fn::Not, Fn::Equals, Fn::Sub over parameters, and AWS::NoValue (omitted).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ResolveEnvironment(string logicalId, IReadOnlyDictionary<string, string> parameterValues)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, expression) in Functions[logicalId].Environment)
+            if (Evaluate(expression, parameterValues) is string value) result[name] = value;
+        return result;
+    }
+
+    private object? Evaluate(JsonElement e, IReadOnlyDictionary<string, string> values)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String: return e.GetString();
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            case JsonValueKind.Object:
+                var fn = e.EnumerateObject().Single();
+                switch (fn.Name)
+                {
+                    case "Ref":
+                        var name = fn.Value.GetString()!;
+                        if (name == "AWS::NoValue") return null;
+                        if (values.TryGetValue(name, out var v)) return v;
+                        return Parameters.GetProperty(name).TryGetProperty("Default", out var d)
+                            ? d.ValueKind == JsonValueKind.String ? d.GetString() : d.GetRawText()
+                            : throw new InvalidDataException($"Parameter {name} has no value and no default.");
+                    case "Condition":
+                        return Evaluate(Conditions.GetProperty(fn.Value.GetString()!), values);
+                    case "Fn::Not":
+                        return !(bool)Evaluate(fn.Value[0], values)!;
+                    case "Fn::Equals":
+                        return Equals(Evaluate(fn.Value[0], values), Evaluate(fn.Value[1], values));
+                    case "Fn::If":
+                        var condition = (bool)Evaluate(Conditions.GetProperty(fn.Value[0].GetString()!), values)!;
+                        return Evaluate(fn.Value[condition ? 1 : 2], values);
+                    case "Fn::Sub":
+                        return System.Text.RegularExpressions.Regex.Replace(fn.Value.GetString()!, @"\$\{([A-Za-z0-9:]+)\}",
+                            m => (string)Evaluate(JsonDocument.Parse($"{{\"Ref\":\"{m.Groups[1].Value}\"}}").RootElement, values)!);
+                }
+                break;
+        }
+        throw new NotSupportedException($"Template expression not supported here: {e.GetRawText()}");
     }
 
     private static TemplateAuthorizer ReadAuthorizer(string name, JsonElement az, JsonElement resources)

@@ -1,0 +1,138 @@
+using System.Text;
+using System.Text.Json;
+using SecureApi.Gateway;
+using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.Testing;
+
+namespace SecureApi.EndToEnd.Tests;
+
+/// <summary>What the client receives from the stage: a gateway response or the API function's proxy response.</summary>
+public sealed record ClientResponse(int StatusCode, string? ContentType, string Body, string GatewayReason);
+
+/// <summary>
+/// The stack of serverless.template, running locally: each published function is a Lambda process polling its own
+/// loopback Runtime API, and the API api's gateway core (GatewayStage) plays API Gateway with the routes, identity
+/// sources and TTLs read from the template, invoking the authorizer processes through <see cref="LambdaAuthorizerInvoker"/>
+/// and the API process with the REST proxy event. Started once per test collection; processes killed at the end.
+/// </summary>
+public sealed class DeployedStack : IAsyncLifetime
+{
+    public const string Region = "us-east-1";
+    public const string AccountId = "123456789012";
+    public const string ApiId = "e2eapi0001";
+
+    private readonly List<LambdaFunctionProcess> _processes = [];
+    private readonly Dictionary<string, RuntimeApiDouble> _runtimes = new(StringComparer.Ordinal);
+
+    public ServerlessTemplate Template { get; } = ServerlessTemplate.Load();
+    public GatewayStage Gateway { get; private set; } = null!;
+    public LambdaAuthorizerInvoker Invoker { get; private set; } = null!;
+    public StackCredentials Credentials { get; } = new();
+    public IReadOnlyList<LambdaFunctionProcess> Processes => _processes;
+
+    public async Task InitializeAsync()
+    {
+        var configuration = Credentials.FunctionConfiguration();
+        // Publish (or locate) all three first, so a slow first publish does not eat into any runtime's deadline.
+        var executables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var function in Template.Functions.Values)
+            executables[function.LogicalId] = await PublishedFunctions.GetExecutableAsync(function.CodeUri, function.Handler);
+
+        foreach (var function in Template.Functions.Values)
+        {
+            var runtime = await RuntimeApiDouble.StartAsync();
+            _runtimes[function.LogicalId] = runtime;
+            var process = LambdaFunctionProcess.Start(
+                executables[function.LogicalId], function.Handler, runtime.Endpoint,
+                configuration.TryGetValue(function.Handler, out var settings) ? settings : new Dictionary<string, string>());
+            _processes.Add(process);
+        }
+
+        // Init done = the first GET /next; an init error or an exit fails the fixture with the function's output.
+        foreach (var (logicalId, runtime) in _runtimes)
+        {
+            var process = _processes.Single(p => p.Name == Template.Functions[logicalId].Handler);
+            var ready = await Task.WhenAny(runtime.FirstNextRequest, runtime.InitError, Task.Delay(TimeSpan.FromSeconds(30)));
+            if (ready != runtime.FirstNextRequest)
+            {
+                var initError = runtime.InitError.IsCompleted ? runtime.InitError.Result.BodyText : "(none)";
+                throw new InvalidOperationException(
+                    $"{process.Name} did not start polling its Runtime API. init/error: {initError}\noutput:\n{process.Output}");
+            }
+        }
+
+        Invoker = new LambdaAuthorizerInvoker(Template.Authorizers.Values.ToDictionary(a => a.Name, a => _runtimes[a.Function]));
+        Gateway = new GatewayStage(GatewayRoutesFromTemplate(Template), Invoker,
+            new GatewayStageOptions { Region = Region, AccountId = AccountId, ApiId = ApiId, Stage = Template.StageName },
+            TimeProvider.System);
+    }
+
+    /// <summary>The protected routes exactly as the template declares them (public routes need no entry).</summary>
+    public static IReadOnlyList<GatewayRoute> GatewayRoutesFromTemplate(ServerlessTemplate template) =>
+        template.Routes.Where(r => r.Authorizer is not null).Select(r =>
+        {
+            var authorizer = template.Authorizers[r.Authorizer!];
+            return new GatewayRoute(r.Method, r.Path, authorizer.Name,
+                authorizer.Type == "TOKEN" ? AuthorizerType.Token : AuthorizerType.Request,
+                authorizer.IdentitySources.Select(IdentitySource.Parse).ToList(),
+                TimeSpan.FromSeconds(authorizer.TtlSeconds));
+        }).ToList();
+
+    /// <summary>One client request through the stage: authorizer (or cache) first, then the API function.</summary>
+    public async Task<ClientResponse> SendAsync(GatewayRequest request)
+    {
+        var outcome = await Gateway.AuthorizeAsync(request);
+        if (outcome.Rejection is { } rejection)
+            return new ClientResponse(rejection.StatusCode, GatewayResponse.ContentType, rejection.Body, outcome.Reason);
+
+        var route = Template.Routes.SingleOrDefault(r => r.Method == request.Method && r.Path == request.Path);
+        var apiFunction = route?.Function ?? Template.Routes[0].Function;
+        var proxyEvent = JsonSerializer.Serialize(Gateway.CreateProxyRequest(request, outcome), APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest);
+        var result = await _runtimes[apiFunction].InvokeAsync(proxyEvent, new RuntimeApiEventOptions
+        {
+            FunctionArn = $"arn:aws:lambda:{Region}:{AccountId}:function:{apiFunction}",
+        });
+
+        // A failed invocation or a malformed proxy response is what API Gateway turns into a 502.
+        APIGatewayProxyResponse? response = null;
+        if (!result.IsError)
+        {
+            try { response = JsonSerializer.Deserialize(result.Body, APIGatewayEventsJsonContext.Default.APIGatewayProxyResponse); }
+            catch (JsonException) { }
+        }
+        if (response is null)
+            return new ClientResponse(502, GatewayResponse.ContentType, """{"message":"Internal server error"}""", "integration-failure");
+
+        var body = response.IsBase64Encoded && response.Body is not null
+            ? Encoding.UTF8.GetString(Convert.FromBase64String(response.Body))
+            : response.Body ?? "";
+        return new ClientResponse(response.StatusCode == 0 ? 200 : response.StatusCode, ContentTypeOf(response), body, outcome.Reason);
+    }
+
+    private static string? ContentTypeOf(APIGatewayProxyResponse response)
+    {
+        if (response.MultiValueHeaders is { } multi)
+            foreach (var (name, values) in multi)
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) && values.Count > 0) return values[0];
+        if (response.Headers is { } single)
+            foreach (var (name, value) in single)
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) return value;
+        return null;
+    }
+
+    /// <summary>All function output so far, for failure messages and "never logs a secret" checks.</summary>
+    public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name}\n{p.Output}"));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes) process.Dispose();
+        foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync();
+        Credentials.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DeployedStackCollection : ICollectionFixture<DeployedStack>
+{
+    public const string Name = "Deployed stack";
+}

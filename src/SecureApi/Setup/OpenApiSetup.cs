@@ -1,0 +1,69 @@
+using Microsoft.OpenApi;
+using SecureApi.Gateway;
+
+namespace SecureApi.Setup;
+
+internal static class OpenApiSetup
+{
+    public const string BearerScheme = "TokenAuthorizer";
+    public const string ApiKeyScheme = "ApiKey";
+    public const string CustomHeaderScheme = "CustomAuthHeader";
+
+    /// <summary>
+    /// The OpenAPI document at /openapi/v1.json: routes plus the gateway's security schemes (bearer JWT for the
+    /// TOKEN authorizer; api_key query or X-Custom-Auth header for the REQUEST authorizer), attached per route
+    /// from the same route table the gateway uses.
+    /// </summary>
+    public static IServiceCollection AddSecureApiOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "SecureApi";
+                document.Info.Version = Endpoints.PublicApi.ApiVersion;
+                document.Info.Description = "Public, protected and admin endpoints behind API Gateway Lambda authorizers.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "TOKEN authorizer: Authorization: Bearer <JWT> (role and permissions claims).",
+                };
+                document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Query,
+                    Name = "api_key",
+                    Description = "REQUEST authorizer: API key in the api_key query parameter.",
+                };
+                document.Components.SecuritySchemes[CustomHeaderScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = "X-Custom-Auth",
+                    Description = "REQUEST authorizer: custom credential header (or an allowlisted source IP).",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var path = "/" + (context.Description.RelativePath ?? "").TrimEnd('/');
+                var route = GatewayRoutes.Find(GatewayRoutes.Default, context.Description.HttpMethod ?? "GET", path);
+                if (route is null) return Task.CompletedTask;
+                var document = context.Document;
+                operation.Security ??= [];
+                if (route.Type == AuthorizerType.Token)
+                {
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
+                }
+                else
+                {
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] });
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(CustomHeaderScheme, document)] = [] });
+                }
+                return Task.CompletedTask;
+            });
+        });
+}

@@ -14,6 +14,13 @@ public sealed class StackCredentials : IDisposable
 {
     public TokenFactory Tokens { get; } = new();
 
+    /// <summary>A fresh API key (role admin) and X-Custom-Auth value (role admin) per run; only their hashes are configured.</summary>
+    public string ApiKey { get; } = "e2e-key-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    public string HeaderValue { get; } = "e2e-header-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>Callers from this range are admitted by the REQUEST authorizer's IP rule.</summary>
+    public const string AllowedCidr = "10.20.0.0/16";
+
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> FunctionConfiguration() =>
         new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
         {
@@ -23,7 +30,14 @@ public sealed class StackCredentials : IDisposable
                 ["TokenAuthorizer__Audiences"] = Tokens.Audience,
                 ["TokenAuthorizer__Jwks"] = Tokens.Jwks(),
             },
-            ["RequestAuthorizer"] = new Dictionary<string, string>(),
+            ["RequestAuthorizer"] = new Dictionary<string, string>
+            {
+                ["RequestAuthorizer__ApiKeys"] = CredentialList((ApiKey, "api-key-user", "admin", "read,write")),
+                ["RequestAuthorizer__CustomHeaderValues"] = CredentialList((HeaderValue, "custom-user", "admin", "read")),
+                ["RequestAuthorizer__AllowedCidrs"] = AllowedCidr,
+                ["RequestAuthorizer__IpRole"] = "admin",
+                ["RequestAuthorizer__IpPermissions"] = "read,write,delete",
+            },
             ["SecureApi"] = new Dictionary<string, string>(),
         };
 

@@ -17,6 +17,7 @@ public sealed class LambdaErrorReport
 
     // Inner-exception chains deeper than this are cut: the JSON writer's depth limit must never fail a report.
     private const int MaxCauseDepth = 16;
+    private const int MaxCauses = 16;
 
     private LambdaErrorReport(string errorType, byte[] json)
     {
@@ -40,16 +41,29 @@ public sealed class LambdaErrorReport
     private static ExceptionInfo Describe(Exception exception, int depth)
     {
         var next = depth + 1;
-        return new ExceptionInfo
+        var info = new ExceptionInfo
         {
             ErrorType = exception.GetType().Name,
             ErrorMessage = exception.Message,
             StackTrace = StackTraceLines(exception.StackTrace),
-            Cause = exception.InnerException is { } inner && next < MaxCauseDepth ? Describe(inner, next) : null,
-            Causes = exception is AggregateException { InnerExceptions.Count: > 0 } aggregate && next < MaxCauseDepth
-                ? aggregate.InnerExceptions.Select(e => Describe(e, next)).ToArray()
-                : null,
         };
+        if (next >= MaxCauseDepth)
+        {
+            return info;
+        }
+
+        // An aggregate's InnerException is its first member: listing it under both cause and causes would
+        // double the work at every nesting level, so aggregates report causes only.
+        if (exception is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            info.Causes = aggregate.InnerExceptions.Take(MaxCauses).Select(e => Describe(e, next)).ToArray();
+        }
+        else if (exception.InnerException is { } inner)
+        {
+            info.Cause = Describe(inner, next);
+        }
+
+        return info;
     }
 
     private static string[]? StackTraceLines(string? stackTrace)
@@ -67,7 +81,7 @@ public sealed class LambdaErrorReport
         [JsonPropertyName("errorType")] public required string ErrorType { get; init; }
         [JsonPropertyName("errorMessage")] public string? ErrorMessage { get; init; }
         [JsonPropertyName("stackTrace")] public string[]? StackTrace { get; init; }
-        [JsonPropertyName("cause")] public ExceptionInfo? Cause { get; init; }
-        [JsonPropertyName("causes")] public ExceptionInfo[]? Causes { get; init; }
+        [JsonPropertyName("cause")] public ExceptionInfo? Cause { get; set; }
+        [JsonPropertyName("causes")] public ExceptionInfo[]? Causes { get; set; }
     }
 }

@@ -13,7 +13,8 @@ namespace SecureApi.Lambda.Serialization;
 /// relaxed escaping (no \u002B for '+' in tokens and ARNs). The context's own naming policy is kept.
 /// </summary>
 public sealed class SourceGeneratorLambdaJsonSerializer<
-    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TContext> : ILambdaSerializer
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties)] TContext>
+    : ILambdaSerializer
     where TContext : JsonSerializerContext, new()
 {
     private readonly TContext _context;
@@ -27,9 +28,10 @@ public sealed class SourceGeneratorLambdaJsonSerializer<
     public SourceGeneratorLambdaJsonSerializer(Action<JsonSerializerOptions> customize)
     {
         ArgumentNullException.ThrowIfNull(customize);
-        var options = new JsonSerializerOptions
+        // Start from the context's [JsonSourceGenerationOptions] (naming policy, converters), then apply ours.
+        var options = new JsonSerializerOptions(GeneratedOptions())
         {
-            PropertyNamingPolicy = new TContext().Options.PropertyNamingPolicy,
+            TypeInfoResolver = null,
             PropertyNameCaseInsensitive = true,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -38,11 +40,34 @@ public sealed class SourceGeneratorLambdaJsonSerializer<
         _context = (TContext)Activator.CreateInstance(typeof(TContext), options)!;
     }
 
+    /// <summary>
+    /// The generated options live on the generator's static <c>Default</c> instance; a context built with
+    /// <c>new TContext()</c> or custom options does not carry them. Reading a public static property of a type
+    /// annotated with PublicProperties is trim-safe.
+    /// </summary>
+    private static JsonSerializerOptions GeneratedOptions()
+        => typeof(TContext).GetProperty("Default", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+               ?.GetValue(null) is JsonSerializerContext generated
+            ? generated.Options
+            : new TContext().Options;
+
     /// <summary>The context bound to this serializer's options.</summary>
     public TContext Context => _context;
 
     public T Deserialize<T>(Stream requestStream)
-        => JsonSerializer.Deserialize(requestStream, TypeInfo<T>())!;
+    {
+        var typeInfo = TypeInfo<T>();
+        try
+        {
+            return JsonSerializer.Deserialize(requestStream, typeInfo)!;
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonSerializerException(
+                $"Error converting the Lambda event JSON payload to type {typeof(T).Name}: invalid at path {ex.Path ?? "$"}, " +
+                $"line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}.", ex);
+        }
+    }
 
     public void Serialize<T>(T response, Stream responseStream)
         => JsonSerializer.Serialize(responseStream, response, TypeInfo<T>());

@@ -1,4 +1,3 @@
-using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
@@ -101,7 +100,7 @@ internal sealed class SigningKeyCache
 
     private async Task<IEnumerable<SecurityKey>> FetchAsync(CancellationToken ct)
     {
-        var retriever = new HttpDocumentRetriever(_http!) { RequireHttps = _options.RequireHttpsMetadata };
+        var retriever = new BoundedDocumentRetriever(_http!, _options.RequireHttpsMetadata);
         if (_options.MetadataAddress is not null)
         {
             var config = await OpenIdConnectConfigurationRetriever.GetAsync(_options.MetadataAddress, retriever, ct).ConfigureAwait(false);

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using SecureApi.Testing;
+
+namespace SecureApi.Authorizers.Tests;
+
+/// <summary>Keys fetched from a loopback JWKS / OIDC discovery endpoint: caching, refresh limits, outages, header tricks.</summary>
+public sealed class TokenKeySourceTests : IAsyncLifetime, IDisposable
+{
+    private readonly TokenFactory _tokens = new();
+    private readonly HttpClient _http = new();
+    private readonly ManualTimeProvider _time = new();
+    private JwksServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await JwksServer.StartAsync(_tokens.Jwks());
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public void Dispose()
+    {
+        _tokens.Dispose();
+        _http.Dispose();
+    }
+
+    private TokenAuthorizer Authorizer(bool discovery = false, Action<TokenAuthorizerOptions>? configure = null)
+    {
+        var options = new TokenAuthorizerOptions
+        {
+            Issuer = _tokens.Issuer,
+            Audiences = [_tokens.Audience],
+            RequireHttpsMetadata = false,
+            KeyFetchTimeoutMs = 500,
+            KeyRefreshMinIntervalSeconds = 60,
+        };
+        if (discovery) options.MetadataAddress = _server.MetadataAddress; else options.JwksUri = _server.JwksUri;
+        configure?.Invoke(options);
+        return new TokenAuthorizer(options, _http, _time);
+    }
+
+    private static Task<AuthorizerDecision> Authorize(TokenAuthorizer a, string token) => a.AuthorizeAsync(Events.Token("Bearer " + token));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Keys_from_jwks_uri_or_discovery_validate_tokens_and_are_cached(bool discovery)
+    {
+        var authorizer = Authorizer(discovery);
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create(alg: "ES256"))).Outcome);
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
+
+        Assert.Equal(1, _server.JwksRequestCount);
+    }
+
+    [Fact]
+    public async Task Keys_are_refetched_after_the_cache_lifetime()
+    {
+        var authorizer = Authorizer(configure: o => o.KeyCacheSeconds = 600);
+        await Authorize(authorizer, _tokens.Create());
+        _time.Advance(TimeSpan.FromSeconds(601));
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
+
+        Assert.Equal(2, _server.JwksRequestCount);
+    }
+
+    [Fact]
+    public async Task Unknown_kid_refreshes_the_keys_at_most_once_per_interval()
+    {
+        var authorizer = Authorizer();
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
+
+        // The identity provider rotates in a new key; tokens with its kid arrive.
+        using var rotated = RSA.Create(2048);
+        var rotatedToken = TokenFactory.Sign(new() { ["alg"] = "RS256", ["kid"] = "rotated" }, _tokens.Claims(), rotated);
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(ReasonCodes.SigningKeyNotFound, (await Authorize(authorizer, rotatedToken)).ReasonCode);
+        Assert.Equal(1, _server.JwksRequestCount); // first unknown kid was within the interval of the initial fetch
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        _server.JwksJson = TokenFactory.JwksOf((_tokens.Rsa, _tokens.RsaKid), (rotated, "rotated"));
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, rotatedToken)).Outcome);
+        Assert.Equal(2, _server.JwksRequestCount);
+
+        // A flood of random kids after that cannot make it fetch again within the interval.
+        using var attacker = RSA.Create(2048);
+        for (var i = 0; i < 20; i++)
+        {
+            var bogus = TokenFactory.Sign(new() { ["alg"] = "RS256", ["kid"] = "bogus-" + i }, _tokens.Claims(), attacker);
+            Assert.Equal(AuthorizerOutcome.Unauthorized, (await Authorize(authorizer, bogus)).Outcome);
+        }
+        Assert.Equal(2, _server.JwksRequestCount);
+    }
+
+    public static TheoryData<string> HeaderTricks => new() { "jku", "x5u", "jwk", "kid-url", "kid-traversal", "jku+jwk+kid" };
+
+    [Theory]
+    [MemberData(nameof(HeaderTricks))]
+    public async Task Header_parameters_pointing_elsewhere_are_never_fetched_or_trusted(string trick)
+    {
+        using var attacker = RSA.Create(2048);
+        var foreignUrl = _server.BaseUrl + "/attacker/keys.json";
+        var attackerJwk = System.Text.Json.JsonDocument.Parse(TokenFactory.JwksOf((attacker, "attacker"))).RootElement.GetProperty("keys")[0];
+        var jwkObject = attackerJwk.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.GetString());
+        var header = new Dictionary<string, object?> { ["alg"] = "RS256" };
+        switch (trick)
+        {
+            case "jku": header["jku"] = foreignUrl; header["kid"] = "attacker"; break;
+            case "x5u": header["x5u"] = foreignUrl; header["kid"] = "attacker"; break;
+            case "jwk": header["jwk"] = jwkObject; break;
+            case "kid-url": header["kid"] = foreignUrl; break;
+            case "kid-traversal": header["kid"] = "../../attacker/keys.json"; break;
+            default: header["jku"] = foreignUrl; header["jwk"] = jwkObject; header["kid"] = "attacker"; break;
+        }
+        var token = TokenFactory.Sign(header, _tokens.Claims(), attacker);
+
+        var decision = await Authorize(Authorizer(), token);
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.DoesNotContain(_server.RequestedPaths, p => p.Contains("attacker", StringComparison.Ordinal));
+        Assert.All(_server.RequestedPaths, p => Assert.Equal("/jwks.json", p));
+    }
+
+    [Theory]
+    [InlineData(JwksServerMode.Down)]
+    [InlineData(JwksServerMode.Slow)]
+    [InlineData(JwksServerMode.Garbage)]
+    public async Task Key_endpoint_down_slow_or_garbage_is_unauthorized_within_the_bound(JwksServerMode mode)
+    {
+        _server.Mode = mode;
+        foreach (var discovery in new[] { false, true })
+        {
+            var authorizer = Authorizer(discovery);
+            var watch = Stopwatch.StartNew();
+            var decision = await Authorize(authorizer, _tokens.Create());
+            watch.Stop();
+
+            Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+            Assert.Equal(ReasonCodes.KeysUnavailable, decision.ReasonCode);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
+        }
+    }
+
+    [Fact]
+    public async Task Key_endpoint_refusing_connections_is_unauthorized()
+    {
+        var closedPort = _server.BaseUrl;
+        await _server.DisposeAsync();
+        var options = new TokenAuthorizerOptions
+        {
+            Issuer = _tokens.Issuer, Audiences = [_tokens.Audience], JwksUri = closedPort + "/jwks.json", RequireHttpsMetadata = false,
+        };
+        _server = await JwksServer.StartAsync(); // for DisposeAsync
+
+        var decision = await new TokenAuthorizer(options, _http, _time).AuthorizeAsync(Events.Token("Bearer " + _tokens.Create()));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task Key_endpoint_outage_after_a_good_fetch_keeps_the_last_good_keys()
+    {
+        var authorizer = Authorizer(configure: o => o.KeyCacheSeconds = 600);
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
+        _server.Mode = JwksServerMode.Garbage;
+        _time.Advance(TimeSpan.FromSeconds(601));
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
+        Assert.Equal(2, _server.JwksRequestCount);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_is_unauthorized_not_an_exception()
+    {
+        _server.Mode = JwksServerMode.Slow;
+        var authorizer = Authorizer(configure: o => o.KeyFetchTimeoutMs = 20000);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var decision = await authorizer.AuthorizeAsync(Events.Token("Bearer " + _tokens.Create()), cts.Token);
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+}

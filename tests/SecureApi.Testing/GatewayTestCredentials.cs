@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace SecureApi.Testing;
+
+/// <summary>
+/// Real credentials minted for one test run, plus the authorizer configuration that accepts them: an RSA key
+/// published as a static JWKS, signed JWTs (user, admin, no-read, expired, wrong audience, wrong signature),
+/// random API keys and custom header values whose SHA-256 hashes go into configuration, and an allowlisted CIDR.
+/// The same object feeds the in-process gateway (configuration) and published authorizer functions (environment).
+/// </summary>
+public sealed class GatewayTestCredentials
+{
+    public const string Issuer = "https://issuer.secureapi.test/";
+    public const string Audience = "secureapi-tests";
+    public const string AllowedCidr = "203.0.113.0/24";
+    public const string AllowlistedIp = "203.0.113.7";
+    /// <summary>The source IP of every case that does not name one: not in the allowlist.</summary>
+    public const string DefaultSourceIp = "198.51.100.10";
+
+    public string UserToken { get; }
+    public string AdminToken { get; }
+    public string NoReadToken { get; }
+    public string ExpiredToken { get; }
+    public string WrongAudienceToken { get; }
+    public string WrongSignatureToken { get; }
+    public string Jwks { get; }
+
+    public string AdminApiKey { get; } = "test-admin-key-" + RandomHex();
+    public string UserApiKey { get; } = "test-user-key-" + RandomHex();
+    public string WrongApiKey { get; } = "test-wrong-key-" + RandomHex();
+    public string CustomHeaderValue { get; } = "test-custom-auth-" + RandomHex();
+    public string WrongCustomHeaderValue { get; } = "test-wrong-custom-auth-" + RandomHex();
+
+    public GatewayTestCredentials(TimeProvider? time = null)
+    {
+        var now = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        var kid = "test-" + RandomHex()[..8];
+        using var rsa = RSA.Create(2048);
+        using var otherRsa = RSA.Create(2048);
+        var key = new RsaSecurityKey(rsa.ExportParameters(true)) { KeyId = kid };
+        var otherKey = new RsaSecurityKey(otherRsa.ExportParameters(true)) { KeyId = kid }; // same kid, different key
+        Jwks = ToJwks(rsa.ExportParameters(false), kid);
+
+        UserToken = Mint(key, "test-user", "user", "read", Audience, now.AddMinutes(-1), now.AddMinutes(30));
+        AdminToken = Mint(key, "test-admin", "admin", "read,write,delete", Audience, now.AddMinutes(-1), now.AddMinutes(30));
+        NoReadToken = Mint(key, "test-writer", "user", "write", Audience, now.AddMinutes(-1), now.AddMinutes(30));
+        ExpiredToken = Mint(key, "test-user", "user", "read", Audience, now.AddMinutes(-30), now.AddMinutes(-10));
+        WrongAudienceToken = Mint(key, "test-user", "user", "read", "some-other-api", now.AddMinutes(-1), now.AddMinutes(30));
+        WrongSignatureToken = Mint(otherKey, "test-admin", "admin", "read,write,delete", Audience, now.AddMinutes(-1), now.AddMinutes(30));
+    }
+
+    /// <summary>Configuration for the local gateway (in-memory configuration, ':' separators).</summary>
+    public IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>
+    {
+        ["TokenAuthorizer:Issuer"] = Issuer,
+        ["TokenAuthorizer:Audiences"] = Audience,
+        ["TokenAuthorizer:Jwks"] = Jwks,
+        ["RequestAuthorizer:ApiKeys"] = ApiKeysJson,
+        ["RequestAuthorizer:CustomHeaderValues"] = CustomHeaderValuesJson,
+        ["RequestAuthorizer:AllowedCidrs"] = AllowedCidr,
+        ["RequestAuthorizer:IpPrincipalId"] = "internal-user",
+        ["RequestAuthorizer:IpRole"] = "admin",
+        ["RequestAuthorizer:IpPermissions"] = "read,write,delete",
+    };
+
+    /// <summary>The same settings as environment variables for published authorizer functions ("__" separators).</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentVariables =>
+        Configuration.Where(p => p.Value is not null).ToDictionary(p => p.Key.Replace(":", "__", StringComparison.Ordinal), p => p.Value!);
+
+    public string ApiKeysJson => CredentialsJson(
+        (AdminApiKey, "api-key-user", "admin", "read,write"),
+        (UserApiKey, "api-key-reader", "user", "read"));
+
+    public string CustomHeaderValuesJson => CredentialsJson((CustomHeaderValue, "custom-user", "admin", "read"));
+
+    public static string Sha256Hex(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
+    private static string CredentialsJson(params (string Secret, string PrincipalId, string Role, string Permissions)[] entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var (secret, principalId, role, permissions) in entries)
+            {
+                json.WriteStartObject();
+                json.WriteString("sha256", Sha256Hex(secret));
+                json.WriteString("principalId", principalId);
+                json.WriteString("role", role);
+                json.WriteString("permissions", permissions);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Mint(SecurityKey key, string subject, string role, string permissions, string audience, DateTime notBefore, DateTime expires) =>
+        new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            IssuedAt = notBefore,
+            NotBefore = notBefore,
+            Expires = expires,
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = role, ["permissions"] = permissions },
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+        });
+
+    private static string ToJwks(RSAParameters publicKey, string kid)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("keys");
+            json.WriteStartObject();
+            json.WriteString("kty", "RSA");
+            json.WriteString("use", "sig");
+            json.WriteString("alg", "RS256");
+            json.WriteString("kid", kid);
+            json.WriteString("n", Base64UrlEncoder.Encode(publicKey.Modulus));
+            json.WriteString("e", Base64UrlEncoder.Encode(publicKey.Exponent));
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string RandomHex() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

@@ -1,0 +1,84 @@
+using SecureApi.Testing;
+
+namespace SecureApi.Tests;
+
+public sealed class AuthorizerCacheTests
+{
+    [Fact]
+    public async Task Cached_token_result_is_honoured_within_its_ttl()
+    {
+        await using var factory = new SecureApiFactory();
+        var request = new CaseRequest("GET", "/protected", CaseCredential.UserToken);
+
+        var first = await factory.SendAsync(request);
+        factory.Clock.Advance(TimeSpan.FromSeconds(299));
+        var second = await factory.SendAsync(request);
+
+        Assert.Equal(200, first.Status);
+        Assert.Equal(200, second.Status);
+        Assert.Equal(1, factory.AuthorizerInvocations);
+    }
+
+    [Fact]
+    public async Task Cached_token_result_expires_after_its_ttl()
+    {
+        await using var factory = new SecureApiFactory();
+        var request = new CaseRequest("GET", "/protected", CaseCredential.UserToken);
+
+        await factory.SendAsync(request);
+        factory.Clock.Advance(TimeSpan.FromSeconds(301));
+        var again = await factory.SendAsync(request);
+
+        Assert.Equal(200, again.Status);
+        Assert.Equal(2, factory.AuthorizerInvocations);
+    }
+
+    [Fact]
+    public async Task Cached_deny_is_honoured_without_calling_the_authorizer_again()
+    {
+        await using var factory = new SecureApiFactory();
+        var request = new CaseRequest("GET", "/protected", CaseCredential.NoReadToken);
+
+        var first = await factory.SendAsync(request);
+        var second = await factory.SendAsync(request);
+
+        Assert.Equal(403, first.Status);
+        Assert.Equal(403, second.Status);
+        Assert.Equal(1, factory.AuthorizerInvocations);
+    }
+
+    [Fact]
+    public async Task Unauthorized_token_result_is_not_cached()
+    {
+        await using var factory = new SecureApiFactory();
+        var request = new CaseRequest("GET", "/protected", CaseCredential.ExpiredToken);
+
+        await factory.SendAsync(request);
+        await factory.SendAsync(request);
+
+        Assert.Equal(2, factory.AuthorizerInvocations);
+    }
+
+    [Fact]
+    public async Task Missing_token_is_rejected_without_calling_the_authorizer()
+    {
+        await using var factory = new SecureApiFactory();
+
+        var response = await factory.SendAsync(new CaseRequest("GET", "/protected"));
+
+        Assert.Equal(401, response.Status);
+        Assert.Equal(0, factory.AuthorizerInvocations);
+    }
+
+    [Fact]
+    public async Task Request_authorizer_with_ttl_zero_is_called_for_every_request()
+    {
+        await using var factory = new SecureApiFactory();
+        var request = new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey);
+
+        await factory.SendAsync(request);
+        await factory.SendAsync(request);
+
+        Assert.Equal(2, factory.AuthorizerInvocations);
+    }
+}

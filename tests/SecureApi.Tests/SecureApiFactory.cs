@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SecureApi.Authorizers;
+using SecureApi.Gateway;
+using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.Testing;
+
+namespace SecureApi.Tests;
+
+/// <summary>
+/// The API on the test server behind its real local gateway stage, configured to accept the credentials this
+/// factory mints (RSA-signed JWTs checked against a static JWKS; API keys and header values by SHA-256).
+/// Time is a <see cref="ManualClock"/>; authorizer invocations are counted.
+/// </summary>
+public sealed class SecureApiFactory : WebApplicationFactory<Program>
+{
+    private int _invocations;
+
+    public GatewayTestCredentials Credentials { get; } = new();
+    public ManualClock Clock { get; } = new();
+    public int AuthorizerInvocations => Volatile.Read(ref _invocations);
+
+    /// <summary>Optional replacement of the in-process authorizers (failure-path tests).</summary>
+    public IAuthorizerInvoker? InvokerOverride { get; init; }
+    public TimeProvider? TimeOverride { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing"); // no developer defaults, no user secrets
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Credentials.Configuration));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(TimeOverride ?? Clock);
+            services.AddSingleton<IAuthorizerInvoker>(sp => new CountingInvoker(
+                InvokerOverride ?? new InProcessAuthorizerInvoker(
+                    sp.GetRequiredService<LocalGatewayExtensions.LocalTokenAuthorizer>().Authorizer,
+                    sp.GetRequiredService<RequestAuthorizer>()),
+                () => Interlocked.Increment(ref _invocations)));
+        });
+    }
+
+    /// <summary>Sends a case through the test server with the TCP peer address set on the connection.</summary>
+    public async Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(ResolvedCaseRequest request)
+    {
+        var context = await Server.SendAsync(http =>
+        {
+            http.Request.Method = request.Method;
+            http.Request.Path = request.Path;
+            http.Request.QueryString = new QueryString(request.PathAndQuery.Contains('?') ? request.PathAndQuery[request.PathAndQuery.IndexOf('?')..] : "");
+            foreach (var (name, value) in request.Headers) http.Request.Headers.Append(name, value);
+            http.Connection.RemoteIpAddress = IPAddress.Parse(request.SourceIp);
+        });
+        using var reader = new StreamReader(context.Response.Body);
+        return (context.Response.StatusCode, await reader.ReadToEndAsync(), context.Response.Headers);
+    }
+
+    public Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(CaseRequest request) => SendAsync(request.Resolve(Credentials));
+
+    private sealed class CountingInvoker(IAuthorizerInvoker inner, Action counted) : IAuthorizerInvoker
+    {
+        public Task<AuthorizerInvocation> InvokeAsync(GatewayRoute route, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+        {
+            counted();
+            return inner.InvokeAsync(route, request, ct);
+        }
+    }
+}

@@ -27,12 +27,11 @@ public sealed class DeployedStack : IAsyncLifetime
     public ServerlessTemplate Template { get; } = ServerlessTemplate.Load();
     public GatewayStage Gateway { get; private set; } = null!;
     public LambdaAuthorizerInvoker Invoker { get; private set; } = null!;
-    public StackCredentials Credentials { get; } = new();
+    public GatewayTestCredentials Credentials { get; } = new();
     public IReadOnlyList<LambdaFunctionProcess> Processes => _processes;
 
     public async Task InitializeAsync()
     {
-        var configuration = Credentials.FunctionConfiguration();
         // Publish (or locate) all three first, so a slow first publish does not eat into any runtime's deadline.
         var executables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var function in Template.Functions.Values)
@@ -42,9 +41,11 @@ public sealed class DeployedStack : IAsyncLifetime
         {
             var runtime = await RuntimeApiDouble.StartAsync();
             _runtimes[function.LogicalId] = runtime;
-            var process = LambdaFunctionProcess.Start(
-                executables[function.LogicalId], function.Handler, runtime.Endpoint,
-                configuration.TryGetValue(function.Handler, out var settings) ? settings : new Dictionary<string, string>());
+            // Each function gets its own settings only, as the template's Environment does (TokenAuthorizer__*, …).
+            var settings = Credentials.EnvironmentVariables
+                .Where(kv => kv.Key.StartsWith(function.Handler + "__", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
+            var process = LambdaFunctionProcess.Start(executables[function.LogicalId], function.Handler, runtime.Endpoint, settings);
             _processes.Add(process);
         }
 
@@ -78,15 +79,39 @@ public sealed class DeployedStack : IAsyncLifetime
                 TimeSpan.FromSeconds(authorizer.TtlSeconds));
         }).ToList();
 
-    /// <summary>One client request through the stage: authorizer (or cache) first, then the API function.</summary>
+    public static GatewayRequest ToGatewayRequest(ResolvedCaseRequest request) =>
+        GatewayRequest.Create(request.Method, request.Path, request.Headers, request.Query, request.SourceIp);
+
+    /// <summary>
+    /// One client request through the stage, in API Gateway's order: resource + method lookup (none → the
+    /// MISSING_AUTHENTICATION_TOKEN gateway response), then the route's authorizer (or its cache), then the function.
+    /// </summary>
     public async Task<ClientResponse> SendAsync(GatewayRequest request)
     {
+        var route = Template.Routes.SingleOrDefault(r =>
+            string.Equals(r.Method, request.Method, StringComparison.OrdinalIgnoreCase) && r.Path == request.Path);
+        if (route is null)
+        {
+            // A REST API without a resource/method for the request never calls a function.
+            return Template.GatewayResponses.TryGetValue("MISSING_AUTHENTICATION_TOKEN", out var missing)
+                ? new ClientResponse(missing.StatusCode, missing.Headers.GetValueOrDefault("Content-Type", GatewayResponse.ContentType),
+                    missing.Render(request.RequestId, "Missing Authentication Token"), "no-such-resource")
+                : new ClientResponse(403, GatewayResponse.ContentType, """{"message":"Missing Authentication Token"}""", "no-such-resource");
+        }
+
         var outcome = await Gateway.AuthorizeAsync(request);
         if (outcome.Rejection is { } rejection)
-            return new ClientResponse(rejection.StatusCode, GatewayResponse.ContentType, rejection.Body, outcome.Reason);
+        {
+            // The template's gateway response for this outcome when it declares one, else API Gateway's default.
+            var type = rejection.StatusCode switch { 401 => "UNAUTHORIZED", 403 => "ACCESS_DENIED", _ => "AUTHORIZER_FAILURE" };
+            if (!Template.GatewayResponses.TryGetValue(type, out var configured))
+                return new ClientResponse(rejection.StatusCode, GatewayResponse.ContentType, rejection.Body, outcome.Reason);
+            using var message = JsonDocument.Parse(rejection.Body);
+            return new ClientResponse(configured.StatusCode, configured.Headers.GetValueOrDefault("Content-Type", GatewayResponse.ContentType),
+                configured.Render(request.RequestId, message.RootElement.GetProperty("message").GetString() ?? ""), outcome.Reason);
+        }
 
-        var route = Template.Routes.SingleOrDefault(r => r.Method == request.Method && r.Path == request.Path);
-        var apiFunction = route?.Function ?? Template.Routes[0].Function;
+        var apiFunction = route.Function;
         var proxyEvent = JsonSerializer.Serialize(Gateway.CreateProxyRequest(request, outcome), APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest);
         var result = await _runtimes[apiFunction].InvokeAsync(proxyEvent, new RuntimeApiEventOptions
         {
@@ -127,7 +152,6 @@ public sealed class DeployedStack : IAsyncLifetime
     {
         foreach (var process in _processes) process.Dispose();
         foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync();
-        Credentials.Dispose();
     }
 }
 

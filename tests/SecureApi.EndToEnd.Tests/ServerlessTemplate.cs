@@ -41,7 +41,11 @@ public sealed record ServerlessTemplate(
             foreach (var r in gr.EnumerateObject())
                 responses[r.Name] = new TemplateGatewayResponse(
                     r.Value.GetProperty("StatusCode").GetInt32(),
-                    r.Value.TryGetProperty("ResponseTemplates", out var t) && t.TryGetProperty("application/json", out var body) ? body.GetString() : null);
+                    r.Value.TryGetProperty("ResponseTemplates", out var t) && t.TryGetProperty("application/json", out var body) ? body.GetString() : null,
+                    // Header values are mapping expressions: a static value is a single-quoted literal.
+                    r.Value.TryGetProperty("ResponseParameters", out var rp) && rp.TryGetProperty("Headers", out var hs)
+                        ? hs.EnumerateObject().ToDictionary(h => h.Name, h => h.Value.GetString()!.Trim('\''), StringComparer.OrdinalIgnoreCase)
+                        : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
 
         var routes = new List<TemplateRoute>();
         var functions = new Dictionary<string, TemplateFunction>(StringComparer.Ordinal);
@@ -153,7 +157,13 @@ public sealed record TemplateRoute(string Method, string Path, string? Authorize
 public sealed record TemplateAuthorizer(
     string Name, string Type, IReadOnlyList<string> IdentitySources, int TtlSeconds, string Function, string? ValidationExpression);
 
-public sealed record TemplateGatewayResponse(int StatusCode, string? JsonBody);
+public sealed record TemplateGatewayResponse(int StatusCode, string? JsonBody, IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>The body API Gateway sends: $context.requestId and $context.error.messageString (a quoted string) filled in.</summary>
+    public string Render(string requestId, string message) => (JsonBody ?? "")
+        .Replace("$context.requestId", requestId, StringComparison.Ordinal)
+        .Replace("$context.error.messageString", JsonSerializer.Serialize(message), StringComparison.Ordinal);
+}
 
 public sealed record TemplateFunction(
     string LogicalId, string CodeUri, string Handler, string Runtime,

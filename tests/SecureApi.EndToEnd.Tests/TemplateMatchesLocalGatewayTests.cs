@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using SecureApi.Authorizers;
 using SecureApi.Gateway;
+using SecureApi.Testing;
 
 namespace SecureApi.EndToEnd.Tests;
 
@@ -47,20 +48,16 @@ public sealed class TemplateMatchesLocalGatewayTests
     [Fact]
     public void Gateway_responses_in_the_template_send_the_local_gateway_bodies()
     {
-        // API Gateway renders $context.error.messageString as the quoted error message.
-        static string Render(string template, string message) =>
-            template.Replace("$context.error.messageString", System.Text.Json.JsonSerializer.Serialize(message), StringComparison.Ordinal);
-
         var unauthorized = Template.GatewayResponses["UNAUTHORIZED"];
         Assert.Equal(GatewayResponse.Unauthorized.StatusCode, unauthorized.StatusCode);
-        Assert.Equal(GatewayResponse.Unauthorized.Body, Render(unauthorized.JsonBody!, "Unauthorized"));
+        Assert.Equal(GatewayResponse.Unauthorized.Body, unauthorized.Render("req-1", "Unauthorized"));
 
         var denied = Template.GatewayResponses["ACCESS_DENIED"];
         Assert.Equal(GatewayResponse.AccessDeniedExplicit.StatusCode, denied.StatusCode);
         Assert.Equal(GatewayResponse.AccessDeniedExplicit.Body,
-            Render(denied.JsonBody!, "User is not authorized to access this resource with an explicit deny"));
+            denied.Render("req-1", "User is not authorized to access this resource with an explicit deny"));
         Assert.Equal(GatewayResponse.AccessDeniedImplicit.Body,
-            Render(denied.JsonBody!, "User is not authorized to access this resource"));
+            denied.Render("req-1", "User is not authorized to access this resource"));
     }
 
     public static TheoryData<string> AuthorizerHandlers() => new("TokenAuthorizer", "RequestAuthorizer");
@@ -90,8 +87,9 @@ public sealed class TemplateMatchesLocalGatewayTests
             .Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))
             .ToDictionary(p => p[0], p => p[1]);
-        parameters["ApiKeyHashes"] = StackCredentials.CredentialList(("example-api-key", "api-key-user", "admin", "read,write"));
-        parameters["CustomHeaderHashes"] = StackCredentials.CredentialList(("example-header-value", "custom-user", "admin", "read"));
+        var credentials = new GatewayTestCredentials();
+        parameters["ApiKeyHashes"] = credentials.ApiKeysJson;
+        parameters["CustomHeaderHashes"] = credentials.CustomHeaderValuesJson;
 
         var tokenErrors = TokenAuthorizerOptions.FromConfiguration(Section("TokenAuthorizerFunction", TokenAuthorizerOptions.SectionName)).Validate();
         var requestErrors = RequestAuthorizerOptions.FromConfiguration(Section("RequestAuthorizerFunction", RequestAuthorizerOptions.SectionName)).Validate();

@@ -84,24 +84,4 @@ public sealed class ServerlessTemplateTests
             Assert.StartsWith("/", parameter.GetProperty("Default").GetString());
         }
     }
-
-    [Fact]
-    public void Routes_are_public_token_protected_and_request_protected_on_one_api_function()
-    {
-        Assert.Equal("prod", Template.StageName);
-        Assert.Equal(
-            new[] { ("GET", "/public", (string?)null), ("GET", "/protected", "TokenAuthorizer"), ("GET", "/protected/admin", "RequestAuthorizer") },
-            Template.Routes.Select(r => (r.Method, r.Path, r.Authorizer)).ToArray());
-        Assert.Single(Template.Routes.Select(r => r.Function).Distinct());
-
-        var token = Template.Authorizers["TokenAuthorizer"];
-        Assert.Equal(("TOKEN", 300), (token.Type, token.TtlSeconds));
-        Assert.Equal(["method.request.header.Authorization"], token.IdentitySources);
-
-        // TTL 0: with caching on, API Gateway would make every identity source mandatory (an api_key-only call
-        // would 401 without reaching the authorizer) and the IP allowlist has no identity source at all.
-        var request = Template.Authorizers["RequestAuthorizer"];
-        Assert.Equal(("REQUEST", 0), (request.Type, request.TtlSeconds));
-        Assert.Equal(["method.request.header.X-Custom-Auth", "method.request.querystring.api_key"], request.IdentitySources);
-    }
 }

@@ -181,6 +181,41 @@ public sealed class LambdaBootstrapTests
         Assert.Equal("""{"message":"fine"}""", next.BodyText);
     }
 
+    [Fact]
+    public async Task Error_report_over_256_KB_is_replaced_by_the_oversize_message_and_keeps_the_type_header()
+    {
+        await using var api = await RuntimeApiDouble.StartAsync();
+        using var bootstrap = Typed(api, (_, _) => throw new ArgumentException(new string('x', 300 * 1024)));
+        await using var run = BootstrapRun.Start(bootstrap);
+
+        var failed = await api.InvokeAsync("""{"name":"big"}""");
+
+        Assert.True(failed.IsError);
+        Assert.Equal("""{"errorMessage":"Exception exceeded maximum payload size of 256KB."}""", failed.BodyText);
+        Assert.Equal("ArgumentException", failed.Header("Lambda-Runtime-Function-Error-Type"));
+    }
+
+    [Theory]
+    [InlineData("not-a-number")]
+    [InlineData("")]
+    [InlineData("1700000000000")]
+    public async Task Unparsable_or_past_deadline_reads_as_no_time_remaining(string deadlineHeader)
+    {
+        await using var api = await RuntimeApiDouble.StartAsync();
+        TimeSpan? remaining = null;
+        using var bootstrap = Typed(api, (_, ctx) => { remaining = ctx.RemainingTime; return Task.FromResult(new Reply("ok")); });
+        await using var run = BootstrapRun.Start(bootstrap);
+
+        var result = await api.InvokeAsync("""{"name":"x"}""", new RuntimeApiEventOptions
+        {
+            Timeout = null,
+            ExtraHeaders = new Dictionary<string, string> { ["Lambda-Runtime-Deadline-Ms"] = deadlineHeader },
+        });
+
+        Assert.False(result.IsError);
+        Assert.Equal(TimeSpan.Zero, remaining);
+    }
+
     [Theory]
     [InlineData("""{"name": """)]
     [InlineData("not json at all")]
@@ -293,6 +328,21 @@ public sealed class LambdaBootstrapTests
         Assert.Equal(status, thrown.StatusCode);
         Assert.Contains("invocation/next", thrown.Message, StringComparison.Ordinal);
         Assert.Contains(expected, thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Next_without_a_request_id_header_is_fatal()
+    {
+        await using var api = await RuntimeApiDouble.StartAsync();
+        using var bootstrap = Typed(api, (g, _) => Task.FromResult(new Reply(g.Name)));
+        api.Enqueue("""{"name":"x"}""", new RuntimeApiEventOptions
+        {
+            ExtraHeaders = new Dictionary<string, string> { ["Lambda-Runtime-Aws-Request-Id"] = "" },
+        });
+
+        var thrown = await Assert.ThrowsAsync<RuntimeApiException>(() => bootstrap.RunAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Contains("Lambda-Runtime-Aws-Request-Id", thrown.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -118,7 +118,9 @@ public sealed class RequestAuthorizerOptions
     internal static bool TryParseCidr(string text, out IPNetwork network, out string why)
     {
         network = default;
-        if (!IPNetwork.TryParse(text, out network))
+        var slash = text.IndexOf('/');
+        if (slash < 0 || !IPNetwork.TryParse(text, out network) ||
+            !IPAddress.TryParse(text.AsSpan(0, slash), out var written) || !written.Equals(network.BaseAddress))
         {
             why = "is not a CIDR range like 10.0.0.0/8 or 2001:db8::/32 (host bits must be zero).";
             return false;

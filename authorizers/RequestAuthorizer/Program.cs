@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Configuration;
+using SecureApi.Authorizers;
+
+// Settings: RequestAuthorizer__* environment variables (no generic host: cold start matters).
+var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+
+// Runtime loop: validate settings at init, one decision log line per invoke on stdout, 401 = "Unauthorized".
+using var function = AuthorizerFunctions.CreateRequestFunction(configuration, Console.Out);
+return await function.RunToExitCodeAsync();

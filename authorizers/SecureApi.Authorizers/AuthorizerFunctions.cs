@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.Lambda.RuntimeSupport;
+using SecureApi.Lambda.Serialization;
+
+namespace SecureApi.Authorizers;
+
+/// <summary>
+/// The two Lambda functions' wiring, shared by their Program.cs and the tests: settings are read and validated in
+/// the bootstrap initializer (a bad setting fails init with a clear message on /runtime/init/error), each decision
+/// is logged to <c>log</c>, Unauthorized becomes an exception whose message is exactly "Unauthorized" (→ 401).
+/// </summary>
+public static class AuthorizerFunctions
+{
+    /// <summary>The error message API Gateway maps to 401.</summary>
+    public const string UnauthorizedMessage = "Unauthorized";
+
+    public static LambdaBootstrap CreateTokenFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null)
+    {
+        TokenAuthorizer? authorizer = null;
+        var builder = LambdaBootstrapBuilder
+            .Create<APIGatewayCustomAuthorizerRequest, APIGatewayCustomAuthorizerResponse>(
+                async (request, _) => Respond(await authorizer!.AuthorizeAsync(request).ConfigureAwait(false)),
+                new SourceGeneratorLambdaJsonSerializer<APIGatewayEventsJsonContext>())
+            .UseBootstrapHandler(() =>
+            {
+                var options = TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName));
+                var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+                authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log);
+                return Task.FromResult(true);
+            });
+        return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
+    }
+
+    public static LambdaBootstrap CreateRequestFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null)
+    {
+        RequestAuthorizer? authorizer = null;
+        var builder = LambdaBootstrapBuilder
+            .Create<APIGatewayCustomAuthorizerRequest, APIGatewayCustomAuthorizerResponse>(
+                (request, _) => Task.FromResult(Respond(authorizer!.Authorize(request))),
+                new SourceGeneratorLambdaJsonSerializer<APIGatewayEventsJsonContext>())
+            .UseBootstrapHandler(() =>
+            {
+                var options = RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName));
+                authorizer = new RequestAuthorizer(options, log);
+                return Task.FromResult(true);
+            });
+        return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
+    }
+
+    private static APIGatewayCustomAuthorizerResponse Respond(AuthorizerDecision decision) =>
+        decision.Outcome == AuthorizerOutcome.Unauthorized || decision.Response is null
+#pragma warning disable CA2201 // API Gateway reads only the message; the type is irrelevant to it.
+            ? throw new Exception(UnauthorizedMessage)
+#pragma warning restore CA2201
+            : decision.Response;
+}

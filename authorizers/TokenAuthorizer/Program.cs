@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Configuration;
+using SecureApi.Authorizers;
+
+// Settings: TokenAuthorizer__* environment variables (no generic host: cold start matters).
+var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+
+// Runtime loop: validate settings at init, one decision log line per invoke on stdout, 401 = "Unauthorized".
+using var function = AuthorizerFunctions.CreateTokenFunction(configuration, Console.Out);
+return await function.RunToExitCodeAsync();

@@ -1,10 +1,12 @@
 using SecureApi.Endpoints;
 using SecureApi.Gateway;
 using SecureApi.Identity;
+using SecureApi.Lambda.AspNetCoreServer;
 using SecureApi.Setup;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
+builder.Services.AddLambdaHosting(LambdaEventSource.RestApi);                     // Lambda Runtime API instead of Kestrel when AWS_LAMBDA_FUNCTION_NAME is set
 builder.Services.AddSecureApiJson();                                              // source-generated camelCase JSON (AOT)
 builder.Services.AddSecureApiProblemDetails();                                    // RFC 9457 bodies for every error
 builder.Services.AddAuthentication(ApiGatewayAuthorizerDefaults.AuthenticationScheme)

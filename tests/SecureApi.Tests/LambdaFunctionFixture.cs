@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using SecureApi.Authorizers;
+using SecureApi.Gateway;
+using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.Testing;
+
+namespace SecureApi.Tests;
+
+/// <summary>
+/// The built SecureApi as a Lambda function: a child process with AWS_LAMBDA_FUNCTION_NAME set (AddLambdaHosting
+/// replaces Kestrel) pulling REST proxy events from a loopback Runtime API double. In front of it, the gateway
+/// core with the in-process authorizers, so shared gateway rows can be replayed as API Gateway would send them.
+/// </summary>
+public sealed class LambdaFunctionFixture : IAsyncLifetime
+{
+    private Process? _process;
+
+    public RuntimeApiDouble RuntimeApi { get; private set; } = null!;
+    public GatewayTestCredentials Credentials { get; } = new();
+    public GatewayStage Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        RuntimeApi = await RuntimeApiDouble.StartAsync();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SecureApi.dll"));
+        start.WorkingDirectory = AppContext.BaseDirectory;
+        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = "secure-api-tests";
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = RuntimeApi.Endpoint;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Credentials.Configuration).Build();
+        var invoker = new InProcessAuthorizerInvoker(
+            new TokenAuthorizer(TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName))),
+            new RequestAuthorizer(RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName))));
+        Gateway = new GatewayStage(GatewayRoutes.Default, invoker, new GatewayStageOptions(), TimeProvider.System);
+    }
+
+    /// <summary>Invokes the function with one proxy event (JSON); returns the proxy response's status and body.</summary>
+    public async Task<(int Status, string Body, string RequestId)> InvokeAsync(string eventJson)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var result = await RuntimeApi.InvokeAsync(eventJson, new RuntimeApiEventOptions { RequestId = requestId }, TimeSpan.FromSeconds(60));
+        Assert.False(result.IsError, "the invocation failed: " + result.BodyText);
+        using var response = JsonDocument.Parse(result.BodyText);
+        return (response.RootElement.GetProperty("statusCode").GetInt32(), response.RootElement.GetProperty("body").GetString() ?? "", requestId);
+    }
+
+    /// <summary>A shared row through the gateway core and, when it passes, through the function.</summary>
+    public async Task<(int Status, string Body)> SendThroughGatewayAsync(CaseRequest request)
+    {
+        var resolved = request.Resolve(Credentials);
+        var gatewayRequest = GatewayRequest.Create(resolved.Method, resolved.Path, resolved.Headers, resolved.Query, resolved.SourceIp);
+        var outcome = await Gateway.AuthorizeAsync(gatewayRequest);
+        if (outcome.Rejection is { } rejection) return (rejection.StatusCode, rejection.Body);
+        var proxy = Gateway.CreateProxyRequest(gatewayRequest, outcome);
+        var (status, body, _) = await InvokeAsync(JsonSerializer.Serialize(proxy, APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest));
+        return (status, body);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        await RuntimeApi.DisposeAsync();
+    }
+}

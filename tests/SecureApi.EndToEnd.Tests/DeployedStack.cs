@@ -23,6 +23,10 @@ public sealed class DeployedStack : IAsyncLifetime
 
     private readonly List<LambdaFunctionProcess> _processes = [];
     private readonly Dictionary<string, RuntimeApiDouble> _runtimes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _executables = new(StringComparer.Ordinal);
+
+    /// <summary>The published native executable of each function, by logical id.</summary>
+    public IReadOnlyDictionary<string, string> Executables => _executables;
 
     public ServerlessTemplate Template { get; } = ServerlessTemplate.Load();
     public GatewayStage Gateway { get; private set; } = null!;
@@ -33,7 +37,7 @@ public sealed class DeployedStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Publish (or locate) all three first, so a slow first publish does not eat into any runtime's deadline.
-        var executables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var executables = _executables;
         foreach (var function in Template.Functions.Values)
             executables[function.LogicalId] = await PublishedFunctions.GetExecutableAsync(function.CodeUri, function.Handler);
 

@@ -73,4 +73,22 @@ public sealed class DeployedStackBehaviourTests(DeployedStack stack)
                     c.CustomHeaderValue, c.WrongCustomHeaderValue },
             secret => Assert.DoesNotContain(secret, logs));
     }
+
+    [Fact]
+    public void Each_publish_folder_holds_the_native_executable_the_dotnet10_bootstrap_execs_and_nothing_it_would_prefer()
+    {
+        foreach (var (logicalId, executable) in stack.Executables)
+        {
+            var handler = stack.Template.Functions[logicalId].Handler;
+            var folder = Path.GetDirectoryName(executable)!;
+
+            Assert.Equal(handler, Path.GetFileName(executable));
+            // An ELF binary, executable: what /var/task/<Handler> must be.
+            Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(executable)[..4]);
+            Assert.True(File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), $"{executable} is not executable");
+            // A <Handler>.dll would make the bootstrap run `dotnet exec` instead; .dbg files only bloat the zip.
+            Assert.False(File.Exists(Path.Combine(folder, handler + ".dll")), $"{handler}.dll in {folder}");
+            Assert.Empty(Directory.GetFiles(folder, "*.dbg"));
+        }
+    }
 }

@@ -8,7 +8,7 @@ namespace SecureApi.EndToEnd.Tests;
 /// <para>
 /// .ci/run publishes each project once into artifacts/publish/&lt;Name&gt; (and fails on any AOT warning) and sets
 /// SECUREAPI_PUBLISH_DIR, so CI never publishes twice. Without the variable (a developer's
-/// <c>dotnet test</c>) the first use publishes into the same folder; ILC's incremental build makes reruns cheap.
+/// <c>dotnet test</c>) the first use publishes into the same folder (recreated; ILC's incremental build in obj/ keeps reruns cheap).
 /// </para>
 /// </summary>
 public static class PublishedFunctions
@@ -33,6 +33,8 @@ public static class PublishedFunctions
         await Gate.WaitAsync();
         try
         {
+            // publish -o never removes files, and a stale <Handler>.dll or .dbg would not be what the template deploys.
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
             await PublishAsync(Path.Combine(RepositoryRoot.Path, codeUri), output);
         }
         finally

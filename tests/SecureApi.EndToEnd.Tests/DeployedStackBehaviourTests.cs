@@ -85,7 +85,8 @@ public sealed class DeployedStackBehaviourTests(DeployedStack stack)
             Assert.Equal(handler, Path.GetFileName(executable));
             // An ELF binary, executable: what /var/task/<Handler> must be.
             Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(executable)[..4]);
-            Assert.True(File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), $"{executable} is not executable");
+            if (!OperatingSystem.IsWindows()) // the suite publishes linux-x64; the guard only satisfies CA1416
+                Assert.True(File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), $"{executable} is not executable");
             // A <Handler>.dll would make the bootstrap run `dotnet exec` instead; .dbg files only bloat the zip.
             Assert.False(File.Exists(Path.Combine(folder, handler + ".dll")), $"{handler}.dll in {folder}");
             Assert.Empty(Directory.GetFiles(folder, "*.dbg"));

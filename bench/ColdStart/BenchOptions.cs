@@ -7,11 +7,12 @@ public sealed record BenchOptions(
     string EventPath,
     int Runs,
     IReadOnlyDictionary<string, string> Environment,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    bool ShowResponse)
 {
     public const string Usage = """
         usage: ColdStart --candidate NAME=COMMAND [--candidate NAME=COMMAND ...] --event FILE
-                         [--runs N (default 20)] [--env KEY=VALUE ...] [--timeout SECONDS (default 30)]
+                         [--runs N (default 20)] [--env KEY=VALUE ...] [--timeout SECONDS (default 30)] [--show-response]
           COMMAND is an executable path plus arguments, or any /bin/sh command line when it contains quotes or shell operators.
         """;
 
@@ -23,10 +24,17 @@ public sealed record BenchOptions(
         string? eventPath = null;
         var runs = 20;
         var timeoutSeconds = 30;
+        var showResponse = false;
 
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
+            if (name == "--show-response")
+            {
+                showResponse = true;
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 error = $"{name} needs a value.";
@@ -73,7 +81,7 @@ public sealed record BenchOptions(
             return false;
         }
 
-        options = new BenchOptions(candidates, File.ReadAllBytes(eventPath), eventPath, runs, environment, TimeSpan.FromSeconds(timeoutSeconds));
+        options = new BenchOptions(candidates, File.ReadAllBytes(eventPath), eventPath, runs, environment, TimeSpan.FromSeconds(timeoutSeconds), showResponse);
         error = string.Empty;
         return true;
     }

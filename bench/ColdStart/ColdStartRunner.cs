@@ -75,6 +75,11 @@ public static class ColdStartRunner
                     return (0, $"posted {result.Path} instead of /response: {Truncate(result.BodyText)}{output}");
                 }
 
+                if (options.ShowResponse)
+                {
+                    Console.WriteLine($"{candidate.Name} response: {Truncate(result.BodyText)}");
+                }
+
                 return (Stopwatch.GetElapsedTime(started, result.ReceivedTimestamp).TotalMilliseconds, null);
             }
 

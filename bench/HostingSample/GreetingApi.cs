@@ -13,8 +13,9 @@ public static class GreetingApi
         return group;
     }
 
-    private static Ok<Greeting> Hello(string? name, IOptions<GreetingOptions> options) =>
-        TypedResults.Ok(new Greeting($"{options.Value.Text}, {name ?? "world"}!"));
+    // IOptionsMonitor: startup validation already built it; IOptions<T> would make AOT build one more generic type on the first call.
+    private static Ok<Greeting> Hello(string? name, IOptionsMonitor<GreetingOptions> options) =>
+        TypedResults.Ok(new Greeting($"{options.CurrentValue.Text}, {name ?? "world"}!"));
 }
 
 public sealed record Greeting(string Message);
@@ -38,6 +39,6 @@ public static class GreetingOptionsExtensions
 }
 
 [JsonSerializable(typeof(Greeting))]
-internal sealed partial class SampleJsonContext : JsonSerializerContext
+public sealed partial class SampleJsonContext : JsonSerializerContext
 {
 }

@@ -1,7 +1,8 @@
 using HostingSample;
 using SecureApi.Lambda.AspNetCoreServer;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+// Content root = the app's folder (/var/task in Lambda), whatever the working directory.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Lambda: API Gateway REST proxy events instead of Kestrel when AWS_LAMBDA_FUNCTION_NAME is set.
 builder.Services.AddLambdaHosting(LambdaEventSource.RestApi);

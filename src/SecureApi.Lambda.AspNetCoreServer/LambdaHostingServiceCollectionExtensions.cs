@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SecureApi.Lambda.AspNetCoreServer;
 using SecureApi.Lambda.AspNetCoreServer.Internal;
 
@@ -31,14 +30,14 @@ public static class LambdaHostingServiceCollectionExtensions
     /// <summary>Lambda mode without the environment check; tests and benchmarks drive <see cref="LambdaServer"/> directly.</summary>
     internal static IServiceCollection AddLambdaServer(this IServiceCollection services, LambdaServerMode mode, Action<HostingOptions>? configure = null)
     {
-        var options = services.AddOptions<HostingOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        // A plain singleton, as the official package registers it; it also spares Native AOT from building
+        // IOptions<HostingOptions> and friends at startup (runtime generic instantiation costs cold-start time).
+        var options = new HostingOptions();
+        configure?.Invoke(options);
+        services.TryAddSingleton(options);
         services.RemoveAll<IServer>();
         services.AddSingleton(sp => new LambdaServer(
-            sp.GetRequiredService<IOptions<HostingOptions>>(),
+            sp.GetRequiredService<HostingOptions>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IHostApplicationLifetime>(),
             mode));

@@ -1,9 +1,9 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Lambda.AspNetCoreServer.Internal;
 using SecureApi.Lambda.Core;
@@ -24,17 +24,19 @@ public sealed class LambdaServer : IServer
     private readonly IHostApplicationLifetime _lifetime;
     private readonly LambdaServerMode _mode;
     private readonly ILambdaSerializer _serializer;
+    private readonly SourceGeneratorLambdaJsonSerializer<APIGatewayEventsJsonContext>? _defaultSerializer;
     private readonly CancellationTokenSource _stopping = new();
     private IProxyInvoker? _invoker;
     private Task? _loop;
 
-    internal LambdaServer(IOptions<HostingOptions> options, ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime, LambdaServerMode mode)
+    internal LambdaServer(HostingOptions options, ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime, LambdaServerMode mode)
     {
-        _options = options.Value;
+        _options = options;
         _logger = loggerFactory.CreateLogger("SecureApi.Lambda.AspNetCoreServer");
         _lifetime = lifetime;
         _mode = mode;
-        _serializer = _options.Serializer ?? new SourceGeneratorLambdaJsonSerializer<APIGatewayEventsJsonContext>();
+        _defaultSerializer = _options.Serializer is null ? new SourceGeneratorLambdaJsonSerializer<APIGatewayEventsJsonContext>() : null;
+        _serializer = _options.Serializer ?? _defaultSerializer!;
         Features.Set<IServerAddressesFeature>(new ServerAddressesFeature());
     }
 
@@ -64,7 +66,9 @@ public sealed class LambdaServer : IServer
     /// <summary>Event JSON in, proxy response JSON out: exactly what the runtime loop runs per invocation.</summary>
     public async Task<Stream?> ProcessAsync(Stream eventJson, ILambdaContext lambdaContext)
     {
-        var request = _serializer.Deserialize<APIGatewayProxyRequest>(eventJson)
+        var request = (_defaultSerializer is not null && eventJson is MemoryStream memory && memory.TryGetBuffer(out var buffer)
+                ? JsonSerializer.Deserialize(buffer.AsSpan((int)memory.Position), _defaultSerializer.Context.APIGatewayProxyRequest) // no stream plumbing
+                : _serializer.Deserialize<APIGatewayProxyRequest>(eventJson))
             ?? throw new InvalidDataException("The Lambda event is JSON null, not an API Gateway proxy event.");
         var response = await ProcessAsync(request, lambdaContext).ConfigureAwait(false);
         var output = new MemoryStream();

@@ -166,6 +166,20 @@ public sealed class HostingTests
         Assert.Equal(0, runtimeApi.NextRequestCount); // no invocation was ever pulled
     }
 
+    [Fact]
+    public async Task Sample_app_stops_with_exit_code_1_when_the_Runtime_API_answers_an_unexpected_status()
+    {
+        await using var runtimeApi = await RuntimeApiDouble.StartAsync();
+        using var process = StartSample(runtimeApi.Endpoint, greeting: null);
+        await runtimeApi.FirstNextRequest.WaitAsync(TimeSpan.FromSeconds(60));
+
+        runtimeApi.Shutdown(); // GET /next answers 410 from now on
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(1, process.ExitCode);
+    }
+
     private static Process StartSample(string runtimeApiEndpoint, string? greeting)
     {
         var sample = Path.Combine(AppContext.BaseDirectory, "HostingSample.dll");

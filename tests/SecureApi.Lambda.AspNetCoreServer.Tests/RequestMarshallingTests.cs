@@ -245,6 +245,27 @@ public sealed class RequestMarshallingTests : IAsyncLifetime
         Assert.Equal(0, (await SendAsync(request)).RemotePort);
     }
 
+    [Fact]
+    public async Task Client_certificate_from_mutual_TLS_is_the_connection_client_certificate()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var certificateRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=client.example", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = certificateRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        await using var app = await TestApp.StartAsync(a => a.Run(c =>
+            c.Response.WriteAsync(c.Connection.ClientCertificate?.Subject ?? "none")));
+
+        var withCertificate = Events.Get("/m");
+        withCertificate.RequestContext!.Identity!.ClientCert = new APIGatewayProxyRequest.ProxyRequestClientCert
+        {
+            ClientCertPem = certificate.ExportCertificatePem() + "\n",
+        };
+        var withoutCertificate = Events.Get("/m");
+
+        Assert.Equal("CN=client.example", (await app.InvokeAsync(withCertificate)).Body);
+        Assert.Equal("none", (await app.InvokeAsync(withoutCertificate)).Body);
+    }
+
     // ---- §2.9 items and user ----
 
     [Fact]

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Hosting.Benchmarks.InvocationBenchmarks).Assembly).Run(args);

@@ -25,7 +25,10 @@ public static class AuthorizerFunctions
             .UseBootstrapHandler(() =>
             {
                 var options = TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName));
-                var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+                // Only remote key sources need HTTP; skipping it keeps a static-JWKS cold start lean.
+                var http = options.MetadataAddress is null && options.JwksUri is null
+                    ? null
+                    : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
                 authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log);
                 return Task.FromResult(true);
             });

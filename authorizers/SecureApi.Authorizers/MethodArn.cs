@@ -2,41 +2,51 @@ namespace SecureApi.Authorizers;
 
 /// <summary>
 /// <c>arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}</c>, parsed strictly.
-/// <see cref="StagePrefix"/> (…/{stage}/) is the only part policies are built from, so a policy can never name
-/// another API or stage.
+/// <see cref="StagePrefix"/> (…/{stage}/, a prefix of the methodArn itself) is the only part policies are built
+/// from, so a policy can never name another API or stage.
 /// </summary>
-internal readonly record struct MethodArn(string StagePrefix, string Verb, string Path)
+internal readonly record struct MethodArn(string Arn, int StagePrefixLength, int VerbLength)
 {
     private const int MaxLength = 1600;
+
+    public ReadOnlySpan<char> StagePrefix => Arn.AsSpan(0, StagePrefixLength);
+    public ReadOnlySpan<char> Verb => Arn.AsSpan(StagePrefixLength, VerbLength);
+    /// <summary>The route path with its leading '/' ("/" for the root).</summary>
+    public ReadOnlySpan<char> Path => StagePrefixLength + VerbLength == Arn.Length ? "/" : Arn.AsSpan(StagePrefixLength + VerbLength);
 
     public static bool TryParse(string? arn, out MethodArn result)
     {
         result = default;
-        if (string.IsNullOrEmpty(arn) || arn.Length > MaxLength) return false;
-
-        // arn : partition : execute-api : region : account : rest
-        var parts = arn.Split(':', 6);
-        if (parts.Length != 6 || parts[0] != "arn" || parts[2] != "execute-api") return false;
-        if (!IsToken(parts[1], allowDash: true) || !IsToken(parts[3], allowDash: true)) return false;
-        if (parts[4].Length != 12 || !parts[4].All(char.IsAsciiDigit)) return false;
-
-        // rest = apiId / stage / VERB / path...
-        var rest = parts[5];
-        var segments = rest.Split('/', 4);
-        if (segments.Length < 3) return false;
-        var (apiId, stage, verb) = (segments[0], segments[1], segments[2]);
-        if (!IsToken(apiId, allowDash: false) || !IsToken(stage, allowDash: true, allowUnderscore: true)) return false;
-        if (verb.Length == 0 || !verb.All(char.IsAsciiLetterUpper)) return false;
-        var path = "/" + (segments.Length == 4 ? segments[3] : "");
-        if (path.Contains('*') || path.Contains('?')) return false;
-
-        result = new MethodArn($"arn:{parts[1]}:execute-api:{parts[3]}:{parts[4]}:{apiId}/{stage}/", verb, path);
+        if (string.IsNullOrEmpty(arn) || arn.Length > MaxLength || !arn.StartsWith("arn:", StringComparison.Ordinal)) return false;
+        var s = arn.AsSpan();
+        var i = 4;
+        if (!Token(s, ref i, ':', dash: true, underscore: false)) return false;           // partition
+        if (!s[i..].StartsWith("execute-api:", StringComparison.Ordinal)) return false;
+        i += "execute-api:".Length;
+        if (!Token(s, ref i, ':', dash: true, underscore: false)) return false;           // region
+        var accountStart = i;
+        if (!Token(s, ref i, ':', dash: false, underscore: false)) return false;          // account
+        if (i - accountStart - 1 != 12 || s.Slice(accountStart, 12).ContainsAnyExceptInRange('0', '9')) return false;
+        if (!Token(s, ref i, '/', dash: false, underscore: false)) return false;          // apiId
+        if (!Token(s, ref i, '/', dash: true, underscore: true)) return false;            // stage
+        var prefixLength = i;
+        var verbStart = i;
+        while (i < s.Length && char.IsAsciiLetterUpper(s[i])) i++;
+        var verbLength = i - verbStart;
+        if (verbLength == 0 || (i < s.Length && s[i] != '/')) return false;
+        if (s[i..].ContainsAny('*', '?')) return false;
+        result = new MethodArn(arn, prefixLength, verbLength);
         return true;
     }
 
-    public string ResourceFor(string verb, string path) => StagePrefix + verb + path;
-
-    private static bool IsToken(string s, bool allowDash, bool allowUnderscore = false) =>
-        s.Length is > 0 and <= 128 &&
-        s.All(c => char.IsAsciiLetterOrDigit(c) || (allowDash && c == '-') || (allowUnderscore && c == '_'));
+    /// <summary>Reads [A-Za-z0-9] (plus '-'/'_' when allowed), 1–128 chars, then the terminator; advances past it.</summary>
+    private static bool Token(ReadOnlySpan<char> s, ref int i, char terminator, bool dash, bool underscore)
+    {
+        var start = i;
+        while (i < s.Length && (char.IsAsciiLetterOrDigit(s[i]) || (dash && s[i] == '-') || (underscore && s[i] == '_'))) i++;
+        var length = i - start;
+        if (length is 0 or > 128 || i >= s.Length || s[i] != terminator) return false;
+        i++;
+        return true;
+    }
 }

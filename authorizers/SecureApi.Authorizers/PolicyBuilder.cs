@@ -5,22 +5,32 @@ namespace SecureApi.Authorizers;
 /// <summary>
 /// Builds the decision for a valid credential. The policy has one statement per route of the table, under the
 /// methodArn's own API and stage: Allow where the principal's role/permissions satisfy the rule, Deny elsewhere.
-/// That stays correct when API Gateway re-checks a cached policy against later routes.
+/// That stays correct when API Gateway re-checks a cached policy against later routes. Only the resource ARN
+/// strings of the last stage seen are reused (immutable text, never a decision).
 /// </summary>
-internal static class PolicyBuilder
+internal sealed class PolicyBuilder(RouteRules routes)
 {
-    public static AuthorizerDecision Decide(
-        RouteRules routes, in MethodArn arn, string principalId, string authType,
+    private sealed record StageResources(string Prefix, string[] Resources);
+    private StageResources? _lastStage; // a reference: read and replaced atomically
+
+    public AuthorizerDecision Decide(
+        in MethodArn arn, string principalId, string authType,
         IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions, string? sourceIp = null)
     {
-        var statements = new List<APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement>(routes.Rules.Count);
-        foreach (var rule in routes.Rules)
+        var resources = ResourcesFor(arn);
+        var rules = routes.Rules;
+        var statements = new List<APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement>(rules.Count);
+        var allowed = false;
+        for (var i = 0; i < rules.Count; i++)
         {
+            var rule = rules[i];
+            var satisfied = rule.IsSatisfiedBy(roles, permissions);
+            if (satisfied && arn.Verb.SequenceEqual(rule.Verb) && arn.Path.SequenceEqual(rule.Path)) allowed = true;
             statements.Add(new APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement
             {
-                Effect = rule.IsSatisfiedBy(roles, permissions) ? "Allow" : "Deny",
+                Effect = satisfied ? "Allow" : "Deny",
                 Action = ["execute-api:Invoke"],
-                Resource = [arn.ResourceFor(rule.Verb, rule.Path)],
+                Resource = [resources[i]],
             });
         }
 
@@ -39,9 +49,19 @@ internal static class PolicyBuilder
             PolicyDocument = new APIGatewayCustomAuthorizerPolicy { Statement = statements },
             Context = context,
         };
-        var allowed = routes.IsAllowed(arn.Verb, arn.Path, roles, permissions);
         return new AuthorizerDecision(
             allowed ? AuthorizerOutcome.Allow : AuthorizerOutcome.Deny, response,
             allowed ? ReasonCodes.Allowed : ReasonCodes.RouteNotCovered, principalId, authType);
+    }
+
+    private string[] ResourcesFor(in MethodArn arn)
+    {
+        var last = _lastStage;
+        if (last is not null && arn.StagePrefix.SequenceEqual(last.Prefix)) return last.Resources;
+        var prefix = arn.StagePrefix.ToString();
+        var resources = new string[routes.Rules.Count];
+        for (var i = 0; i < resources.Length; i++) resources[i] = prefix + routes.Rules[i].Verb + routes.Rules[i].Path;
+        _lastStage = new StageResources(prefix, resources);
+        return resources;
     }
 }

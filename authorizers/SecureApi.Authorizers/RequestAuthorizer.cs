@@ -22,6 +22,9 @@ public sealed class RequestAuthorizer
     private readonly string[] _ipRoles;
     private readonly string[] _ipPermissions;
     private readonly DecisionLog _log;
+    private readonly PolicyBuilder _policy;
+
+    [ThreadStatic] private static IncrementalHash? t_sha256;
 
     private sealed record Entry(byte[] Digest, string PrincipalId, string[] Roles, string[] Permissions);
 
@@ -37,6 +40,7 @@ public sealed class RequestAuthorizer
         _ipRoles = SplitList(options.IpRole);
         _ipPermissions = SplitList(options.IpPermissions);
         _log = new DecisionLog(decisionLog, "request");
+        _policy = new PolicyBuilder(options.Routes);
     }
 
     public AuthorizerDecision Authorize(APIGatewayCustomAuthorizerRequest request)
@@ -69,7 +73,7 @@ public sealed class RequestAuthorizer
             var match = Match(_apiKeys, key);
             return match is null
                 ? AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, AuthTypes.ApiKey)
-                : PolicyBuilder.Decide(_options.Routes, arn, match.PrincipalId, AuthTypes.ApiKey, match.Roles, match.Permissions, sourceIpText);
+                : _policy.Decide(arn, match.PrincipalId, AuthTypes.ApiKey, match.Roles, match.Permissions, sourceIpText);
         }
 
         var (value, valueAmbiguous) = Single(request.Headers, request.MultiValueHeaders, _options.CustomHeaderName, StringComparison.OrdinalIgnoreCase);
@@ -79,14 +83,14 @@ public sealed class RequestAuthorizer
             var match = Match(_headerValues, value);
             return match is null
                 ? AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, AuthTypes.CustomHeader)
-                : PolicyBuilder.Decide(_options.Routes, arn, match.PrincipalId, AuthTypes.CustomHeader, match.Roles, match.Permissions, sourceIpText);
+                : _policy.Decide(arn, match.PrincipalId, AuthTypes.CustomHeader, match.Roles, match.Permissions, sourceIpText);
         }
 
         if (sourceIp is not null && _cidrs.Length > 0)
         {
             foreach (var network in _cidrs)
                 if (network.Contains(sourceIp))
-                    return PolicyBuilder.Decide(_options.Routes, arn, _options.IpPrincipalId, AuthTypes.IpAllowlist, _ipRoles, _ipPermissions, sourceIpText);
+                    return _policy.Decide(arn, _options.IpPrincipalId, AuthTypes.IpAllowlist, _ipRoles, _ipPermissions, sourceIpText);
             return AuthorizerDecision.Unauthorized(ReasonCodes.IpNotAllowed, AuthTypes.IpAllowlist);
         }
         return AuthorizerDecision.Unauthorized(ReasonCodes.MissingCredential);
@@ -107,8 +111,19 @@ public sealed class RequestAuthorizer
 
     private static bool IsDottedQuad(string text)
     {
-        var parts = text.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0'));
+        int parts = 0, digits = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i == text.Length || text[i] == '.')
+            {
+                if (digits is 0 or > 3 || (digits > 1 && text[i - digits] == '0')) return false; // no empty parts, no leading zeros
+                parts++;
+                digits = 0;
+            }
+            else if (char.IsAsciiDigit(text[i])) digits++;
+            else return false;
+        }
+        return parts == 4;
     }
 
     /// <summary>The credential value from the single- and multi-value maps; ambiguous when they disagree.</summary>
@@ -138,9 +153,11 @@ public sealed class RequestAuthorizer
     {
         Span<byte> digest = stackalloc byte[32];
         var max = Encoding.UTF8.GetMaxByteCount(presented.Length);
-        var buffer = max <= 1024 ? stackalloc byte[1024] : new byte[max];
+        var buffer = max <= 512 ? stackalloc byte[512] : new byte[max];
         var length = Encoding.UTF8.GetBytes(presented, buffer);
-        SHA256.HashData(buffer[..length], digest);
+        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // one reusable hash context per thread
+        sha.AppendData(buffer[..length]);
+        sha.GetHashAndReset(digest);
         Entry? match = null;
         foreach (var entry in entries)
             if (CryptographicOperations.FixedTimeEquals(digest, entry.Digest)) match = entry;

@@ -5,8 +5,16 @@ public sealed record RouteRule(string Verb, string Path, string? RequiredPermiss
 {
     /// <summary>True when the principal's roles and permissions satisfy this route (ordinal, exact names).</summary>
     public bool IsSatisfiedBy(IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions) =>
-        (RequiredPermission is null || permissions.Contains(RequiredPermission, StringComparer.Ordinal)) &&
-        (RequiredRole is null || roles.Contains(RequiredRole, StringComparer.Ordinal));
+        (RequiredPermission is null || ContainsOrdinal(permissions, RequiredPermission)) &&
+        (RequiredRole is null || ContainsOrdinal(roles, RequiredRole));
+
+    private static bool ContainsOrdinal(IReadOnlyCollection<string> values, string wanted)
+    {
+        if (values is string[] array) return Array.IndexOf(array, wanted) >= 0; // string equality is ordinal
+        foreach (var v in values)
+            if (string.Equals(v, wanted, StringComparison.Ordinal)) return true;
+        return false;
+    }
 }
 
 /// <summary>

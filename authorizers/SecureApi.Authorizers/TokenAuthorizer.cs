@@ -17,9 +17,11 @@ public sealed class TokenAuthorizer
     private readonly SigningKeyCache _keys;
     private readonly TimeProvider _time;
     private readonly DecisionLog _log;
+    private readonly PolicyBuilder _policy;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _baseParameters;
-    private (SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters)? _validation;
+    private sealed record Validation(SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters);
+    private Validation? _validation; // a reference: read and replaced atomically
 
     /// <param name="httpClient">Used for discovery/JWKS fetches (required for MetadataAddress/JwksUri).</param>
     /// <param name="timeProvider">Clock for key caching and refresh limits; defaults to the system clock. (Token
@@ -32,6 +34,7 @@ public sealed class TokenAuthorizer
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _log = new DecisionLog(decisionLog, "token");
+        _policy = new PolicyBuilder(options.Routes);
         _keys = new SigningKeyCache(options, httpClient, _time);
         var issuer = options.Issuer!;
         _baseParameters = new TokenValidationParameters
@@ -116,7 +119,7 @@ public sealed class TokenAuthorizer
 
         var roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
         var permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
-        return PolicyBuilder.Decide(_options.Routes, arn, subject, AuthTypes.Jwt, roles, permissions);
+        return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions);
     }
 
     private static AuthorizerDecision Fail(string reason) => AuthorizerDecision.Unauthorized(reason, AuthTypes.Jwt);
@@ -125,10 +128,10 @@ public sealed class TokenAuthorizer
     private TokenValidationParameters ParametersFor(SigningKeyCache.KeySnapshot keys)
     {
         var current = _validation;
-        if (current is { } c && ReferenceEquals(c.Keys, keys)) return c.Parameters;
+        if (current is not null && ReferenceEquals(current.Keys, keys)) return current.Parameters;
         var parameters = _baseParameters.Clone();
         parameters.IssuerSigningKeys = keys.Keys;
-        _validation = (keys, parameters);
+        _validation = new Validation(keys, parameters);
         return parameters;
     }
 
@@ -169,14 +172,20 @@ public sealed class TokenAuthorizer
         foreach (var name in claimNames)
         {
             var before = values.Count;
-            foreach (var claim in token.Claims)
-            {
-                if (!string.Equals(claim.Type, name, StringComparison.Ordinal)) continue;
-                foreach (var part in claim.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    if (!values.Contains(part, StringComparer.Ordinal)) values.Add(part);
-            }
+            // Read just the named claims from the payload (no Claim objects for the whole token).
+            if (token.TryGetPayloadValue<string[]>(name, out var items) && items is not null)
+                foreach (var item in items) AddParts(values, item);
+            else if (token.TryGetPayloadValue<string>(name, out var text))
+                AddParts(values, text);
             if (firstOnly && values.Count > before) break;
         }
         return values;
+    }
+
+    private static void AddParts(List<string> values, string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return;
+        foreach (var part in text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!values.Contains(part, StringComparer.Ordinal)) values.Add(part);
     }
 }

@@ -23,7 +23,7 @@ app.UseLocalGateway();                                                          
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();                                                                 // GET /openapi/v1.json
+app.MapSecureApiOpenApi();                                                        // GET /openapi/v1.json (Kestrel only)
 app.MapPublicApi();                                                               // GET /public
 app.MapProtectedApi();                                                            // GET /protected, GET /protected/admin
 

@@ -30,4 +30,25 @@ public sealed class GatewayMatrixTests(SecureApiFactory factory) : IClassFixture
         Assert.Equal("application/json", headers.ContentType);
         Assert.Equal("UnauthorizedException", headers["x-amzn-ErrorType"]);
     }
+
+    [Theory]
+    [InlineData("/PROTECTED")]
+    [InlineData("/protected/")]
+    [InlineData("/Protected/Admin")]
+    [InlineData("/protected/admin/")]
+    public async Task Path_variants_of_protected_routes_still_meet_the_authorizer(string path)
+    {
+        var (status, body, _) = await factory.SendAsync(new CaseRequest("GET", path));
+
+        Assert.Equal(401, status);
+        Assert.Equal("""{"message":"Unauthorized"}""", body);
+    }
+
+    [Fact]
+    public async Task Path_variant_with_a_valid_token_is_not_in_the_policy()
+    {
+        var (status, _, _) = await factory.SendAsync(new CaseRequest("GET", "/PROTECTED", CaseCredential.AdminToken));
+
+        Assert.Equal(403, status);
+    }
 }

@@ -8,7 +8,7 @@ namespace SecureApi.Tests;
 /// <summary>The host-independent gateway core with a scripted authorizer.</summary>
 public sealed class GatewayStageTests
 {
-    private const string ProtectedArn = "arn:aws:execute-api:local:000000000000:local/Prod/GET/protected";
+    private const string ProtectedArn = "arn:aws:execute-api:local:000000000000:local/prod/GET/protected";
 
     private sealed class ScriptedInvoker(Func<APIGatewayCustomAuthorizerRequest, CancellationToken, Task<AuthorizerInvocation>> answer) : IAuthorizerInvoker
     {
@@ -45,15 +45,15 @@ public sealed class GatewayStageTests
         GatewayRequest.Create("GET", path, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)));
 
     [Theory]
-    [InlineData("arn:aws:execute-api:local:000000000000:local/Prod/GET/protected", true)]
-    [InlineData("arn:aws:execute-api:local:000000000000:local/Prod/*/*", true)]
+    [InlineData("arn:aws:execute-api:local:000000000000:local/prod/GET/protected", true)]
+    [InlineData("arn:aws:execute-api:local:000000000000:local/prod/*/*", true)]
     [InlineData("arn:aws:execute-api:local:000000000000:local/*", true)]
-    [InlineData("arn:aws:execute-api:local:000000000000:local/Prod/GET/protecte?", true)]
-    [InlineData("arn:aws:execute-api:local:000000000000:local/Prod/GET/protected/admin", false)]
-    [InlineData("arn:aws:execute-api:local:000000000000:local/Dev/*/*", false)]
-    [InlineData("arn:aws:execute-api:local:000000000000:other/Prod/*/*", false)]
-    [InlineData("arn:aws:execute-api:local:000000000000:local/Prod/get/protected", false)]
-    [InlineData("arn:aws:execute-api:local:000000000000:local/Prod/GET/protected?", false)]
+    [InlineData("arn:aws:execute-api:local:000000000000:local/prod/GET/protecte?", true)]
+    [InlineData("arn:aws:execute-api:local:000000000000:local/prod/GET/protected/admin", false)]
+    [InlineData("arn:aws:execute-api:local:000000000000:local/dev/*/*", false)]
+    [InlineData("arn:aws:execute-api:local:000000000000:other/prod/*/*", false)]
+    [InlineData("arn:aws:execute-api:local:000000000000:local/prod/get/protected", false)]
+    [InlineData("arn:aws:execute-api:local:000000000000:local/prod/GET/protected?", false)]
     public void Policy_resource_matches_the_method_arn_with_iam_wildcards(string resource, bool allowed)
     {
         var decision = IamPolicyEvaluator.Evaluate(Policy(("Allow", resource)).PolicyDocument, ProtectedArn);
@@ -64,7 +64,7 @@ public sealed class GatewayStageTests
     [Fact]
     public void Explicit_deny_wins_over_allow()
     {
-        var policy = Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/Prod/*/*"), ("Deny", ProtectedArn));
+        var policy = Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/prod/*/*"), ("Deny", ProtectedArn));
 
         Assert.Equal(PolicyDecision.ExplicitDeny, IamPolicyEvaluator.Evaluate(policy.PolicyDocument, ProtectedArn));
     }
@@ -72,7 +72,7 @@ public sealed class GatewayStageTests
     [Fact]
     public async Task Policy_that_does_not_cover_the_route_is_an_implicit_deny()
     {
-        var stage = Stage(Returning(Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/Prod/GET/public"))));
+        var stage = Stage(Returning(Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/prod/GET/public"))));
 
         var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer x")));
 
@@ -140,7 +140,7 @@ public sealed class GatewayStageTests
         Assert.Equal("2.5", authorizer["ratio"]);
         Assert.True(authorizer.ContainsKey("integrationLatency"));
         Assert.Equal("127.0.0.1", proxy.RequestContext.Identity?.SourceIp);
-        Assert.Equal("Prod", proxy.RequestContext.Stage);
+        Assert.Equal("prod", proxy.RequestContext.Stage);
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class GatewayStageTests
     [Fact]
     public async Task Request_authorizer_with_caching_rejects_a_missing_identity_source_without_a_call()
     {
-        var invoker = Returning(Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/Prod/*/*")));
+        var invoker = Returning(Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/prod/*/*")));
         GatewayRoute[] cached =
         [
             new("GET", "/protected/admin", GatewayRoutes.RequestAuthorizerName, AuthorizerType.Request,
@@ -174,7 +174,7 @@ public sealed class GatewayStageTests
     [Fact]
     public async Task Request_authorizer_without_caching_is_called_with_no_identity_source()
     {
-        var invoker = Returning(Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/Prod/*/*")));
+        var invoker = Returning(Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/prod/*/*")));
         var request = GatewayRequest.Create("GET", "/protected/admin", sourceIp: "203.0.113.7");
 
         var outcome = await Stage(invoker).AuthorizeAsync(request);

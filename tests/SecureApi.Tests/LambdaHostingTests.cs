@@ -104,7 +104,7 @@ public sealed class LambdaHostingTests(LambdaFunctionFixture function) : IClassF
         Assert.Contains("\"status\":404", body);
     }
 
-    /// <summary>A REST v1 proxy event shaped like API Gateway's (stage Prod, source IP 198.51.100.10).</summary>
+    /// <summary>A REST v1 proxy event shaped like API Gateway's (stage prod, source IP 198.51.100.10).</summary>
     private static string Event(string path, string authorizer, string headers = """{"Accept":"application/json"}""") => $$"""
         {
           "resource": "{{path}}",
@@ -119,10 +119,10 @@ public sealed class LambdaHostingTests(LambdaFunctionFixture function) : IClassF
           "requestContext": {
             "resourcePath": "{{path}}",
             "httpMethod": "GET",
-            "path": "/Prod{{path}}",
+            "path": "/prod{{path}}",
             "accountId": "123456789012",
             "apiId": "abcdef1234",
-            "stage": "Prod",
+            "stage": "prod",
             "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
             "protocol": "HTTP/1.1",
             "identity": { "sourceIp": "198.51.100.10", "userAgent": "curl/8.0" },

@@ -10,7 +10,7 @@ namespace SecureApi.Gateway;
 /// </summary>
 public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10_000)
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Authorizer, string Key), Entry> _entries = new();
 
     private sealed record Entry(APIGatewayCustomAuthorizerResponse Response, DateTimeOffset ExpiresAt);
 
@@ -24,7 +24,7 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
         if (!_entries.TryGetValue(fullKey, out var entry)) return false;
         if (time.GetUtcNow() >= entry.ExpiresAt)
         {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(fullKey, entry));
+            _entries.TryRemove(new KeyValuePair<(string, string), Entry>(fullKey, entry));
             return false;
         }
         response = entry.Response;
@@ -41,5 +41,5 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
 
     public void Clear() => _entries.Clear();
 
-    private static string FullKey(GatewayRoute route, string key) => route.AuthorizerName + "\n" + key;
+    private static (string, string) FullKey(GatewayRoute route, string key) => (route.AuthorizerName, key);
 }

@@ -42,9 +42,14 @@ public sealed record GatewayRoute(
 {
     public bool CachingEnabled => ResultTtl > TimeSpan.Zero;
 
+    /// <summary>
+    /// Method and path match, ignoring case and a trailing slash. API Gateway itself is case-sensitive, but the
+    /// app's routing is not: matching at least as broadly as the app keeps every path variant that would reach a
+    /// protected endpoint behind its authorizer (the variant's methodArn then is not in the policy: 403).
+    /// </summary>
     public bool Matches(string method, string path) =>
         string.Equals(Method, method, StringComparison.OrdinalIgnoreCase) &&
-        string.Equals(Path.TrimEnd('/'), path.Length > 1 ? path.TrimEnd('/') : path, StringComparison.Ordinal);
+        string.Equals(Path.TrimEnd('/'), path.Length > 1 ? path.TrimEnd('/') : path, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The protected routes of serverless.template (routes not listed here have Authorizer: NONE).</summary>

@@ -70,12 +70,39 @@ public sealed class GatewayStage(
             }
         }
 
-        return IamPolicyEvaluator.Evaluate(response.PolicyDocument, methodArn) switch
+        return Evaluate(response, methodArn) switch
         {
-            PolicyDecision.Allow => GatewayOutcome.Pass(route, CreateAuthorizerContext(response, latencyMs), reason),
+            PolicyDecision.Allow => GatewayOutcome.Pass(route, reason == "cache-hit" ? CachedContext(response) : CreateAuthorizerContext(response, latencyMs), reason),
             PolicyDecision.ExplicitDeny => GatewayOutcome.Reject(route, GatewayResponse.AccessDeniedExplicit, "explicit-deny"),
             _ => GatewayOutcome.Reject(route, GatewayResponse.AccessDeniedImplicit, "implicit-deny"),
         };
+    }
+
+    // A cached policy is re-evaluated for every request; remember each response's decision per methodArn and its
+    // stringified context for cache hits (responses are never modified once returned; the memo dies with them).
+    private sealed class Memo
+    {
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, PolicyDecision> Decisions = new(StringComparer.Ordinal);
+        public APIGatewayCustomAuthorizerContext? CacheHitContext;
+    }
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<APIGatewayCustomAuthorizerResponse, Memo> _memos = new();
+
+    private PolicyDecision Evaluate(APIGatewayCustomAuthorizerResponse response, string methodArn)
+    {
+        var decisions = _memos.GetOrCreateValue(response).Decisions;
+        if (decisions.TryGetValue(methodArn, out var decision)) return decision;
+        decision = IamPolicyEvaluator.Evaluate(response.PolicyDocument, methodArn);
+        if (decisions.Count < 64) decisions[methodArn] = decision;
+        return decision;
+    }
+
+    /// <summary>The authorizer context of a cache hit (integrationLatency 0), built once per cached response and
+    /// shared read-only by the requests it serves.</summary>
+    private APIGatewayCustomAuthorizerContext CachedContext(APIGatewayCustomAuthorizerResponse response)
+    {
+        var memo = _memos.GetOrCreateValue(response);
+        return memo.CacheHitContext ??= CreateAuthorizerContext(response, 0);
     }
 
     /// <summary>The REST v1 proxy event API Gateway would send the backend for an allowed request.</summary>

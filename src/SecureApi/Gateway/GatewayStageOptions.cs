@@ -12,10 +12,18 @@ public sealed class GatewayStageOptions
     public string Region { get; set; } = "local";
     public string AccountId { get; set; } = "000000000000";
     public string ApiId { get; set; } = "local";
-    public string Stage { get; set; } = "Prod";
+    public string Stage { get; set; } = "prod";
 
     /// <summary>An authorizer that takes longer fails closed with 500, like a timed-out authorizer Lambda.</summary>
     public TimeSpan AuthorizerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool IsValid() =>
+        IsToken(Region) && IsToken(ApiId) && IsToken(Stage) &&
+        AccountId is { Length: 12 } && AccountId.All(char.IsAsciiDigit) &&
+        AuthorizerTimeout > TimeSpan.Zero && AuthorizerTimeout <= TimeSpan.FromSeconds(30);
+
+    private static bool IsToken(string? value) =>
+        !string.IsNullOrEmpty(value) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public string MethodArn(string method, string path) =>
         $"arn:aws:execute-api:{Region}:{AccountId}:{ApiId}/{Stage}/{method.ToUpperInvariant()}/{path.TrimStart('/')}";

@@ -31,9 +31,19 @@ public static class IamPolicyEvaluator
     private static bool Applies(APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement statement, string methodArn)
     {
         // IAM action names are case-insensitive; resource ARNs are case-sensitive.
-        if (statement.Action is null || !statement.Action.Any(a => WildcardMatch(a, InvokeAction, ignoreCase: true))) return false;
-        if (statement.Resource is { Count: > 0 } resources) return resources.Any(r => WildcardMatch(r, methodArn, ignoreCase: false));
-        if (statement.NotResource is { Count: > 0 } excluded) return !excluded.Any(r => WildcardMatch(r, methodArn, ignoreCase: false));
+        if (!AnyMatch(statement.Action, InvokeAction, ignoreCase: true)) return false;
+        if (statement.Resource is { Count: > 0 } resources) return AnyMatch(resources, methodArn, ignoreCase: false);
+        if (statement.NotResource is { Count: > 0 } excluded) return !AnyMatch(excluded, methodArn, ignoreCase: false);
+        return false;
+    }
+
+    private static bool AnyMatch(HashSet<string>? patterns, string value, bool ignoreCase)
+    {
+        if (patterns is null) return false;
+        foreach (var pattern in patterns)
+        {
+            if (WildcardMatch(pattern, value, ignoreCase)) return true;
+        }
         return false;
     }
 

@@ -15,7 +15,9 @@ public static partial class LocalGatewayExtensions
         if (IsLambdaMode) return services;
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<GatewayStageOptions>().BindConfiguration(GatewayStageOptions.SectionName).ValidateOnStart();
+        services.AddOptions<GatewayStageOptions>().BindConfiguration(GatewayStageOptions.SectionName)
+            .Validate(o => o.IsValid(), "Gateway: Region, ApiId and Stage must be non-empty letters/digits/-/_, AccountId 12 digits, AuthorizerTimeout 0-30 s.")
+            .ValidateOnStart();
         services.AddHttpClient(nameof(TokenAuthorizer));
         services.TryAddSingleton(sp => CreateTokenAuthorizer(sp, configuration, environment));
         services.TryAddSingleton(_ => new RequestAuthorizer(

@@ -43,21 +43,26 @@ public sealed partial class LocalGatewayMiddleware(RequestDelegate next, Gateway
 
     private static GatewayRequest ToGatewayRequest(HttpContext context)
     {
-        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in context.Request.Headers)
-        {
-            headers[name] = values.Where(v => v is not null).Select(v => v!).ToArray();
-        }
+        var headers = new Dictionary<string, IReadOnlyList<string>>(context.Request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in context.Request.Headers) headers[name] = ToList(values);
         var query = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var (name, values) in context.Request.Query)
-        {
-            query[name] = values.Where(v => v is not null).Select(v => v!).ToArray();
-        }
+        foreach (var (name, values) in context.Request.Query) query[name] = ToList(values);
         var ip = context.Connection.RemoteIpAddress ?? IPAddress.Loopback;
         if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
         var path = context.Request.PathBase.Add(context.Request.Path).Value;
         return new GatewayRequest(context.Request.Method, string.IsNullOrEmpty(path) ? "/" : path,
             headers, query, ip.ToString(), context.TraceIdentifier);
+    }
+
+    private static string[] ToList(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        var list = new string[values.Count];
+        var n = 0;
+        foreach (var value in values)
+        {
+            if (value is not null) list[n++] = value;
+        }
+        return n == list.Length ? list : list[..n];
     }
 
     private static partial class Log

@@ -15,7 +15,7 @@ internal static class OpenApiSetup
     /// from the same route table the gateway uses.
     /// </summary>
     public static IServiceCollection AddSecureApiOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options =>
+        LocalGatewayExtensions.IsLambdaMode ? services : services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
             {
@@ -66,4 +66,11 @@ internal static class OpenApiSetup
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>GET /openapi/v1.json on Kestrel. Not mapped on Lambda: API Gateway has no route for it, and it costs cold start.</summary>
+    public static IEndpointRouteBuilder MapSecureApiOpenApi(this IEndpointRouteBuilder app)
+    {
+        if (!LocalGatewayExtensions.IsLambdaMode) app.MapOpenApi();
+        return app;
+    }
 }

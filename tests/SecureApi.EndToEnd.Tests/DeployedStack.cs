@@ -11,8 +11,8 @@ public sealed record ClientResponse(int StatusCode, string? ContentType, string 
 
 /// <summary>
 /// The stack of serverless.template, running locally: each published function is a Lambda process polling its own
-/// loopback Runtime API, and the API api's gateway core (GatewayStage) plays API Gateway with the routes, identity
-/// sources and TTLs read from the template, invoking the authorizer processes through <see cref="LambdaAuthorizerInvoker"/>
+/// loopback Runtime API, and the gateway core the local run uses (GatewayStage) plays API Gateway with the routes,
+/// identity sources and TTLs read from the template, invoking the authorizer processes through <see cref="LambdaAuthorizerInvoker"/>
 /// and the API process with the REST proxy event. Started once per test collection; processes killed at the end.
 /// </summary>
 public sealed class DeployedStack : IAsyncLifetime
@@ -37,9 +37,8 @@ public sealed class DeployedStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Publish (or locate) all three first, so a slow first publish does not eat into any runtime's deadline.
-        var executables = _executables;
         foreach (var function in Template.Functions.Values)
-            executables[function.LogicalId] = await PublishedFunctions.GetExecutableAsync(function.CodeUri, function.Handler);
+            _executables[function.LogicalId] = await PublishedFunctions.GetExecutableAsync(function.CodeUri, function.Handler);
 
         foreach (var function in Template.Functions.Values)
         {
@@ -49,7 +48,7 @@ public sealed class DeployedStack : IAsyncLifetime
             var settings = Credentials.EnvironmentVariables
                 .Where(kv => kv.Key.StartsWith(function.Handler + "__", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value);
-            var process = LambdaFunctionProcess.Start(executables[function.LogicalId], function.Handler, runtime.Endpoint, settings);
+            var process = LambdaFunctionProcess.Start(_executables[function.LogicalId], function.Handler, runtime.Endpoint, settings);
             _processes.Add(process);
         }
 

@@ -14,8 +14,9 @@ dotnet publish "$ROOT/src/SecureApi" -c Release -p:PublishAot=false -o "$JIT" -n
 dotnet build "$ROOT/bench/ColdStart" -c Release -nologo -v quiet
 
 # The event is GET /protected with requestContext.authorizer as API Gateway sends it, so the first response
-# exercises hosting, the ApiGatewayAuthorizer scheme, the route policy and the endpoint.
-cd "$ROOT"
+# exercises hosting, the ApiGatewayAuthorizer scheme, the route policy and the endpoint. The functions start in
+# the AOT publish folder, as Lambda starts them in /var/task (the content root; not the repository).
+cd "$AOT"
 dotnet "$ROOT/bench/ColdStart/bin/Release/net10.0/ColdStart.dll" \
   --candidate aot="$AOT/SecureApi" \
   --candidate jit="dotnet $JIT/SecureApi.dll" \

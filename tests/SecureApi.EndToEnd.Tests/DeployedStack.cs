@@ -1,0 +1,165 @@
+using System.Text;
+using System.Text.Json;
+using SecureApi.Gateway;
+using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.Testing;
+
+namespace SecureApi.EndToEnd.Tests;
+
+/// <summary>What the client receives from the stage: a gateway response or the API function's proxy response.</summary>
+public sealed record ClientResponse(int StatusCode, string? ContentType, string Body, string GatewayReason);
+
+/// <summary>
+/// The stack of serverless.template, running locally: each published function is a Lambda process polling its own
+/// loopback Runtime API, and the gateway core the local run uses (GatewayStage) plays API Gateway with the routes,
+/// identity sources and TTLs read from the template, invoking the authorizer processes through <see cref="LambdaAuthorizerInvoker"/>
+/// and the API process with the REST proxy event. Started once per test collection; processes killed at the end.
+/// </summary>
+public sealed class DeployedStack : IAsyncLifetime
+{
+    public const string Region = "us-east-1";
+    public const string AccountId = "123456789012";
+    public const string ApiId = "e2eapi0001";
+
+    private readonly List<LambdaFunctionProcess> _processes = [];
+    private readonly Dictionary<string, RuntimeApiDouble> _runtimes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _executables = new(StringComparer.Ordinal);
+
+    /// <summary>The published native executable of each function, by logical id.</summary>
+    public IReadOnlyDictionary<string, string> Executables => _executables;
+
+    public ServerlessTemplate Template { get; } = ServerlessTemplate.Load();
+    public GatewayStage Gateway { get; private set; } = null!;
+    public LambdaAuthorizerInvoker Invoker { get; private set; } = null!;
+    public GatewayTestCredentials Credentials { get; } = new();
+    public IReadOnlyList<LambdaFunctionProcess> Processes => _processes;
+
+    public async Task InitializeAsync()
+    {
+        // Publish (or locate) all three first, so a slow first publish does not eat into any runtime's deadline.
+        foreach (var function in Template.Functions.Values)
+            _executables[function.LogicalId] = await PublishedFunctions.GetExecutableAsync(function.CodeUri, function.Handler);
+
+        foreach (var function in Template.Functions.Values)
+        {
+            var runtime = await RuntimeApiDouble.StartAsync();
+            _runtimes[function.LogicalId] = runtime;
+            // Each function gets its own settings only, as the template's Environment does (TokenAuthorizer__*, …).
+            var settings = Credentials.EnvironmentVariables
+                .Where(kv => kv.Key.StartsWith(function.Handler + "__", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
+            var process = LambdaFunctionProcess.Start(_executables[function.LogicalId], function.Handler, runtime.Endpoint, settings);
+            _processes.Add(process);
+        }
+
+        // Init done = the first GET /next; an init error or an exit fails the fixture with the function's output.
+        foreach (var (logicalId, runtime) in _runtimes)
+        {
+            var process = _processes.Single(p => p.Name == Template.Functions[logicalId].Handler);
+            var ready = await Task.WhenAny(runtime.FirstNextRequest, runtime.InitError, Task.Delay(TimeSpan.FromSeconds(30)));
+            if (ready != runtime.FirstNextRequest)
+            {
+                var initError = runtime.InitError.IsCompleted ? runtime.InitError.Result.BodyText : "(none)";
+                throw new InvalidOperationException(
+                    $"{process.Name} did not start polling its Runtime API. init/error: {initError}\noutput:\n{process.Output}");
+            }
+        }
+
+        Invoker = new LambdaAuthorizerInvoker(Template.Authorizers.Values.ToDictionary(a => a.Name, a => _runtimes[a.Function]));
+        Gateway = new GatewayStage(GatewayRoutesFromTemplate(Template), Invoker,
+            new GatewayStageOptions { Region = Region, AccountId = AccountId, ApiId = ApiId, Stage = Template.StageName },
+            TimeProvider.System);
+    }
+
+    /// <summary>The protected routes exactly as the template declares them (public routes need no entry).</summary>
+    public static IReadOnlyList<GatewayRoute> GatewayRoutesFromTemplate(ServerlessTemplate template) =>
+        template.Routes.Where(r => r.Authorizer is not null).Select(r =>
+        {
+            var authorizer = template.Authorizers[r.Authorizer!];
+            return new GatewayRoute(r.Method, r.Path, authorizer.Name,
+                authorizer.Type == "TOKEN" ? AuthorizerType.Token : AuthorizerType.Request,
+                authorizer.IdentitySources.Select(IdentitySource.Parse).ToList(),
+                TimeSpan.FromSeconds(authorizer.TtlSeconds));
+        }).ToList();
+
+    public static GatewayRequest ToGatewayRequest(ResolvedCaseRequest request) =>
+        GatewayRequest.Create(request.Method, request.Path, request.Headers, request.Query, request.SourceIp);
+
+    /// <summary>
+    /// One client request through the stage, in API Gateway's order: resource + method lookup (none → the
+    /// MISSING_AUTHENTICATION_TOKEN gateway response), then the route's authorizer (or its cache), then the function.
+    /// </summary>
+    public async Task<ClientResponse> SendAsync(GatewayRequest request)
+    {
+        var route = Template.Routes.SingleOrDefault(r =>
+            string.Equals(r.Method, request.Method, StringComparison.OrdinalIgnoreCase) && r.Path == request.Path);
+        if (route is null)
+        {
+            // A REST API without a resource/method for the request never calls a function.
+            return Template.GatewayResponses.TryGetValue("MISSING_AUTHENTICATION_TOKEN", out var missing)
+                ? new ClientResponse(missing.StatusCode, missing.Headers.GetValueOrDefault("Content-Type", GatewayResponse.ContentType),
+                    missing.Render(request.RequestId, "Missing Authentication Token"), "no-such-resource")
+                : new ClientResponse(403, GatewayResponse.ContentType, """{"message":"Missing Authentication Token"}""", "no-such-resource");
+        }
+
+        var outcome = await Gateway.AuthorizeAsync(request);
+        if (outcome.Rejection is { } rejection)
+        {
+            // The template's gateway response for this outcome when it declares one, else API Gateway's default.
+            var type = rejection.StatusCode switch { 401 => "UNAUTHORIZED", 403 => "ACCESS_DENIED", _ => "AUTHORIZER_FAILURE" };
+            if (!Template.GatewayResponses.TryGetValue(type, out var configured))
+                return new ClientResponse(rejection.StatusCode, GatewayResponse.ContentType, rejection.Body, outcome.Reason);
+            using var message = JsonDocument.Parse(rejection.Body);
+            return new ClientResponse(configured.StatusCode, configured.Headers.GetValueOrDefault("Content-Type", GatewayResponse.ContentType),
+                configured.Render(request.RequestId, message.RootElement.GetProperty("message").GetString() ?? ""), outcome.Reason);
+        }
+
+        var apiFunction = route.Function;
+        var proxyEvent = JsonSerializer.Serialize(Gateway.CreateProxyRequest(request, outcome), APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest);
+        var result = await _runtimes[apiFunction].InvokeAsync(proxyEvent, new RuntimeApiEventOptions
+        {
+            FunctionArn = $"arn:aws:lambda:{Region}:{AccountId}:function:{apiFunction}",
+        });
+
+        // A failed invocation or a malformed proxy response is what API Gateway turns into a 502.
+        APIGatewayProxyResponse? response = null;
+        if (!result.IsError)
+        {
+            try { response = JsonSerializer.Deserialize(result.Body, APIGatewayEventsJsonContext.Default.APIGatewayProxyResponse); }
+            catch (JsonException) { }
+        }
+        if (response is null)
+            return new ClientResponse(502, GatewayResponse.ContentType, """{"message":"Internal server error"}""", "integration-failure");
+
+        var body = response.IsBase64Encoded && response.Body is not null
+            ? Encoding.UTF8.GetString(Convert.FromBase64String(response.Body))
+            : response.Body ?? "";
+        return new ClientResponse(response.StatusCode == 0 ? 200 : response.StatusCode, ContentTypeOf(response), body, outcome.Reason);
+    }
+
+    private static string? ContentTypeOf(APIGatewayProxyResponse response)
+    {
+        if (response.MultiValueHeaders is { } multi)
+            foreach (var (name, values) in multi)
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) && values.Count > 0) return values[0];
+        if (response.Headers is { } single)
+            foreach (var (name, value) in single)
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) return value;
+        return null;
+    }
+
+    /// <summary>All function output so far, for failure messages and "never logs a secret" checks.</summary>
+    public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name}\n{p.Output}"));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes) process.Dispose();
+        foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DeployedStackCollection : ICollectionFixture<DeployedStack>
+{
+    public const string Name = "Deployed stack";
+}

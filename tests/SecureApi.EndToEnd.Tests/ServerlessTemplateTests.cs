@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace SecureApi.EndToEnd.Tests;
+
+/// <summary>What `dotnet lambda deploy-serverless` will create, checked before anyone pays for an AWS account.</summary>
+public sealed class ServerlessTemplateTests
+{
+    private static readonly ServerlessTemplate Template = ServerlessTemplate.Load();
+
+    private static JsonElement Resources()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "serverless.template")));
+        return doc.RootElement.GetProperty("Resources").Clone();
+    }
+
+    public static TheoryData<string> FunctionIds() => new(Template.Functions.Keys);
+
+    [Theory]
+    [MemberData(nameof(FunctionIds))]
+    public void Each_function_runs_the_native_executable_its_project_publishes(string functionId)
+    {
+        var function = Template.Functions[functionId];
+
+        // Managed dotnet10 + Handler without "::" = executable-assembly mode; with no <Handler>.dll in the zip
+        // the bootstrap execs /var/task/<Handler>, the Native AOT binary (lambda-semantics §1.6).
+        Assert.Equal("dotnet10", function.Runtime);
+        Assert.DoesNotContain(":", function.Handler);
+
+        var projectFile = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, function.CodeUri), "*.csproj").Single();
+        var project = XDocument.Load(projectFile);
+        string? Property(string name) => project.Descendants(name).Select(e => e.Value.Trim()).LastOrDefault();
+
+        Assert.Equal(function.Handler, Property("AssemblyName") ?? Path.GetFileNameWithoutExtension(projectFile));
+        Assert.Equal("true", Property("PublishAot"), ignoreCase: true);
+    }
+
+    [Theory]
+    [MemberData(nameof(FunctionIds))]
+    public void Each_function_may_only_write_its_own_log_group(string functionId)
+    {
+        var resources = Resources();
+        var function = Template.Functions[functionId].Properties;
+
+        var logGroupId = function.GetProperty("LoggingConfig").GetProperty("LogGroup").GetProperty("Ref").GetString()!;
+        var logGroup = resources.GetProperty(logGroupId);
+        Assert.Equal("AWS::Logs::LogGroup", logGroup.GetProperty("Type").GetString());
+        Assert.True(logGroup.GetProperty("Properties").TryGetProperty("RetentionInDays", out _), $"{logGroupId} has no retention");
+
+        // An explicit role (SAM's generated role would attach AWSLambdaBasicExecutionRole: logs:* on every group).
+        Assert.False(function.TryGetProperty("Policies", out _), "SAM Policies would add a managed policy");
+        var roleId = function.GetProperty("Role").GetProperty("Fn::GetAtt")[0].GetString()!;
+        var role = resources.GetProperty(roleId).GetProperty("Properties");
+        Assert.False(role.TryGetProperty("ManagedPolicyArns", out _), $"{roleId} attaches managed policies");
+
+        var statements = role.GetProperty("Policies").EnumerateArray()
+            .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
+        Assert.NotEmpty(statements);
+        foreach (var statement in statements)
+        {
+            Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
+            var actions = statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!).ToList();
+            Assert.All(actions, a => Assert.Contains(a, new[] { "logs:CreateLogStream", "logs:PutLogEvents" }));
+            var resource = statement.GetProperty("Resource").GetProperty("Fn::GetAtt");
+            Assert.Equal(logGroupId, resource[0].GetString());
+        }
+    }
+
+    [Fact]
+    public void Api_keys_and_header_values_come_from_ssm_parameters_not_the_template()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "serverless.template")));
+        var parameters = doc.RootElement.GetProperty("Parameters");
+        var env = Template.Functions.Values.Single(f => f.Handler == "RequestAuthorizer").Environment;
+
+        var secretSettings = env.Where(kv => kv.Key.Contains("ApiKey", StringComparison.Ordinal) || kv.Key.Contains("Header", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(secretSettings);
+        foreach (var (key, value) in secretSettings)
+        {
+            var parameterName = value.GetProperty("Ref").GetString()!;
+            var parameter = parameters.GetProperty(parameterName);
+            // The parameter's value is the NAME of an SSM parameter; CloudFormation resolves it at deploy time.
+            Assert.Equal("AWS::SSM::Parameter::Value<String>", parameter.GetProperty("Type").GetString());
+            Assert.StartsWith("/", parameter.GetProperty("Default").GetString());
+        }
+    }
+}

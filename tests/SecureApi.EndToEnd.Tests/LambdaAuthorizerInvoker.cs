@@ -8,7 +8,7 @@ namespace SecureApi.EndToEnd.Tests;
 /// <summary>
 /// Invokes an authorizer the way API Gateway does: the TOKEN/REQUEST event goes to the published function
 /// through its Runtime API; an invocation error whose errorMessage is exactly "Unauthorized" is a 401, any other
-/// error a failure (500), and a response is handed back for the gateway to validate and evaluate.
+/// error a failure (AUTHORIZER_FAILURE: 401 by the template), and a response is handed back for the gateway to validate and evaluate.
 /// </summary>
 public sealed class LambdaAuthorizerInvoker(IReadOnlyDictionary<string, RuntimeApiDouble> functionsByAuthorizer) : IAuthorizerInvoker
 {

@@ -52,6 +52,14 @@ public sealed class TemplateMatchesLocalGatewayTests
         Assert.Equal(GatewayResponse.Unauthorized.StatusCode, unauthorized.StatusCode);
         Assert.Equal(GatewayResponse.Unauthorized.Body, unauthorized.Render("req-1", "Unauthorized"));
 
+        // An authorizer that crashes, times out or answers garbage fails closed: the same 401 as "Unauthorized".
+        foreach (var failure in new[] { "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR" })
+        {
+            var configured = Template.GatewayResponses[failure];
+            Assert.Equal(GatewayResponse.AuthorizerFailure.StatusCode, configured.StatusCode);
+            Assert.Equal(GatewayResponse.AuthorizerFailure.Body, configured.Render("req-1", "Unauthorized"));
+        }
+
         var denied = Template.GatewayResponses["ACCESS_DENIED"];
         Assert.Equal(GatewayResponse.AccessDeniedExplicit.StatusCode, denied.StatusCode);
         Assert.Equal(GatewayResponse.AccessDeniedExplicit.Body,

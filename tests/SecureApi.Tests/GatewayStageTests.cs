@@ -81,31 +81,31 @@ public sealed class GatewayStageTests
     }
 
     [Fact]
-    public async Task Authorizer_exception_is_a_500_with_a_null_message()
+    public async Task Authorizer_exception_fails_closed_as_401_without_internals()
     {
         var stage = Stage(new ScriptedInvoker((_, _) => throw new InvalidOperationException("secret internals")));
 
         var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer x")));
 
-        Assert.Equal(500, outcome.Rejection?.StatusCode);
-        Assert.Equal("""{"message":null}""", outcome.Rejection?.Body);
+        Assert.Equal(401, outcome.Rejection?.StatusCode);
+        Assert.Equal("""{"message":"Unauthorized"}""", outcome.Rejection?.Body);
     }
 
     [Fact]
-    public async Task Authorizer_that_exceeds_the_timeout_is_a_500()
+    public async Task Authorizer_that_exceeds_the_timeout_fails_closed_as_401()
     {
         var stage = Stage(new ScriptedInvoker(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(30), ct); return AuthorizerInvocation.Unauthorized.Instance; }));
 
         var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer x")));
 
-        Assert.Equal(500, outcome.Rejection?.StatusCode);
+        Assert.Equal(401, outcome.Rejection?.StatusCode);
     }
 
     public static TheoryData<string> MalformedResponses => new() { "no-principal", "no-policy", "object-context-value", "array-context-value" };
 
     [Theory]
     [MemberData(nameof(MalformedResponses))]
-    public async Task Malformed_authorizer_response_is_a_500(string defect)
+    public async Task Malformed_authorizer_response_fails_closed_as_401(string defect)
     {
         var response = Policy(("Allow", ProtectedArn));
         switch (defect)
@@ -118,7 +118,7 @@ public sealed class GatewayStageTests
 
         var outcome = await Stage(Returning(response)).AuthorizeAsync(Get("/protected", ("Authorization", "Bearer x")));
 
-        Assert.Equal(500, outcome.Rejection?.StatusCode);
+        Assert.Equal(401, outcome.Rejection?.StatusCode);
     }
 
     [Fact]

@@ -20,7 +20,11 @@ public sealed record GatewayResponse(int StatusCode, string ErrorType, string Bo
     public static GatewayResponse AccessDeniedImplicit { get; } =
         new(403, "AccessDeniedException", """{"message":"User is not authorized to access this resource"}""");
 
-    /// <summary>Authorizer error, timeout or malformed response.</summary>
+    /// <summary>
+    /// Authorizer error, timeout or malformed response. API Gateway's default is 500 <c>{"message":null}</c>;
+    /// serverless.template overrides AUTHORIZER_FAILURE and AUTHORIZER_CONFIGURATION_ERROR to this 401 so an
+    /// authorizer that crashes or times out fails closed, exactly like one that says "Unauthorized".
+    /// </summary>
     public static GatewayResponse AuthorizerFailure { get; } =
-        new(500, "AuthorizerConfigurationException", """{"message":null}""");
+        new(401, "AuthorizerFailureException", """{"message":"Unauthorized"}""");
 }

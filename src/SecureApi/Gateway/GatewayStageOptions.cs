@@ -14,7 +14,7 @@ public sealed class GatewayStageOptions
     public string ApiId { get; set; } = "local";
     public string Stage { get; set; } = "prod";
 
-    /// <summary>An authorizer that takes longer fails closed with 500, like a timed-out authorizer Lambda.</summary>
+    /// <summary>An authorizer that takes longer fails closed (401, see GatewayResponse.AuthorizerFailure), like a timed-out authorizer Lambda.</summary>
     public TimeSpan AuthorizerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public bool IsValid() =>

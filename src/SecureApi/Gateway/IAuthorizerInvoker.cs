@@ -29,6 +29,6 @@ public abstract record AuthorizerInvocation
         public static Unauthorized Instance { get; } = new();
     }
 
-    /// <summary>Any other function error or timeout: 500. <paramref name="Reason"/> is for logs, never for clients.</summary>
+    /// <summary>Any other function error or timeout: AUTHORIZER_FAILURE, which the template maps to 401. <paramref name="Reason"/> is for logs, never for clients.</summary>
     public sealed record Failed(string Reason) : AuthorizerInvocation;
 }

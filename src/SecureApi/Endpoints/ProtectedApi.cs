@@ -53,15 +53,24 @@ public static class ProtectedApi
 
     private static Caller? ToCaller(ClaimsPrincipal user)
     {
-        var principalId = user.FindFirstValue(ApiGatewayAuthorizerClaimTypes.PrincipalId);
+        // One pass over the claims (first value per type, every permission), instead of a search per type.
+        string? principalId = null, role = null, authType = null, sourceIp = null;
+        List<string> permissions = [];
+        foreach (var claim in user.Claims)
+        {
+            // Case-insensitive, as ClaimsPrincipal.FindFirst/FindAll match claim types.
+            var type = claim.Type;
+            if (Is(type, ApiGatewayAuthorizerClaimTypes.PrincipalId)) principalId ??= claim.Value;
+            else if (Is(type, ApiGatewayAuthorizerClaimTypes.Role)) role ??= claim.Value;
+            else if (Is(type, ApiGatewayAuthorizerClaimTypes.Permission)) permissions.Add(claim.Value);
+            else if (Is(type, ApiGatewayAuthorizerClaimTypes.AuthType)) authType ??= claim.Value;
+            else if (Is(type, ApiGatewayAuthorizerClaimTypes.SourceIp)) sourceIp ??= claim.Value;
+        }
         if (string.IsNullOrEmpty(principalId)) return null;
-        return new Caller(
-            principalId,
-            user.FindFirstValue(ApiGatewayAuthorizerClaimTypes.Role) ?? "unknown",
-            [.. user.FindAll(ApiGatewayAuthorizerClaimTypes.Permission).Select(c => c.Value)],
-            user.FindFirstValue(ApiGatewayAuthorizerClaimTypes.AuthType) ?? "token",
-            user.FindFirstValue(ApiGatewayAuthorizerClaimTypes.SourceIp) ?? "unknown");
+        return new Caller(principalId, role ?? "unknown", permissions, authType ?? "token", sourceIp ?? "unknown");
     }
+
+    private static bool Is(string claimType, string expected) => string.Equals(claimType, expected, StringComparison.OrdinalIgnoreCase);
 
     // Unreachable behind the authorization policies; kept so a misconfiguration never serves an empty identity.
     private static ProblemHttpResult NoCaller() =>

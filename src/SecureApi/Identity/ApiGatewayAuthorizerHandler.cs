@@ -32,31 +32,35 @@ public sealed partial class ApiGatewayAuthorizerHandler(
             return Task.FromResult(AuthenticateResult.Fail("The authorizer context has no principalId."));
         }
 
-        var claims = new List<Claim> { new(ApiGatewayAuthorizerClaimTypes.PrincipalId, principalId) };
+        // Claims are created with the identity as their subject: ClaimsIdentity(IEnumerable<Claim>) would clone each one.
+        var identity = new ClaimsIdentity(Scheme.Name, Options.NameClaimType, Options.RoleClaimType);
+        Add(identity, ApiGatewayAuthorizerClaimTypes.PrincipalId, principalId);
         if (authorizer.GetString("role") is { Length: > 0 } role)
         {
-            foreach (var r in Split(role)) claims.Add(new Claim(ApiGatewayAuthorizerClaimTypes.Role, r));
+            foreach (var r in Split(role)) Add(identity, ApiGatewayAuthorizerClaimTypes.Role, r);
         }
         if (authorizer.GetString("permissions") is { Length: > 0 } permissions)
         {
-            foreach (var p in Split(permissions)) claims.Add(new Claim(ApiGatewayAuthorizerClaimTypes.Permission, p));
+            foreach (var p in Split(permissions)) Add(identity, ApiGatewayAuthorizerClaimTypes.Permission, p);
         }
         if (authorizer.GetString("authType") is { Length: > 0 } authType)
         {
-            claims.Add(new Claim(ApiGatewayAuthorizerClaimTypes.AuthType, authType));
+            Add(identity, ApiGatewayAuthorizerClaimTypes.AuthType, authType);
         }
         // The caller's address as the gateway saw the TCP peer; the context's sourceIp (REQUEST) comes from the same place.
         if ((authorizer.GetString("sourceIp") ?? request.RequestContext.Identity?.SourceIp) is { Length: > 0 } sourceIp)
         {
-            claims.Add(new Claim(ApiGatewayAuthorizerClaimTypes.SourceIp, sourceIp));
+            Add(identity, ApiGatewayAuthorizerClaimTypes.SourceIp, sourceIp);
         }
 
-        var identity = new ClaimsIdentity(claims, Scheme.Name, Options.NameClaimType, Options.RoleClaimType);
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(ticket));
     }
 
-    private static IEnumerable<string> Split(string value) =>
+    private static void Add(ClaimsIdentity identity, string type, string value) =>
+        identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
+
+    private static string[] Split(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static partial class Log

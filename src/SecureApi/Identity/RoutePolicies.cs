@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.Authorizers;
 
 namespace SecureApi.Identity;
@@ -14,6 +17,11 @@ public static class RoutePolicies
 
     public static IServiceCollection AddRoutePolicies(this IServiceCollection services)
     {
+        // AuthorizationMiddleware resolves these two from RequestServices on every authorized request, and the
+        // framework registers them as transients (a new evaluator + authorization service graph each time). Both are
+        // stateless, so one instance each serves all requests; TryAdd lets the defaults below stand aside.
+        services.TryAddSingleton<IPolicyEvaluator>(sp => new PolicyEvaluator(sp.GetRequiredService<IAuthorizationService>()));
+        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler>(new AuthorizationMiddlewareResultHandler());
         var builder = services.AddAuthorizationBuilder()
             .SetFallbackPolicy(null)
             .SetDefaultPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(ApiGatewayAuthorizerDefaults.AuthenticationScheme)

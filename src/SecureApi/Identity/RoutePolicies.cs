@@ -20,6 +20,8 @@ public static class RoutePolicies
         // AuthorizationMiddleware resolves these two from RequestServices on every authorized request, and the
         // framework registers them as transients (a new evaluator + authorization service graph each time). Both are
         // stateless, so one instance each serves all requests; TryAdd lets the defaults below stand aside.
+        // This holds only while every IAuthorizationHandler is transient or singleton: a scoped handler would be
+        // captured from the root provider (Development's scope validation, used by the tests, then throws).
         services.TryAddSingleton<IPolicyEvaluator>(sp => new PolicyEvaluator(sp.GetRequiredService<IAuthorizationService>()));
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler>(new AuthorizationMiddlewareResultHandler());
         var builder = services.AddAuthorizationBuilder()

@@ -20,15 +20,6 @@ public sealed record AuthorizerDecision(
         new(AuthorizerOutcome.Unauthorized, null, reasonCode, null, authType);
 }
 
-/// <summary>The authType context values.</summary>
-public static class AuthTypes
-{
-    public const string Jwt = "jwt";
-    public const string ApiKey = "api-key";
-    public const string CustomHeader = "custom-header";
-    public const string IpAllowlist = "ip-allowlist";
-}
-
 /// <summary>Stable reason codes written to the decision log (never carry the credential).</summary>
 public static class ReasonCodes
 {

@@ -36,12 +36,12 @@ internal sealed class PolicyBuilder(RouteRules routes)
 
         var context = new APIGatewayCustomAuthorizerContextOutput
         {
-            ["principalId"] = principalId,
-            ["role"] = string.Join(',', roles),
-            ["permissions"] = string.Join(',', permissions),
-            ["authType"] = authType,
+            [AuthorizerContextKeys.PrincipalId] = principalId,
+            [AuthorizerContextKeys.Role] = ContextList.Join(roles),
+            [AuthorizerContextKeys.Permissions] = ContextList.Join(permissions),
+            [AuthorizerContextKeys.AuthType] = authType,
         };
-        if (sourceIp is not null) context["sourceIp"] = sourceIp;
+        if (sourceIp is not null) context[AuthorizerContextKeys.SourceIp] = sourceIp;
 
         var response = new APIGatewayCustomAuthorizerResponse
         {

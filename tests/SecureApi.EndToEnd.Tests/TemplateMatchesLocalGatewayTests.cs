@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using SecureApi.Authorizers;
+using SecureApi.AuthorizerContract;
 using SecureApi.Gateway;
 using SecureApi.Testing;
 

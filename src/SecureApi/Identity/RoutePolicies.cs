@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SecureApi.Authorizers;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Identity;
 

@@ -1,4 +1,4 @@
-namespace SecureApi.Authorizers;
+namespace SecureApi.AuthorizerContract;
 
 /// <summary>One protected route and what it needs: a permission, a role, or both (all must hold).</summary>
 public sealed record RouteRule(string Verb, string Path, string? RequiredPermission = null, string? RequiredRole = null)
@@ -53,8 +53,4 @@ public sealed class RouteRules
                 return r;
         return null;
     }
-
-    /// <summary>True when the route is in the table and the principal satisfies it.</summary>
-    public bool IsAllowed(string verb, string path, IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions) =>
-        Find(verb, path)?.IsSatisfiedBy(roles, permissions) == true;
 }

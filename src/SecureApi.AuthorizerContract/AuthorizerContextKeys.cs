@@ -1,0 +1,36 @@
+namespace SecureApi.AuthorizerContract;
+
+/// <summary>
+/// Keys of the authorizer context: what the authorizers return in <c>context</c> and what API Gateway hands the
+/// API as <c>requestContext.authorizer</c> (every value a string there). See docs/wire-contracts.md §3.
+/// </summary>
+public static class AuthorizerContextKeys
+{
+    public const string PrincipalId = "principalId";
+    /// <summary>Comma-separated roles (see <see cref="ContextList"/>).</summary>
+    public const string Role = "role";
+    /// <summary>Comma-separated permissions (see <see cref="ContextList"/>).</summary>
+    public const string Permissions = "permissions";
+    /// <summary>One of <see cref="AuthTypes"/>.</summary>
+    public const string AuthType = "authType";
+    /// <summary>The TCP peer address the gateway saw (REQUEST authorizer).</summary>
+    public const string SourceIp = "sourceIp";
+    /// <summary>Added by API Gateway itself: milliseconds the authorizer took (0 on a cache hit).</summary>
+    public const string IntegrationLatency = "integrationLatency";
+}
+
+/// <summary>The <see cref="AuthorizerContextKeys.AuthType"/> values.</summary>
+public static class AuthTypes
+{
+    public const string Jwt = "jwt";
+    public const string ApiKey = "api-key";
+    public const string CustomHeader = "custom-header";
+    public const string IpAllowlist = "ip-allowlist";
+}
+
+/// <summary>The authorizer names serverless.template declares under <c>Auth.Authorizers</c>.</summary>
+public static class AuthorizerNames
+{
+    public const string Token = "TokenAuthorizer";
+    public const string Request = "RequestAuthorizer";
+}

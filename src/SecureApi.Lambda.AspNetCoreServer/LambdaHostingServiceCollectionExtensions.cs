@@ -19,7 +19,7 @@ public static class LambdaHostingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ThrowIfNotSupported(eventSource); // also outside Lambda: fail on the laptop, not after deploying
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME")))
+        if (!SecureApi.Lambda.RuntimeSupport.LambdaEnvironment.IsLambda)
         {
             return services;
         }

@@ -1,8 +1,10 @@
 using SecureApi.Endpoints;
-using SecureApi.Gateway;
-using SecureApi.Identity;
+using SecureApi.Auth;
 using SecureApi.Lambda.AspNetCoreServer;
 using SecureApi.Setup;
+#if LOCAL_GATEWAY
+using SecureApi.LocalGateway;
+#endif
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -12,14 +14,15 @@ builder.Services.AddSecureApiProblemDetails();                                  
 builder.Services.AddAuthentication(ApiGatewayAuthorizerDefaults.AuthenticationScheme)
     .AddApiGatewayAuthorizer();                                                   // User from requestContext.authorizer
 builder.Services.AddRoutePolicies();                                              // RouteRules → permission/role policies
-builder.Services.AddLocalGateway(builder.Configuration, builder.Environment);      // in-process API Gateway stage (Kestrel only)
 builder.Services.AddSecureApiOpenApi();                                           // OpenAPI document with security schemes
+#if LOCAL_GATEWAY
+builder.Services.AddLocalGateway();                                               // dotnet run: serverless.template's API Gateway stage in front (never in the deployed binary)
+#endif
 
 var app = builder.Build();
 
 app.UseExceptionHandler();                                                        // unhandled exception → 500 ProblemDetails, no internals
 app.UseStatusCodePages();                                                         // empty 401/403/404 → ProblemDetails
-app.UseLocalGateway();                                                            // authorizers + IAM policy, as API Gateway would
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using SecureApi.Gateway;
+using SecureApi.LocalGateway;
+using SecureApi.LocalGateway.Template;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Testing;
 
@@ -29,6 +30,7 @@ public sealed class DeployedStack : IAsyncLifetime
     public IReadOnlyDictionary<string, string> Executables => _executables;
 
     public ServerlessTemplate Template { get; } = ServerlessTemplate.Load();
+    public GatewayDefinition Definition { get; } = ServerlessTemplateReader.Load(RepositoryRoot.TemplatePath);
     public GatewayStage Gateway { get; private set; } = null!;
     public LambdaAuthorizerInvoker Invoker { get; private set; } = null!;
     public GatewayTestCredentials Credentials { get; } = new();
@@ -65,56 +67,26 @@ public sealed class DeployedStack : IAsyncLifetime
             }
         }
 
-        Invoker = new LambdaAuthorizerInvoker(Template.Authorizers.Values.ToDictionary(a => a.Name, a => _runtimes[a.Function]));
-        Gateway = new GatewayStage(GatewayRoutesFromTemplate(Template), Invoker,
-            new GatewayStageOptions { Region = Region, AccountId = AccountId, ApiId = ApiId, Stage = Template.StageName },
+        Invoker = new LambdaAuthorizerInvoker(Definition.AuthorizerFunctions.ToDictionary(a => a.Key, a => _runtimes[a.Value]));
+        Gateway = new GatewayStage(Definition, Invoker,
+            new GatewayStageOptions { Region = Region, AccountId = AccountId, ApiId = ApiId, Stage = Definition.StageName },
             TimeProvider.System);
     }
-
-    /// <summary>The protected routes exactly as the template declares them (public routes need no entry).</summary>
-    public static IReadOnlyList<GatewayRoute> GatewayRoutesFromTemplate(ServerlessTemplate template) =>
-        template.Routes.Where(r => r.Authorizer is not null).Select(r =>
-        {
-            var authorizer = template.Authorizers[r.Authorizer!];
-            return new GatewayRoute(r.Method, r.Path, authorizer.Name,
-                authorizer.Type == "TOKEN" ? AuthorizerType.Token : AuthorizerType.Request,
-                authorizer.IdentitySources.Select(IdentitySource.Parse).ToList(),
-                TimeSpan.FromSeconds(authorizer.TtlSeconds));
-        }).ToList();
 
     public static GatewayRequest ToGatewayRequest(ResolvedCaseRequest request) =>
         GatewayRequest.Create(request.Method, request.Path, request.Headers, request.Query, request.SourceIp);
 
     /// <summary>
-    /// One client request through the stage, in API Gateway's order: resource + method lookup (none → the
+    /// One client request through the stage, in API Gateway's order: method lookup (none → the
     /// MISSING_AUTHENTICATION_TOKEN gateway response), then the route's authorizer (or its cache), then the function.
     /// </summary>
     public async Task<ClientResponse> SendAsync(GatewayRequest request)
     {
-        var route = Template.Routes.SingleOrDefault(r =>
-            string.Equals(r.Method, request.Method, StringComparison.OrdinalIgnoreCase) && r.Path == request.Path);
-        if (route is null)
-        {
-            // A REST API without a resource/method for the request never calls a function.
-            return Template.GatewayResponses.TryGetValue("MISSING_AUTHENTICATION_TOKEN", out var missing)
-                ? new ClientResponse(missing.StatusCode, missing.Headers.GetValueOrDefault("Content-Type", GatewayResponse.ContentType),
-                    missing.Render(request.RequestId, "Missing Authentication Token"), "no-such-resource")
-                : new ClientResponse(403, GatewayResponse.ContentType, """{"message":"Missing Authentication Token"}""", "no-such-resource");
-        }
-
         var outcome = await Gateway.AuthorizeAsync(request);
         if (outcome.Rejection is { } rejection)
-        {
-            // The template's gateway response for this outcome when it declares one, else API Gateway's default.
-            var type = rejection.StatusCode switch { 401 => "UNAUTHORIZED", 403 => "ACCESS_DENIED", _ => "AUTHORIZER_FAILURE" };
-            if (!Template.GatewayResponses.TryGetValue(type, out var configured))
-                return new ClientResponse(rejection.StatusCode, GatewayResponse.ContentType, rejection.Body, outcome.Reason);
-            using var message = JsonDocument.Parse(rejection.Body);
-            return new ClientResponse(configured.StatusCode, configured.Headers.GetValueOrDefault("Content-Type", GatewayResponse.ContentType),
-                configured.Render(request.RequestId, message.RootElement.GetProperty("message").GetString() ?? ""), outcome.Reason);
-        }
+            return new ClientResponse(rejection.StatusCode, rejection.ContentType, rejection.Body, outcome.Reason);
 
-        var apiFunction = route.Function;
+        var apiFunction = Definition.RouteFunctions[outcome.Route!];
         var proxyEvent = JsonSerializer.Serialize(Gateway.CreateProxyRequest(request, outcome), APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest);
         var result = await _runtimes[apiFunction].InvokeAsync(proxyEvent, new RuntimeApiEventOptions
         {
@@ -129,7 +101,7 @@ public sealed class DeployedStack : IAsyncLifetime
             catch (JsonException) { }
         }
         if (response is null)
-            return new ClientResponse(502, GatewayResponse.ContentType, """{"message":"Internal server error"}""", "integration-failure");
+            return new ClientResponse(502, GatewayResponse.DefaultContentType, """{"message":"Internal server error"}""", "integration-failure");
 
         var body = response.IsBase64Encoded && response.Body is not null
             ? Encoding.UTF8.GetString(Convert.FromBase64String(response.Body))

@@ -1,4 +1,4 @@
-using SecureApi.Gateway;
+using SecureApi.LocalGateway;
 using SecureApi.Testing;
 
 namespace SecureApi.EndToEnd.Tests;
@@ -28,7 +28,7 @@ public sealed class DeployedStackBehaviourTests(DeployedStack stack)
     [Fact]
     public async Task Token_result_is_cached_per_authorization_header_and_reused_for_the_next_call()
     {
-        stack.Gateway.Cache.Clear();
+        stack.Gateway.FlushAuthorizerCache();
         var before = stack.Invoker.Invocations;
 
         var first = await stack.SendAsync(Request(CaseCredential.UserToken, "/protected"));
@@ -55,7 +55,7 @@ public sealed class DeployedStackBehaviourTests(DeployedStack stack)
     [Fact]
     public async Task Function_logs_never_contain_a_token_an_api_key_or_a_header_value()
     {
-        stack.Gateway.Cache.Clear();
+        stack.Gateway.FlushAuthorizerCache();
         foreach (var (credential, path) in new[]
         {
             (CaseCredential.UserToken, "/protected"), (CaseCredential.WrongSignatureToken, "/protected"),

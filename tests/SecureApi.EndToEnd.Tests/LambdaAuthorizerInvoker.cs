@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SecureApi.Gateway;
+using SecureApi.LocalGateway;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Testing;
 
@@ -17,14 +17,14 @@ public sealed class LambdaAuthorizerInvoker(IReadOnlyDictionary<string, RuntimeA
     /// <summary>How many times an authorizer function was actually called (cache hits and missing sources don't count).</summary>
     public int Invocations => Volatile.Read(ref _invocations);
 
-    public async Task<AuthorizerInvocation> InvokeAsync(GatewayRoute route, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+    public async Task<AuthorizerInvocation> InvokeAsync(AuthorizerDefinition authorizer, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
     {
-        var runtime = functionsByAuthorizer[route.AuthorizerName];
+        var runtime = functionsByAuthorizer[authorizer.Name];
         Interlocked.Increment(ref _invocations);
         var json = JsonSerializer.Serialize(request, APIGatewayEventsJsonContext.Default.APIGatewayCustomAuthorizerRequest);
         var result = await runtime.InvokeAsync(json, new RuntimeApiEventOptions
         {
-            FunctionArn = $"arn:aws:lambda:us-east-1:123456789012:function:{route.AuthorizerName}",
+            FunctionArn = $"arn:aws:lambda:us-east-1:123456789012:function:{authorizer.Name}",
         }).WaitAsync(ct);
 
         if (result.IsError)

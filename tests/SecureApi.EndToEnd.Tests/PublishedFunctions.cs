@@ -1,3 +1,4 @@
+using SecureApi.Testing;
 using System.Diagnostics;
 
 namespace SecureApi.EndToEnd.Tests;

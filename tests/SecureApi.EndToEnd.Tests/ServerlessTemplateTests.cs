@@ -1,3 +1,4 @@
+using SecureApi.Testing;
 using System.Text.Json;
 using System.Xml.Linq;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using SecureApi.Gateway;
+using SecureApi.LocalGateway;
+using SecureApi.LocalGateway.Template;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Testing;
 
@@ -15,7 +16,7 @@ public sealed class GatewayStageTests
         public int Calls;
         public APIGatewayCustomAuthorizerRequest? LastRequest;
 
-        public Task<AuthorizerInvocation> InvokeAsync(GatewayRoute route, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+        public Task<AuthorizerInvocation> InvokeAsync(AuthorizerDefinition authorizer, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
         {
             Calls++;
             LastRequest = request;
@@ -23,8 +24,11 @@ public sealed class GatewayStageTests
         }
     }
 
-    private static GatewayStage Stage(ScriptedInvoker invoker, IReadOnlyList<GatewayRoute>? routes = null) =>
-        new(routes ?? GatewayRoutes.Default, invoker, new GatewayStageOptions { AuthorizerTimeout = TimeSpan.FromMilliseconds(200) }, new ManualClock());
+    private static readonly GatewayDefinition RepositoryTemplate = ServerlessTemplateReader.Load(RepositoryRoot.TemplatePath);
+
+    private static GatewayStage Stage(ScriptedInvoker invoker, GatewayDefinition? definition = null) =>
+        new(definition ?? RepositoryTemplate, invoker,
+            new GatewayStageOptions { Stage = "prod", AuthorizerTimeout = TimeSpan.FromMilliseconds(200) }, new ManualClock());
 
     private static ScriptedInvoker Returning(APIGatewayCustomAuthorizerResponse response) =>
         new((_, _) => Task.FromResult<AuthorizerInvocation>(new AuthorizerInvocation.Policy(response)));
@@ -159,11 +163,14 @@ public sealed class GatewayStageTests
     public async Task Request_authorizer_with_caching_rejects_a_missing_identity_source_without_a_call()
     {
         var invoker = Returning(Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/prod/*/*")));
-        GatewayRoute[] cached =
-        [
-            new("GET", "/protected/admin", GatewayRoutes.RequestAuthorizerName, AuthorizerType.Request,
-                [IdentitySource.Header("X-Custom-Auth"), IdentitySource.Query("api_key")], TimeSpan.FromSeconds(300)),
-        ];
+        var cached = ServerlessTemplateReader.Parse(TestTemplates.With(
+            authorizers: """
+                "Admin": { "FunctionArn": { "Fn::GetAtt": [ "Fn", "Arn" ] }, "FunctionPayloadType": "REQUEST",
+                           "Identity": { "Headers": [ "X-Custom-Auth" ], "QueryStrings": [ "api_key" ], "ReauthorizeEvery": 300 } }
+                """,
+            events: """
+                "Admin": { "Type": "Api", "Properties": { "RestApiId": { "Ref": "Api" }, "Path": "/protected/admin", "Method": "GET", "Auth": { "Authorizer": "Admin" } } }
+                """));
 
         var outcome = await Stage(invoker, cached).AuthorizeAsync(Get("/protected/admin", ("X-Custom-Auth", "v")));
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using SecureApi.Authorizers;
-using SecureApi.Gateway;
+using SecureApi.LocalGateway;
+using SecureApi.LocalGateway.Template;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Testing;
 
@@ -39,10 +40,11 @@ public sealed class LambdaFunctionFixture : IAsyncLifetime
         _process.BeginErrorReadLine();
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Credentials.Configuration).Build();
-        var invoker = new InProcessAuthorizerInvoker(
-            new TokenAuthorizer(TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName))),
+        var tokenAuthorizer = new TokenAuthorizer(TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName)));
+        var invoker = new InProcessAuthorizerInvoker(() => tokenAuthorizer,
             new RequestAuthorizer(RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName))));
-        Gateway = new GatewayStage(GatewayRoutes.Default, invoker, new GatewayStageOptions(), TimeProvider.System);
+        var definition = ServerlessTemplateReader.Load(RepositoryRoot.TemplatePath);
+        Gateway = new GatewayStage(definition, invoker, new GatewayStageOptions { Stage = definition.StageName }, TimeProvider.System);
     }
 
     /// <summary>Invokes the function with one proxy event (JSON); returns the proxy response's status and body.</summary>

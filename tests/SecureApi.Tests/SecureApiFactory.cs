@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SecureApi.Authorizers;
-using SecureApi.Gateway;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SecureApi.LocalGateway;
+using SecureApi.LocalGateway.Template;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Testing;
 
@@ -35,9 +38,13 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(TimeOverride ?? Clock);
+            services.AddLocalGateway(); // what Debug builds of the API add themselves (Program.cs, LOCAL_GATEWAY)
+            // The stage keeps the manual clock when the app's clock is replaced (a failing app clock must fail the app, not the gateway).
+            services.Replace(ServiceDescriptor.Singleton(sp => new GatewayStage(sp.GetRequiredService<GatewayDefinition>(),
+                sp.GetRequiredService<IAuthorizerInvoker>(), sp.GetRequiredService<IOptions<GatewayStageOptions>>().Value, Clock)));
             services.AddSingleton<IAuthorizerInvoker>(sp => new CountingInvoker(
                 InvokerOverride ?? new InProcessAuthorizerInvoker(
-                    sp.GetRequiredService<LocalGatewayExtensions.LocalTokenAuthorizer>().Authorizer,
+                    () => sp.GetRequiredService<LocalTokenAuthorizer>().Current,
                     sp.GetRequiredService<RequestAuthorizer>()),
                 () => Interlocked.Increment(ref _invocations)));
         });
@@ -62,10 +69,10 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
 
     private sealed class CountingInvoker(IAuthorizerInvoker inner, Action counted) : IAuthorizerInvoker
     {
-        public Task<AuthorizerInvocation> InvokeAsync(GatewayRoute route, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+        public Task<AuthorizerInvocation> InvokeAsync(AuthorizerDefinition authorizer, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
         {
             counted();
-            return inner.InvokeAsync(route, request, ct);
+            return inner.InvokeAsync(authorizer, request, ct);
         }
     }
 }

@@ -68,19 +68,35 @@ public class APIGatewayCustomAuthorizerContext : Dictionary<string, object?>
     }
 
     /// <summary>A value as text the way API Gateway stringifies it (numbers and booleans included); null when absent.</summary>
-    public string? GetString(string key) => TryGetValue(key, out var value) ? ValueToString(value) : null;
+    public string? GetString(string key) =>
+        !TryGetValue(key, out var value) ? null : TryStringify(value, out var text) ? text : value?.ToString();
 
-    internal static string? ValueToString(object? value) => value switch
+    /// <summary>
+    /// How API Gateway turns an authorizer's context value into <c>requestContext.authorizer</c> text: strings as
+    /// they are, numbers as written, booleans as true/false, null as absent. Objects and arrays are not allowed
+    /// (false: API Gateway rejects such a response as an authorizer failure). See docs/wire-contracts.md §3.
+    /// </summary>
+    public static bool TryStringify(object? value, out string? text)
     {
-        null => null,
-        string s => s,
-        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } e => e.GetString(),
-        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null } => null,
-        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.True } => "true",
-        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.False } => "false",
-        System.Text.Json.JsonElement e => e.GetRawText(),
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    };
+        text = null;
+        switch (value)
+        {
+            case null: return true;
+            case string s: text = s; return true;
+            case bool b: text = b ? "true" : "false"; return true;
+            case System.Text.Json.JsonElement e:
+                switch (e.ValueKind)
+                {
+                    case System.Text.Json.JsonValueKind.Null: return true;
+                    case System.Text.Json.JsonValueKind.String: text = e.GetString(); return true;
+                    case System.Text.Json.JsonValueKind.True: text = "true"; return true;
+                    case System.Text.Json.JsonValueKind.False: text = "false"; return true;
+                    case System.Text.Json.JsonValueKind.Number: text = e.GetRawText(); return true;
+                    default: return false;
+                }
+            case byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal:
+                text = ((IFormattable)value).ToString(null, System.Globalization.CultureInfo.InvariantCulture); return true;
+            default: return false;
+        }
+    }
 }

@@ -11,6 +11,9 @@ public sealed record LambdaEnvironment(
     string LogGroupName,
     string LogStreamName)
 {
+    /// <summary>True inside a Lambda execution environment: the one switch between Lambda and Kestrel modes.</summary>
+    public static bool IsLambda => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME"));
+
     public static LambdaEnvironment FromEnvironmentVariables()
     {
         _ = int.TryParse(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), out var memory);

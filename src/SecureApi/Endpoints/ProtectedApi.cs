@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SecureApi.Identity;
+using SecureApi.Auth;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Endpoints;
 
@@ -14,9 +15,11 @@ public static class ProtectedApi
     {
         var group = app.MapGroup("/protected").WithTags("Protected").RequireAuthorization();
         group.MapGet("", GetProtected).WithName("GetProtected")
+            .BehindGatewayAuthorizer(AuthorizerNames.Token)
             .RequireAuthorization(RoutePolicies.For("GET", "/protected"))
             .WithSummary("Protected data at the caller's access level.");
         group.MapGet("/admin", GetAdmin).WithName("GetAdmin")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request)
             .RequireAuthorization(RoutePolicies.For("GET", "/protected/admin"))
             .WithSummary("Administrative data.");
         return group;
@@ -53,24 +56,14 @@ public static class ProtectedApi
 
     private static Caller? ToCaller(ClaimsPrincipal user)
     {
-        // One pass over the claims (first value per type, every permission), instead of a search per type.
-        string? principalId = null, role = null, authType = null, sourceIp = null;
-        List<string> permissions = [];
-        foreach (var claim in user.Claims)
-        {
-            // Case-insensitive, as ClaimsPrincipal.FindFirst/FindAll match claim types.
-            var type = claim.Type;
-            if (Is(type, ApiGatewayAuthorizerClaimTypes.PrincipalId)) principalId ??= claim.Value;
-            else if (Is(type, ApiGatewayAuthorizerClaimTypes.Role)) role ??= claim.Value;
-            else if (Is(type, ApiGatewayAuthorizerClaimTypes.Permission)) permissions.Add(claim.Value);
-            else if (Is(type, ApiGatewayAuthorizerClaimTypes.AuthType)) authType ??= claim.Value;
-            else if (Is(type, ApiGatewayAuthorizerClaimTypes.SourceIp)) sourceIp ??= claim.Value;
-        }
-        if (string.IsNullOrEmpty(principalId)) return null;
-        return new Caller(principalId, role ?? "unknown", permissions, authType ?? "token", sourceIp ?? "unknown");
+        if (user.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is not { Length: > 0 } principalId) return null;
+        return new Caller(
+            principalId,
+            user.FindFirst(ApiGatewayAuthorizerClaimTypes.Role)?.Value ?? "unknown",
+            [.. user.FindAll(ApiGatewayAuthorizerClaimTypes.Permission).Select(c => c.Value)],
+            user.FindFirst(ApiGatewayAuthorizerClaimTypes.AuthType)?.Value ?? "token",
+            user.FindFirst(ApiGatewayAuthorizerClaimTypes.SourceIp)?.Value ?? "unknown");
     }
-
-    private static bool Is(string claimType, string expected) => string.Equals(claimType, expected, StringComparison.OrdinalIgnoreCase);
 
     // Unreachable behind the authorization policies; kept so a misconfiguration never serves an empty identity.
     private static ProblemHttpResult NoCaller() =>

@@ -1,5 +1,7 @@
 using Microsoft.OpenApi;
-using SecureApi.Gateway;
+using SecureApi.Auth;
+using SecureApi.AuthorizerContract;
+using SecureApi.Lambda.RuntimeSupport;
 
 namespace SecureApi.Setup;
 
@@ -12,10 +14,10 @@ internal static class OpenApiSetup
     /// <summary>
     /// The OpenAPI document at /openapi/v1.json: routes plus the gateway's security schemes (bearer JWT for the
     /// TOKEN authorizer; api_key query or X-Custom-Auth header for the REQUEST authorizer), attached per route
-    /// from the same route table the gateway uses.
+    /// from its <see cref="GatewayAuthorizerMetadata"/>.
     /// </summary>
     public static IServiceCollection AddSecureApiOpenApi(this IServiceCollection services) =>
-        LocalGatewayExtensions.IsLambdaMode ? services : services.AddOpenApi(options =>
+        LambdaEnvironment.IsLambda ? services : services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
             {
@@ -49,12 +51,11 @@ internal static class OpenApiSetup
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                var path = "/" + (context.Description.RelativePath ?? "").TrimEnd('/');
-                var route = GatewayRoutes.Find(GatewayRoutes.Default, context.Description.HttpMethod ?? "GET", path);
-                if (route is null) return Task.CompletedTask;
+                var authorizer = context.Description.ActionDescriptor.EndpointMetadata.OfType<GatewayAuthorizerMetadata>().FirstOrDefault();
+                if (authorizer is null) return Task.CompletedTask;
                 var document = context.Document;
                 operation.Security ??= [];
-                if (route.Type == AuthorizerType.Token)
+                if (authorizer.AuthorizerName == AuthorizerNames.Token)
                 {
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
                 }
@@ -70,7 +71,7 @@ internal static class OpenApiSetup
     /// <summary>GET /openapi/v1.json on Kestrel. Not mapped on Lambda: API Gateway has no route for it, and it costs cold start.</summary>
     public static IEndpointRouteBuilder MapSecureApiOpenApi(this IEndpointRouteBuilder app)
     {
-        if (!LocalGatewayExtensions.IsLambdaMode) app.MapOpenApi();
+        if (!LambdaEnvironment.IsLambda) app.MapOpenApi();
         return app;
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 
-namespace SecureApi.Identity;
+namespace SecureApi.Auth;
 
 public static class ApiGatewayAuthorizerExtensions
 {

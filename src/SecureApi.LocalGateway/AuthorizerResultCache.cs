@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using SecureApi.Lambda.APIGatewayEvents;
 
-namespace SecureApi.Gateway;
+namespace SecureApi.LocalGateway;
 
 /// <summary>
 /// API Gateway's authorizer result cache: per authorizer, keyed on the identity source values, holding the
@@ -14,9 +14,7 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
 
     private sealed record Entry(APIGatewayCustomAuthorizerResponse Response, DateTimeOffset ExpiresAt);
 
-    public int Count => _entries.Count;
-
-    public bool TryGet(GatewayRoute route, string key, out APIGatewayCustomAuthorizerResponse response)
+    public bool TryGet(AuthorizerDefinition route, string key, out APIGatewayCustomAuthorizerResponse response)
     {
         response = null!;
         if (!route.CachingEnabled) return false;
@@ -31,7 +29,7 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
         return true;
     }
 
-    public void Set(GatewayRoute route, string key, APIGatewayCustomAuthorizerResponse response)
+    public void Set(AuthorizerDefinition route, string key, APIGatewayCustomAuthorizerResponse response)
     {
         if (!route.CachingEnabled) return;
         // A crude bound: a flood of distinct tokens must not grow memory without limit.
@@ -41,5 +39,5 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
 
     public void Clear() => _entries.Clear();
 
-    private static (string, string) FullKey(GatewayRoute route, string key) => (route.AuthorizerName, key);
+    private static (string, string) FullKey(AuthorizerDefinition authorizer, string key) => (authorizer.Name, key);
 }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.AuthorizerContract;
 
-namespace SecureApi.Identity;
+namespace SecureApi.Auth;
 
 /// <summary>
 /// Authorization policies derived from <see cref="RouteRules.Default"/>, the table the authorizers build their

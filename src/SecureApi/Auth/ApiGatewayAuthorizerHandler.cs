@@ -2,9 +2,11 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SecureApi.AuthorizerContract;
 using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.Lambda.AspNetCoreServer;
 
-namespace SecureApi.Identity;
+namespace SecureApi.Auth;
 
 /// <summary>
 /// Builds <c>HttpContext.User</c> from <c>requestContext.authorizer</c> of the REST proxy event in
@@ -19,13 +21,13 @@ public sealed partial class ApiGatewayAuthorizerHandler(
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Context.Items[ApiGatewayAuthorizerDefaults.LambdaRequestObjectKey] is not APIGatewayProxyRequest request ||
+        if (Context.Items[LambdaItemKeys.LambdaRequestObject] is not APIGatewayProxyRequest request ||
             request.RequestContext?.Authorizer is not { } authorizer)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var principalId = authorizer.GetString("principalId");
+        var principalId = authorizer.GetString(AuthorizerContextKeys.PrincipalId);
         if (authorizer.Count == 0 || string.IsNullOrWhiteSpace(principalId))
         {
             Log.AuthorizerContextWithoutPrincipal(Logger);
@@ -33,25 +35,18 @@ public sealed partial class ApiGatewayAuthorizerHandler(
         }
 
         // Claims are created with the identity as their subject: ClaimsIdentity(IEnumerable<Claim>) would clone each one.
+        // Values are taken exactly as the authorizer wrote them: no trimming, no case folding (" admin" is not "admin").
         var identity = new ClaimsIdentity(Scheme.Name, Options.NameClaimType, Options.RoleClaimType);
         Add(identity, ApiGatewayAuthorizerClaimTypes.PrincipalId, principalId);
-        if (authorizer.GetString("role") is { Length: > 0 } role)
-        {
-            foreach (var r in Split(role)) Add(identity, ApiGatewayAuthorizerClaimTypes.Role, r);
-        }
-        if (authorizer.GetString("permissions") is { Length: > 0 } permissions)
-        {
-            foreach (var p in Split(permissions)) Add(identity, ApiGatewayAuthorizerClaimTypes.Permission, p);
-        }
-        if (authorizer.GetString("authType") is { Length: > 0 } authType)
-        {
+        foreach (var role in ContextList.Split(authorizer.GetString(AuthorizerContextKeys.Role)))
+            Add(identity, ApiGatewayAuthorizerClaimTypes.Role, role);
+        foreach (var permission in ContextList.Split(authorizer.GetString(AuthorizerContextKeys.Permissions)))
+            Add(identity, ApiGatewayAuthorizerClaimTypes.Permission, permission);
+        if (authorizer.GetString(AuthorizerContextKeys.AuthType) is { Length: > 0 } authType)
             Add(identity, ApiGatewayAuthorizerClaimTypes.AuthType, authType);
-        }
         // The caller's address as the gateway saw the TCP peer; the context's sourceIp (REQUEST) comes from the same place.
-        if ((authorizer.GetString("sourceIp") ?? request.RequestContext.Identity?.SourceIp) is { Length: > 0 } sourceIp)
-        {
+        if ((authorizer.GetString(AuthorizerContextKeys.SourceIp) ?? request.RequestContext.Identity?.SourceIp) is { Length: > 0 } sourceIp)
             Add(identity, ApiGatewayAuthorizerClaimTypes.SourceIp, sourceIp);
-        }
 
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(ticket));
@@ -59,9 +54,6 @@ public sealed partial class ApiGatewayAuthorizerHandler(
 
     private static void Add(ClaimsIdentity identity, string type, string value) =>
         identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
-
-    private static string[] Split(string value) =>
-        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static partial class Log
     {

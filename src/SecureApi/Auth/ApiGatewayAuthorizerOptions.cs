@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 
-namespace SecureApi.Identity;
+namespace SecureApi.Auth;
 
 /// <summary>
 /// Options of the API Gateway authorizer scheme. The scheme trusts only <c>requestContext.authorizer</c>, which

@@ -1,55 +1,71 @@
 using System.Globalization;
 using System.Text.Json;
+using SecureApi.AuthorizerContract;
 using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.LocalGateway.Template;
 
-namespace SecureApi.Gateway;
+namespace SecureApi.LocalGateway;
 
 /// <summary>
 /// What API Gateway does in front of a Lambda proxy integration on a REST API stage with Lambda authorizers,
-/// without any web host: find the route's authorizer, read its identity sources (missing TOKEN source → 401
-/// without a call), consult the result cache, invoke the authorizer, validate its response, evaluate the
+/// without any web host, for the <see cref="GatewayDefinition"/> read from serverless.template: select the
+/// method (none → MISSING_AUTHENTICATION_TOKEN), read its authorizer's identity sources (a missing TOKEN source
+/// → 401 without a call), consult the result cache, invoke the authorizer, validate its response, evaluate the
 /// policy against the methodArn, and build <c>requestContext.authorizer</c> and the proxy event.
+/// See docs/wire-contracts.md §3.
 /// </summary>
 public sealed class GatewayStage(
-    IReadOnlyList<GatewayRoute> routes,
+    GatewayDefinition definition,
     IAuthorizerInvoker invoker,
     GatewayStageOptions options,
     TimeProvider time)
 {
-    public AuthorizerResultCache Cache { get; } = new(time);
-    public GatewayStageOptions Options => options;
-    public IReadOnlyList<GatewayRoute> Routes => routes;
+    private readonly AuthorizerResultCache _cache = new(time);
+    private readonly string _stageName = options.Stage ?? definition.StageName;
+
+    public GatewayDefinition Definition => definition;
+
+    /// <summary>Forgets every cached authorizer result (as redeploying the stage does).</summary>
+    public void FlushAuthorizerCache() => _cache.Clear();
 
     public async Task<GatewayOutcome> AuthorizeAsync(GatewayRequest request, CancellationToken ct = default)
     {
-        var route = GatewayRoutes.Find(routes, request.Method, request.Path);
-        if (route is null) return GatewayOutcome.Pass(null, null, "public");
+        var route = definition.Find(request.Method, request.Path, out var pathParameters);
+        if (route is null)
+        {
+            return options.IsLocalOnly(request.Path)
+                ? GatewayOutcome.Pass(null, null, null, "local-only")
+                : GatewayOutcome.Reject(null, Respond(GatewayResponseTypes.MissingAuthenticationToken, request), "no-such-resource");
+        }
+        if (route.Authorizer is not { } authorizer) return GatewayOutcome.Pass(route, pathParameters, null, "public");
 
-        var sources = new string?[route.IdentitySources.Count];
+        var sources = new string?[authorizer.IdentitySources.Count];
         var anyMissing = false;
         for (var i = 0; i < sources.Length; i++)
         {
-            sources[i] = ReadIdentitySource(request, route.IdentitySources[i]);
+            sources[i] = ReadIdentitySource(request, authorizer.IdentitySources[i]);
             anyMissing |= string.IsNullOrEmpty(sources[i]);
         }
         // TOKEN: the header is always required. REQUEST: sources are required only while caching is on.
-        if (anyMissing && (route.Type == AuthorizerType.Token || route.CachingEnabled))
-            return GatewayOutcome.Reject(route, GatewayResponse.Unauthorized, "missing-identity-source");
+        if (anyMissing && (authorizer.Type == AuthorizerType.Token || authorizer.CachingEnabled))
+            return Reject(route, GatewayResponseTypes.Unauthorized, request, "missing-identity-source");
+        if (authorizer.ValidationExpression is { } expression && !expression.IsMatch(sources[0]!))
+            return Reject(route, GatewayResponseTypes.Unauthorized, request, "validation-expression");
 
-        var methodArn = options.MethodArn(request.Method, request.Path);
+        var methodArn = options.MethodArn(_stageName, request.Method, request.Path);
         var cacheKey = string.Join('\n', sources);
         string reason;
         APIGatewayCustomAuthorizerResponse response;
         long latencyMs = 0;
 
-        if (Cache.TryGet(route, cacheKey, out var cached))
+        if (_cache.TryGet(authorizer, cacheKey, out var cached))
         {
             response = cached;
             reason = "cache-hit";
         }
         else
         {
-            var authorizerRequest = CreateAuthorizerRequest(route, request, sources, methodArn);
+            var authorizerRequest = CreateAuthorizerRequest(route, request, pathParameters, sources, methodArn);
             var started = time.GetTimestamp();
             var invocation = await InvokeWithTimeoutAsync(route, authorizerRequest, ct).ConfigureAwait(false);
             latencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
@@ -57,53 +73,32 @@ public sealed class GatewayStage(
             switch (invocation)
             {
                 case AuthorizerInvocation.Unauthorized:
-                    return GatewayOutcome.Reject(route, GatewayResponse.Unauthorized, "unauthorized");
+                    return Reject(route, GatewayResponseTypes.Unauthorized, request, "unauthorized");
                 case AuthorizerInvocation.Failed:
-                    return GatewayOutcome.Reject(route, GatewayResponse.AuthorizerFailure, "authorizer-failure");
+                    return Reject(route, GatewayResponseTypes.AuthorizerFailure, request, "authorizer-failure");
                 case AuthorizerInvocation.Policy { Response: var returned } when IsWellFormed(returned):
                     response = returned;
-                    Cache.Set(route, cacheKey, returned);
+                    _cache.Set(authorizer, cacheKey, returned);
                     reason = "allow";
                     break;
                 default:
-                    return GatewayOutcome.Reject(route, GatewayResponse.AuthorizerFailure, "malformed-response");
+                    return Reject(route, GatewayResponseTypes.AuthorizerConfigurationError, request, "malformed-response");
             }
         }
 
-        return Evaluate(response, methodArn) switch
+        return IamPolicyEvaluator.Evaluate(response.PolicyDocument, methodArn) switch
         {
-            PolicyDecision.Allow => GatewayOutcome.Pass(route, reason == "cache-hit" ? CachedContext(response) : CreateAuthorizerContext(response, latencyMs), reason),
-            PolicyDecision.ExplicitDeny => GatewayOutcome.Reject(route, GatewayResponse.AccessDeniedExplicit, "explicit-deny"),
-            _ => GatewayOutcome.Reject(route, GatewayResponse.AccessDeniedImplicit, "implicit-deny"),
+            PolicyDecision.Allow => GatewayOutcome.Pass(route, pathParameters, CreateAuthorizerContext(response, latencyMs), reason),
+            PolicyDecision.ExplicitDeny => Reject(route, GatewayResponseTypes.AccessDenied, request, "explicit-deny", GatewayResponses.ExplicitDenyMessage),
+            _ => Reject(route, GatewayResponseTypes.AccessDenied, request, "implicit-deny", GatewayResponses.ImplicitDenyMessage),
         };
     }
 
-    // A cached policy is re-evaluated for every request; remember each response's decision per methodArn and its
-    // stringified context for cache hits (responses are never modified once returned; the memo dies with them).
-    private sealed class Memo
-    {
-        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, PolicyDecision> Decisions = new(StringComparer.Ordinal);
-        public APIGatewayCustomAuthorizerContext? CacheHitContext;
-    }
+    private GatewayResponse Respond(string type, GatewayRequest request, string? message = null) =>
+        definition.Responses.Create(type, request.RequestId, message);
 
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<APIGatewayCustomAuthorizerResponse, Memo> _memos = new();
-
-    private PolicyDecision Evaluate(APIGatewayCustomAuthorizerResponse response, string methodArn)
-    {
-        var decisions = _memos.GetOrCreateValue(response).Decisions;
-        if (decisions.TryGetValue(methodArn, out var decision)) return decision;
-        decision = IamPolicyEvaluator.Evaluate(response.PolicyDocument, methodArn);
-        if (decisions.Count < 64) decisions[methodArn] = decision;
-        return decision;
-    }
-
-    /// <summary>The authorizer context of a cache hit (integrationLatency 0), built once per cached response and
-    /// shared read-only by the requests it serves.</summary>
-    private APIGatewayCustomAuthorizerContext CachedContext(APIGatewayCustomAuthorizerResponse response)
-    {
-        var memo = _memos.GetOrCreateValue(response);
-        return memo.CacheHitContext ??= CreateAuthorizerContext(response, 0);
-    }
+    private GatewayOutcome Reject(GatewayRoute route, string type, GatewayRequest request, string reason, string? message = null) =>
+        GatewayOutcome.Reject(route, Respond(type, request, message), reason);
 
     /// <summary>The REST v1 proxy event API Gateway would send the backend for an allowed request.</summary>
     public APIGatewayProxyRequest CreateProxyRequest(GatewayRequest request, GatewayOutcome outcome)
@@ -113,16 +108,15 @@ public sealed class GatewayStage(
         context.Authorizer = outcome.Authorizer;
         return new APIGatewayProxyRequest
         {
-            Resource = outcome.Route?.Path ?? request.Path,
+            Resource = outcome.Route?.Resource ?? request.Path,
             Path = request.Path,
             HttpMethod = request.Method,
             Headers = SingleValues(request.Headers, StringComparer.OrdinalIgnoreCase),
             MultiValueHeaders = MultiValues(request.Headers, StringComparer.OrdinalIgnoreCase),
             QueryStringParameters = request.Query.Count == 0 ? null : SingleValues(request.Query, StringComparer.Ordinal),
             MultiValueQueryStringParameters = request.Query.Count == 0 ? null : MultiValues(request.Query, StringComparer.Ordinal),
+            PathParameters = outcome.PathParameters,
             RequestContext = context,
-            Body = request.Body,
-            IsBase64Encoded = request.IsBase64Encoded,
         };
     }
 
@@ -133,7 +127,7 @@ public sealed class GatewayStage(
         timeout.CancelAfter(options.AuthorizerTimeout);
         try
         {
-            return await invoker.InvokeAsync(route, authorizerRequest, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false)
+            return await invoker.InvokeAsync(route.Authorizer!, authorizerRequest, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false)
                 ?? new AuthorizerInvocation.Failed("invoker returned null");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -150,9 +144,9 @@ public sealed class GatewayStage(
         source.Location == IdentitySourceLocation.Header ? request.HeaderValue(source.Name) : request.QueryValue(source.Name);
 
     private APIGatewayCustomAuthorizerRequest CreateAuthorizerRequest(
-        GatewayRoute route, GatewayRequest request, string?[] sources, string methodArn)
+        GatewayRoute route, GatewayRequest request, Dictionary<string, string>? pathParameters, string?[] sources, string methodArn)
     {
-        if (route.Type == AuthorizerType.Token)
+        if (route.Authorizer!.Type == AuthorizerType.Token)
         {
             return new APIGatewayCustomAuthorizerRequest { Type = "TOKEN", AuthorizationToken = sources[0], MethodArn = methodArn };
         }
@@ -160,14 +154,14 @@ public sealed class GatewayStage(
         {
             Type = "REQUEST",
             MethodArn = methodArn,
-            Resource = route.Path,
+            Resource = route.Resource,
             Path = request.Path,
             HttpMethod = request.Method,
             Headers = SingleValues(request.Headers, StringComparer.OrdinalIgnoreCase),
             MultiValueHeaders = MultiValues(request.Headers, StringComparer.OrdinalIgnoreCase),
             QueryStringParameters = SingleValues(request.Query, StringComparer.Ordinal),
             MultiValueQueryStringParameters = MultiValues(request.Query, StringComparer.Ordinal),
-            PathParameters = new Dictionary<string, string>(),
+            PathParameters = pathParameters ?? new Dictionary<string, string>(),
             StageVariables = new Dictionary<string, string>(),
             RequestContext = CreateRequestContext(request, route),
         };
@@ -180,9 +174,9 @@ public sealed class GatewayStage(
         {
             AccountId = options.AccountId,
             ApiId = options.ApiId,
-            Stage = options.Stage,
-            Path = "/" + options.Stage + request.Path,
-            ResourcePath = route?.Path ?? request.Path,
+            Stage = _stageName,
+            Path = "/" + _stageName + request.Path,
+            ResourcePath = route?.Resource ?? request.Path,
             HttpMethod = request.Method,
             RequestId = request.RequestId,
             ExtendedRequestId = request.RequestId,
@@ -205,7 +199,7 @@ public sealed class GatewayStage(
         if (response.Context is null) return true;
         foreach (var value in response.Context.Values)
         {
-            if (!TryStringify(value, out _)) return false;
+            if (!APIGatewayCustomAuthorizerContext.TryStringify(value, out _)) return false;
         }
         return true;
     }
@@ -219,33 +213,13 @@ public sealed class GatewayStage(
         {
             foreach (var (key, value) in response.Context)
             {
-                TryStringify(value, out var text);
+                APIGatewayCustomAuthorizerContext.TryStringify(value, out var text);
                 context[key] = text;
             }
         }
-        context["principalId"] = response.PrincipalID;
-        context["integrationLatency"] = latencyMs;
+        context[AuthorizerContextKeys.PrincipalId] = response.PrincipalID;
+        context[AuthorizerContextKeys.IntegrationLatency] = latencyMs;
         return context;
-    }
-
-    private static bool TryStringify(object? value, out string? text)
-    {
-        text = null;
-        switch (value)
-        {
-            case null: return true;
-            case string s: text = s; return true;
-            case bool b: text = b ? "true" : "false"; return true;
-            case JsonElement { ValueKind: JsonValueKind.Null }: return true;
-            case JsonElement { ValueKind: JsonValueKind.String } e: text = e.GetString(); return true;
-            case JsonElement { ValueKind: JsonValueKind.True }: text = "true"; return true;
-            case JsonElement { ValueKind: JsonValueKind.False }: text = "false"; return true;
-            case JsonElement { ValueKind: JsonValueKind.Number } e: text = e.GetRawText(); return true;
-            case JsonElement: return false;
-            case byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal:
-                text = ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture); return true;
-            default: return false;
-        }
     }
 
     private static Dictionary<string, string> SingleValues(IReadOnlyDictionary<string, IReadOnlyList<string>> source, StringComparer comparer)

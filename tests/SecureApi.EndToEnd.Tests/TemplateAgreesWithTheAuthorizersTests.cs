@@ -1,72 +1,49 @@
 using Microsoft.Extensions.Configuration;
 using SecureApi.Authorizers;
 using SecureApi.AuthorizerContract;
-using SecureApi.Gateway;
+using SecureApi.LocalGateway;
+using SecureApi.LocalGateway.Template;
 using SecureApi.Testing;
 
 namespace SecureApi.EndToEnd.Tests;
 
 /// <summary>
-/// serverless.template and the local run must describe the same gateway: these fail the moment a route,
-/// authorizer, identity source, TTL, gateway response or function setting changes on one side only.
+/// serverless.template, the authorizers' route table and their settings must agree: these fail the moment a route
+/// or a function setting changes on one side only. (The local stage reads the template itself, so routes,
+/// identity sources, TTLs and gateway responses have one source.)
 /// </summary>
-public sealed class TemplateMatchesLocalGatewayTests
+public sealed class TemplateAgreesWithTheAuthorizersTests
 {
     private static readonly ServerlessTemplate Template = ServerlessTemplate.Load();
-
-    private static string Describe(GatewayRoute r) =>
-        $"{r.Method} {r.Path} -> {r.AuthorizerName} {r.Type} [{string.Join(", ", r.IdentitySources)}] ttl={r.ResultTtl.TotalSeconds}";
-
-    [Fact]
-    public void Protected_routes_authorizers_identity_sources_and_ttls_equal_the_local_gateway_route_table()
-    {
-        var fromTemplate = DeployedStack.GatewayRoutesFromTemplate(Template).Select(Describe).Order(StringComparer.Ordinal);
-        var local = GatewayRoutes.Default.Select(Describe).Order(StringComparer.Ordinal);
-
-        Assert.Equal(local, fromTemplate);
-    }
-
-    [Fact]
-    public void Routes_without_an_authorizer_are_public_in_the_local_gateway_too()
-    {
-        var publicRoutes = Template.Routes.Where(r => r.Authorizer is null).ToList();
-
-        Assert.NotEmpty(publicRoutes);
-        Assert.All(publicRoutes, r => Assert.Null(GatewayRoutes.Find(GatewayRoutes.Default, r.Method, r.Path)));
-    }
+    private static readonly GatewayDefinition Definition = ServerlessTemplateReader.Load(RepositoryRoot.TemplatePath);
 
     [Fact]
     public void Every_route_the_authorizers_grant_is_a_template_route_behind_an_authorizer()
     {
         foreach (var rule in RouteRules.Default.Rules)
         {
-            var route = Template.Routes.SingleOrDefault(r => r.Method == rule.Verb && r.Path == rule.Path);
+            var route = Definition.Routes.SingleOrDefault(r => r.Method == rule.Verb && r.Resource == rule.Path);
             Assert.True(route is not null, $"{rule.Verb} {rule.Path} is in RouteRules but not in serverless.template");
             Assert.NotNull(route.Authorizer);
         }
     }
 
     [Fact]
-    public void Gateway_responses_in_the_template_send_the_local_gateway_bodies()
+    public void Every_template_route_behind_an_authorizer_has_a_rule_in_the_authorizers_table()
     {
-        var unauthorized = Template.GatewayResponses["UNAUTHORIZED"];
-        Assert.Equal(GatewayResponse.Unauthorized.StatusCode, unauthorized.StatusCode);
-        Assert.Equal(GatewayResponse.Unauthorized.Body, unauthorized.Render("req-1", "Unauthorized"));
+        foreach (var route in Definition.Routes.Where(r => r.Authorizer is not null))
+            Assert.True(RouteRules.Default.Find(route.Method, route.Resource) is not null, $"{route} has an authorizer but no route rule: every caller would get 403");
+    }
 
-        // An authorizer that crashes, times out or answers garbage fails closed: the same 401 as "Unauthorized".
-        foreach (var failure in new[] { "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR" })
-        {
-            var configured = Template.GatewayResponses[failure];
-            Assert.Equal(GatewayResponse.AuthorizerFailure.StatusCode, configured.StatusCode);
-            Assert.Equal(GatewayResponse.AuthorizerFailure.Body, configured.Render("req-1", "Unauthorized"));
-        }
+    [Theory]
+    [InlineData(GatewayResponseTypes.AuthorizerFailure)]
+    [InlineData(GatewayResponseTypes.AuthorizerConfigurationError)]
+    public void An_authorizer_that_crashes_or_answers_garbage_fails_closed_as_401(string type)
+    {
+        var response = Definition.Responses.Create(type, "req-1");
 
-        var denied = Template.GatewayResponses["ACCESS_DENIED"];
-        Assert.Equal(GatewayResponse.AccessDeniedExplicit.StatusCode, denied.StatusCode);
-        Assert.Equal(GatewayResponse.AccessDeniedExplicit.Body,
-            denied.Render("req-1", "User is not authorized to access this resource with an explicit deny"));
-        Assert.Equal(GatewayResponse.AccessDeniedImplicit.Body,
-            denied.Render("req-1", "User is not authorized to access this resource"));
+        Assert.Equal(401, response.StatusCode);
+        Assert.Equal("""{"message":"Unauthorized"}""", response.Body);
     }
 
     public static TheoryData<string> AuthorizerHandlers() => new("TokenAuthorizer", "RequestAuthorizer");

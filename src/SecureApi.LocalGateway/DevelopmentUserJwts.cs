@@ -1,6 +1,6 @@
 using SecureApi.Authorizers;
 
-namespace SecureApi.Gateway;
+namespace SecureApi.LocalGateway;
 
 /// <summary>
 /// Development only: lets the local TOKEN authorizer accept tokens from <c>dotnet user-jwts create</c>, which
@@ -10,7 +10,7 @@ namespace SecureApi.Gateway;
 /// </summary>
 internal static class DevelopmentUserJwts
 {
-    private const string Bearer = "Authentication:Schemes:Bearer";
+    public const string Section = "Authentication:Schemes:Bearer";
 
     public static bool HasKeySource(TokenAuthorizerOptions o) =>
         !string.IsNullOrWhiteSpace(o.MetadataAddress) || !string.IsNullOrWhiteSpace(o.JwksUri) ||
@@ -19,7 +19,7 @@ internal static class DevelopmentUserJwts
     public static void Apply(TokenAuthorizerOptions options, IConfiguration configuration)
     {
         if (HasKeySource(options)) return;
-        var bearer = configuration.GetSection(Bearer);
+        var bearer = configuration.GetSection(Section);
         var key = bearer.GetSection("SigningKeys").GetChildren().Select(k => k["Value"]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
         if (key is null) return;
 

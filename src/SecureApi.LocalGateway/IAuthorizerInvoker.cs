@@ -1,14 +1,14 @@
 using SecureApi.Lambda.APIGatewayEvents;
 
-namespace SecureApi.Gateway;
+namespace SecureApi.LocalGateway;
 
 /// <summary>
-/// Calls the Lambda authorizer a route names. In process locally (the decision library), or a published
+/// Calls a Lambda authorizer of the template. In process locally (the decision library), or a published
 /// authorizer function through its Runtime API in the end-to-end suite: the gateway logic is the same.
 /// </summary>
 public interface IAuthorizerInvoker
 {
-    Task<AuthorizerInvocation> InvokeAsync(GatewayRoute route, APIGatewayCustomAuthorizerRequest request, CancellationToken ct);
+    Task<AuthorizerInvocation> InvokeAsync(AuthorizerDefinition authorizer, APIGatewayCustomAuthorizerRequest request, CancellationToken ct);
 }
 
 /// <summary>

@@ -1,6 +1,6 @@
 using SecureApi.Lambda.APIGatewayEvents;
 
-namespace SecureApi.Gateway;
+namespace SecureApi.LocalGateway;
 
 public enum PolicyDecision { Allow, ExplicitDeny, ImplicitDeny }
 

@@ -1,4 +1,4 @@
-namespace SecureApi.Gateway;
+namespace SecureApi.LocalGateway;
 
 /// <summary>
 /// An incoming client request as the gateway sees it, independent of any web host. Path is the resource path
@@ -12,9 +12,6 @@ public sealed record GatewayRequest(
     string SourceIp,
     string RequestId)
 {
-    public string? Body { get; init; }
-    public bool IsBase64Encoded { get; init; }
-
     /// <summary>Builds a request with case-insensitive header lookup and ordinal query lookup.</summary>
     public static GatewayRequest Create(
         string method, string path,

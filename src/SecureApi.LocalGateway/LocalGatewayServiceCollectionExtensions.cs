@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SecureApi.Authorizers;
+using SecureApi.Lambda.RuntimeSupport;
+using SecureApi.LocalGateway.Template;
+
+namespace SecureApi.LocalGateway;
+
+/// <summary>Registers the local API Gateway stage in front of the whole pipeline (Kestrel only; never on Lambda).</summary>
+public static class LocalGatewayServiceCollectionExtensions
+{
+    public static IServiceCollection AddLocalGateway(this IServiceCollection services)
+    {
+        if (LambdaEnvironment.IsLambda) return services;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<GatewayStageOptions>().BindConfiguration(GatewayStageOptions.SectionName)
+            .Validate(o => o.IsValid(), "Gateway: Region, ApiId and Stage must be non-empty letters/digits/-/_, AccountId 12 digits, AuthorizerTimeout 0-30 s, LocalOnlyPaths absolute.")
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => LoadTemplate(sp.GetRequiredService<IOptions<GatewayStageOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()));
+        services.AddHttpClient(nameof(TokenAuthorizer));
+        services.TryAddSingleton(sp => new LocalTokenAuthorizer(
+            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>(),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TokenAuthorizer)),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalTokenAuthorizer>>()));
+        services.TryAddSingleton(sp => new RequestAuthorizer(RequestAuthorizerOptions.FromConfiguration(
+            sp.GetRequiredService<IConfiguration>().GetSection(RequestAuthorizerOptions.SectionName))));
+        services.TryAddSingleton<IAuthorizerInvoker>(sp =>
+        {
+            var token = sp.GetRequiredService<LocalTokenAuthorizer>();
+            return new InProcessAuthorizerInvoker(() => token.Current, sp.GetRequiredService<RequestAuthorizer>());
+        });
+        services.TryAddSingleton(sp => new GatewayStage(sp.GetRequiredService<GatewayDefinition>(), sp.GetRequiredService<IAuthorizerInvoker>(),
+            sp.GetRequiredService<IOptions<GatewayStageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddTransient<IStartupFilter, LocalGatewayStartupFilter>();
+        return services;
+    }
+
+    private static GatewayDefinition LoadTemplate(GatewayStageOptions options, IHostEnvironment environment)
+    {
+        var path = options.TemplatePath is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, environment.ContentRootPath)
+            : FindUpwards(environment.ContentRootPath, "serverless.template")
+              ?? throw new GatewayTemplateException(
+                  $"No serverless.template at or above {environment.ContentRootPath}; set Gateway:TemplatePath to the SAM template the local stage should play.");
+        return ServerlessTemplateReader.Load(path);
+    }
+
+    private static string? FindUpwards(string start, string fileName)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, fileName);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>The stage goes first, as API Gateway sits in front of everything the app does.</summary>
+    private sealed class LocalGatewayStartupFilter(GatewayStage stage) : IStartupFilter
+    {
+        // Taking the stage as a dependency resolves it (template, authorizers, options) before the server starts,
+        // so a template or authorizer setting the stage cannot play stops `dotnet run` with its message.
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            _ = stage;
+            app.UseMiddleware<LocalGatewayMiddleware>();
+            next(app);
+        };
+    }
+}

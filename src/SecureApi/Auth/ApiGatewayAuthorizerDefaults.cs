@@ -1,0 +1,20 @@
+using SecureApi.AuthorizerContract;
+
+namespace SecureApi.Auth;
+
+/// <summary>Names used by the API Gateway authorizer authentication scheme.</summary>
+public static class ApiGatewayAuthorizerDefaults
+{
+    public const string AuthenticationScheme = "ApiGatewayAuthorizer";
+}
+
+/// <summary>Claim types the scheme issues: the authorizer context keys, one claim per role and per permission.</summary>
+public static class ApiGatewayAuthorizerClaimTypes
+{
+    public const string PrincipalId = AuthorizerContextKeys.PrincipalId;
+    public const string Role = AuthorizerContextKeys.Role;
+    /// <summary>One claim per permission (the context carries them comma-separated under "permissions").</summary>
+    public const string Permission = "permission";
+    public const string AuthType = AuthorizerContextKeys.AuthType;
+    public const string SourceIp = AuthorizerContextKeys.SourceIp;
+}

@@ -31,11 +31,14 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
     public AmazonDynamoDBClient Client(AuthorizationStoreOptions options) =>
         DynamoDbClientFactory.Create(options, new BasicAWSCredentials(DynamoDbCompatibleServer.AccessKeyId, DynamoDbCompatibleServer.SecretAccessKey));
 
-    /// <summary>A store on a new table of its own, created as local work would.</summary>
-    public async Task<DynamoDbAuthorizationStore> NewStoreAsync(TimeProvider clock)
+    /// <summary>A store on a new table of its own, created as local work would; optionally recording its requests.</summary>
+    public async Task<DynamoDbAuthorizationStore> NewStoreAsync(TimeProvider clock, HttpClientFactory? http = null)
     {
         var options = Options();
-        var store = new DynamoDbAuthorizationStore(Client(options), options, clock, ownsClient: true);
+        var config = DynamoDbClientFactory.CreateConfig(options);
+        if (http is not null) config.HttpClientFactory = http;
+        var client = new AmazonDynamoDBClient(new BasicAWSCredentials(DynamoDbCompatibleServer.AccessKeyId, DynamoDbCompatibleServer.SecretAccessKey), config);
+        var store = new DynamoDbAuthorizationStore(client, options, clock, ownsClient: true);
         await store.CreateTableIfMissingAsync(TimeSpan.FromSeconds(30));
         return store;
     }

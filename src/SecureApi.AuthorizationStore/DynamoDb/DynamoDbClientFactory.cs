@@ -13,6 +13,13 @@ public static class DynamoDbClientFactory
     /// <param name="credentials">Null → the SDK's default credential chain (the Lambda role in AWS).</param>
     public static AmazonDynamoDBClient Create(AuthorizationStoreOptions options, AWSCredentials? credentials = null)
     {
+        var config = CreateConfig(options);
+        return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
+    }
+
+    /// <summary>The client configuration (endpoint, region, per-attempt timeout, one retry) for callers that build the client themselves.</summary>
+    public static AmazonDynamoDBConfig CreateConfig(AuthorizationStoreOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonDynamoDBConfig
         {
@@ -29,6 +36,6 @@ public static class DynamoDbClientFactory
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
-        return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
+        return config;
     }
 }

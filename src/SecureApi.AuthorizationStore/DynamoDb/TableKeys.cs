@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace SecureApi.AuthorizationStore.DynamoDb;
+
+/// <summary>
+/// The single-table key design (docs/authorization-store.md). Every item is found by its full key (GetItem) or by
+/// one partition (Query); no access pattern needs a Scan or an index. Each prefix names its item type, so an id
+/// containing '#' cannot reach another type's items.
+/// </summary>
+internal static class TableKeys
+{
+    public const string PartitionKey = "PK";
+    public const string SortKey = "SK";
+    /// <summary>Epoch seconds after which DynamoDB TTL may delete the item (credentials with an expiry only).</summary>
+    public const string TimeToLive = "ttl";
+
+    public const string PrincipalProfileSortKey = "PROFILE";
+    public const string CredentialSortKey = "CREDENTIAL";
+    public const string CredentialListPrefix = "CREDENTIAL#";
+    public const string RoutePolicyKey = "ROUTE-POLICY";
+
+    public static string Principal(string principalId) => "PRINCIPAL#" + principalId;
+    public static string CredentialByKeyId(string keyId) => "CREDENTIAL#" + keyId;
+    public static string CredentialByHash(string sha256) => "CREDHASH#" + sha256;
+    public static string CredentialInPrincipal(string keyId) => CredentialListPrefix + keyId;
+    public static string AuditDay(DateOnly dayUtc) => "AUDIT#" + dayUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>Fixed-width UTC time first, so sort order is time order; the id keeps same-tick records apart.</summary>
+    public static string AuditEntry(DateTimeOffset at, string id) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + "#" + id;
+}

@@ -1,0 +1,72 @@
+namespace SecureApi.AuthorizationStore;
+
+/// <summary>Argument rules both implementations enforce identically, before anything is read or written.</summary>
+internal static class StoreInput
+{
+    public const int MaxIdLength = 128;
+    public const int MaxDescriptionLength = 256;
+    public const int MaxAuditLimit = 1000;
+
+    public static string Id(string? value, string name)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength || value.Any(char.IsControl) || value.Trim().Length != value.Length)
+            throw new ArgumentException($"{name} must be 1-{MaxIdLength} characters without control characters or surrounding spaces.", name);
+        return value;
+    }
+
+    /// <summary>Lower-case hex; the message never repeats the value (it might be a pasted secret).</summary>
+    public static string Sha256(string? value, string name = "sha256")
+    {
+        if (value is not { Length: 64 } || !value.All(char.IsAsciiHexDigit))
+            throw new ArgumentException($"{name} must be the 64 hex digits of a SHA-256, never the secret itself.", name);
+        return value.ToLowerInvariant();
+    }
+
+    public static string Kind(string? value)
+    {
+        if (value is not (AuthTypes.ApiKey or AuthTypes.CustomHeader))
+            throw new ArgumentException($"kind must be '{AuthTypes.ApiKey}' or '{AuthTypes.CustomHeader}'.", "kind");
+        return value;
+    }
+
+    public static string? Description(string? value)
+    {
+        if (value is not null && value.Length > MaxDescriptionLength)
+            throw new ArgumentException($"description must be at most {MaxDescriptionLength} characters.", "description");
+        return value;
+    }
+
+    public static IReadOnlyList<string> Names(IReadOnlyList<string>? values, string name)
+    {
+        ArgumentNullException.ThrowIfNull(values, name);
+        foreach (var v in values) Id(v, name);
+        return values.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    public static int AuditLimit(int limit) =>
+        limit is >= 1 and <= MaxAuditLimit ? limit : throw new ArgumentOutOfRangeException(nameof(limit), $"limit must be 1-{MaxAuditLimit}.");
+
+    public static PrincipalChange Principal(PrincipalChange? change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change with
+        {
+            Id = Id(change.Id, "principalId"),
+            Roles = Names(change.Roles, "roles"),
+            Permissions = Names(change.Permissions, "permissions"),
+        };
+    }
+
+    public static NewCredential Credential(NewCredential? credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return credential with
+        {
+            KeyId = Id(credential.KeyId, "keyId"),
+            Kind = Kind(credential.Kind),
+            PrincipalId = Id(credential.PrincipalId, "principalId"),
+            Sha256 = Sha256(credential.Sha256),
+            Description = Description(credential.Description),
+        };
+    }
+}

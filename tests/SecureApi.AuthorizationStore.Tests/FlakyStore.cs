@@ -1,0 +1,25 @@
+namespace SecureApi.AuthorizationStore.Tests;
+
+/// <summary>A store that fails every call while <see cref="Down"/> is true and counts the calls that reach it.</summary>
+internal sealed class FlakyStore(IAuthorizationStore inner) : IAuthorizationStore
+{
+    public bool Down { get; set; }
+    public int Calls { get; private set; }
+
+    private Task<T> Pass<T>(Func<Task<T>> call)
+    {
+        Calls++;
+        return Down ? Task.FromException<T>(new AuthorizationStoreUnavailableException("down")) : call();
+    }
+
+    public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default) => Pass(() => inner.GetPrincipalAsync(principalId, cancellationToken));
+    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default) => Pass(() => inner.PutPrincipalAsync(principal, actor, cancellationToken));
+    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default) => Pass(() => inner.CreateCredentialAsync(credential, actor, cancellationToken));
+    public Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default) => Pass(() => inner.FindUsableCredentialByHashAsync(sha256, cancellationToken));
+    public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => Pass(() => inner.GetCredentialAsync(keyId, cancellationToken));
+    public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => Pass(() => inner.ListCredentialsAsync(principalId, cancellationToken));
+    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => Pass(() => inner.RevokeCredentialAsync(keyId, actor, cancellationToken));
+    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) => Pass(() => inner.GetRoutePolicyAsync(cancellationToken));
+    public Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Pass(async () => { await inner.PutRoutePolicyAsync(routes, actor, cancellationToken); return true; });
+    public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => Pass(() => inner.ListAuditRecordsAsync(dayUtc, limit, cancellationToken));
+}

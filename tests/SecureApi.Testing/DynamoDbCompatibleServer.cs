@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SecureApi.Testing;
+
+/// <summary>
+/// A real DynamoDB-compatible server for tests: moto's server (Python package moto) on a free loopback port,
+/// started by the test itself and killed with its process tree on dispose. Uses `moto_server` from PATH, else
+/// `python3 -m moto.server`. It accepts any credentials: pass <see cref="AccessKeyId"/>/<see cref="SecretAccessKey"/>
+/// (BasicAWSCredentials) or <see cref="ClientEnvironment"/> to a child process. Data lives in memory only.
+/// </summary>
+public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
+{
+    public const string AccessKeyId = "testing";
+    public const string SecretAccessKey = "testing";
+    public const string Region = "us-east-1";
+    private static readonly TimeSpan StartBudget = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly Queue<string> _outputTail = new();
+
+    private DynamoDbCompatibleServer(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        ServiceUrl = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public int Port { get; }
+
+    /// <summary>http://127.0.0.1:port — the AuthorizationStore__ServiceUrl value.</summary>
+    public string ServiceUrl { get; }
+
+    /// <summary>Environment for a child process that talks to this server through the SDK's default chains.</summary>
+    public IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string>
+    {
+        ["AWS_ACCESS_KEY_ID"] = AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
+        ["AWS_REGION"] = Region,
+        ["AuthorizationStore__ServiceUrl"] = ServiceUrl,
+    };
+
+    /// <summary>Starts the server and returns once it answers HTTP; throws with its output when it cannot start.</summary>
+    public static async Task<DynamoDbCompatibleServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var port = FreeLoopbackPort();
+        var start = Command(port);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var server = new DynamoDbCompatibleServer(process, port);
+        process.OutputDataReceived += (_, e) => server.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Remember(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitUntilAnsweringAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A loopback port with nothing listening (right after the call): the "store unreachable" target.</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        _process.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static ProcessStartInfo Command(int port)
+    {
+        var args = new[] { "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture) };
+        var info = FindOnPath("moto_server") is { } moto ? new ProcessStartInfo(moto) : new ProcessStartInfo(FindOnPath("python3") ?? "python3");
+        if (info.FileName.EndsWith("python3", StringComparison.Ordinal))
+        {
+            info.ArgumentList.Add("-m");
+            info.ArgumentList.Add("moto.server");
+        }
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return info;
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartBudget)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The DynamoDB-compatible server exited (code {_process.ExitCode}); is moto[server] installed? Output: {Tail()}");
+            try
+            {
+                using var response = await http.GetAsync(ServiceUrl + "/moto-api/", cancellationToken);
+                return; // Any HTTP answer means it is serving.
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One slow probe; try again.
+            }
+        }
+        throw new TimeoutException($"The DynamoDB-compatible server did not answer on {ServiceUrl} within {StartBudget.TotalSeconds:0} s. Output: {Tail()}");
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null) return;
+        lock (_outputTail)
+        {
+            _outputTail.Enqueue(line);
+            while (_outputTail.Count > 20) _outputTail.Dequeue();
+        }
+    }
+
+    private string Tail()
+    {
+        lock (_outputTail) return string.Join(" | ", _outputTail);
+    }
+}

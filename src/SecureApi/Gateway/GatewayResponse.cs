@@ -1,7 +1,7 @@
 namespace SecureApi.Gateway;
 
 /// <summary>
-/// API Gateway's default gateway responses for authorizer outcomes (lambda-semantics §3.5). Bodies are the
+/// API Gateway's default gateway responses for authorizer outcomes (docs/wire-contracts.md §3.5). Bodies are the
 /// literal JSON API Gateway sends; clients should rely on the status code.
 /// </summary>
 public sealed record GatewayResponse(int StatusCode, string ErrorType, string Body)

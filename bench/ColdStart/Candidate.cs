@@ -34,7 +34,7 @@ public sealed record Candidate(string Name, string FileName, IReadOnlyList<strin
             info.ArgumentList.Add(argument);
         }
 
-        // What Lambda sets for an on-demand function (lambda-semantics §1.5); --env entries override.
+        // What Lambda sets for an on-demand function (docs/wire-contracts.md §1.5); --env entries override.
         var env = info.Environment;
         env["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         env["AWS_LAMBDA_FUNCTION_NAME"] = Name;

@@ -24,7 +24,7 @@ public sealed class ServerlessTemplateTests
         var function = Template.Functions[functionId];
 
         // Managed dotnet10 + Handler without "::" = executable-assembly mode; with no <Handler>.dll in the zip
-        // the bootstrap execs /var/task/<Handler>, the Native AOT binary (lambda-semantics §1.6).
+        // the bootstrap execs /var/task/<Handler>, the Native AOT binary (docs/wire-contracts.md §1.6).
         Assert.Equal("dotnet10", function.Runtime);
         Assert.DoesNotContain(":", function.Handler);
 

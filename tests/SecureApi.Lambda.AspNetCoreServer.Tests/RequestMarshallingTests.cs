@@ -19,7 +19,7 @@ public sealed class RequestMarshallingTests : IAsyncLifetime
         return _recorder.Last!;
     }
 
-    // ---- §2.3 path and PathBase: the rows of the spec's example table plus custom domains ----
+    // ---- docs/wire-contracts.md §2.3 path and PathBase: the examples there plus custom domains ----
 
     public static TheoryData<string?, string, string?, string, string, string> PathCases => new()
     {

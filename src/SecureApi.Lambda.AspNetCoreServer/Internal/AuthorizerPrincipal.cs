@@ -5,7 +5,7 @@ using SecureApi.Lambda.APIGatewayEvents;
 namespace SecureApi.Lambda.AspNetCoreServer.Internal;
 
 /// <summary>
-/// §2.9: <c>requestContext.authorizer</c> → HttpContext.User. Cognito user-pool authorizers put string claims
+/// docs/wire-contracts.md §2.9: <c>requestContext.authorizer</c> → HttpContext.User. Cognito user-pool authorizers put string claims
 /// under <c>claims</c>; Lambda authorizers flatten principalId, integrationLatency and their context keys to the
 /// top level. Absent authorizer → null, so the user stays anonymous.
 /// </summary>

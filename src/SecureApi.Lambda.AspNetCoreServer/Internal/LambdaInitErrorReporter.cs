@@ -5,7 +5,7 @@ namespace SecureApi.Lambda.AspNetCoreServer.Internal;
 /// <summary>
 /// Init failures in Lambda mode (options ValidateOnStart, a hosted service or DI validation throwing before the
 /// runtime loop starts) escape <c>app.Run()</c> as an unhandled exception. Lambda must hear about them on
-/// /runtime/init/error (ACS skips this; lambda-semantics §6 says we must not), then the process exits non-zero
+/// /runtime/init/error (ACS skips this; docs/wire-contracts.md §1.5 says we must not), then the process exits non-zero
 /// as any unhandled exception does. Armed by AddLambdaHosting, disarmed when the runtime loop starts.
 /// </summary>
 internal static class LambdaInitErrorReporter

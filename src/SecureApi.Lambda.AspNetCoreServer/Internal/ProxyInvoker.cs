@@ -5,7 +5,7 @@ using SecureApi.Lambda.Core;
 
 namespace SecureApi.Lambda.AspNetCoreServer.Internal;
 
-/// <summary>One proxy event through the app's pipeline (§2.11): marshal, create context (new DI scope),
+/// <summary>One proxy event through the app's pipeline (docs/wire-contracts.md §2.11): marshal, create context (new DI scope),
 /// run, OnStarting, marshal response, OnCompleted, dispose.</summary>
 internal interface IProxyInvoker
 {

@@ -9,8 +9,8 @@ using SecureApi.Lambda.Core;
 namespace SecureApi.Lambda.AspNetCoreServer.Internal;
 
 /// <summary>
-/// REST API proxy event (payload format 1.0) → ASP.NET Core request features, rule by rule as
-/// lambda-semantics.md §2.2–2.9 describes Amazon.Lambda.AspNetCoreServer.
+/// REST API proxy event (payload format 1.0) → ASP.NET Core request features, rule by rule as stated in
+/// docs/wire-contracts.md §2.2–2.9 (Amazon.Lambda.AspNetCoreServer's rules, deviations marked there).
 /// </summary>
 internal static class RequestMarshaller
 {

@@ -5,7 +5,7 @@ using SecureApi.Lambda.APIGatewayEvents;
 namespace SecureApi.Lambda.AspNetCoreServer.Internal;
 
 /// <summary>
-/// Response features → <see cref="APIGatewayProxyResponse"/> (§2.10): every header in <c>multiValueHeaders</c>,
+/// Response features → <see cref="APIGatewayProxyResponse"/> (docs/wire-contracts.md §2.10): every header in <c>multiValueHeaders</c>,
 /// <c>headers: {}</c>, <c>Content-Type: [null]</c> when the app set none, base64 for binary or compressed bodies.
 /// </summary>
 internal static class ResponseMarshaller

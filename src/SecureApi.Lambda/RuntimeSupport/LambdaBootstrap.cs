@@ -3,7 +3,7 @@ using SecureApi.Lambda.Core;
 namespace SecureApi.Lambda.RuntimeSupport;
 
 /// <summary>
-/// The runtime loop of lambda-semantics §1.5: run the optional initializer once, then
+/// The runtime loop of docs/wire-contracts.md §1.5: run the optional initializer once, then
 /// GET /next → set _X_AMZN_TRACE_ID → call the handler → POST /response or /error, until the
 /// Runtime API answers something the runtime cannot continue from.
 /// </summary>

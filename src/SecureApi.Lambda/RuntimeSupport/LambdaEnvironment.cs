@@ -2,7 +2,7 @@ namespace SecureApi.Lambda.RuntimeSupport;
 
 /// <summary>
 /// The function-level context fields, read once per bootstrap from the env vars Lambda sets
-/// (lambda-semantics §1.2); every invocation's <see cref="LambdaContext"/> shares them.
+/// (docs/wire-contracts.md §1.2); every invocation's <see cref="LambdaContext"/> shares them.
 /// </summary>
 public sealed record LambdaEnvironment(
     string FunctionName,

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace SecureApi.Lambda.RuntimeSupport;
 
 /// <summary>
-/// The error JSON posted to /invocation/{id}/error and /init/error (lambda-semantics §1.3):
+/// The error JSON posted to /invocation/{id}/error and /init/error (docs/wire-contracts.md §1.3):
 /// errorType (short type name), errorMessage, stackTrace (trimmed lines), cause, causes; capped at 256 KB.
 /// </summary>
 public sealed class LambdaErrorReport

@@ -5,7 +5,7 @@ using SecureApi.Lambda.Core;
 namespace SecureApi.Lambda.RuntimeSupport;
 
 /// <summary>
-/// The four endpoints of the Lambda Runtime API 2018-06-01 (lambda-semantics §1.1-§1.4).
+/// The four endpoints of the Lambda Runtime API 2018-06-01 (docs/wire-contracts.md §1.1–§1.4).
 /// One <see cref="HttpClient"/> for the process, no client timeout: the sandbox freezes between invokes,
 /// so any timeout on the /next long-poll would fire after a thaw.
 /// </summary>

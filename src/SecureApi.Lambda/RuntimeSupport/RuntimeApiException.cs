@@ -1,7 +1,7 @@
 namespace SecureApi.Lambda.RuntimeSupport;
 
 /// <summary>
-/// The Runtime API answered with a status the runtime cannot continue from (lambda-semantics §1.4).
+/// The Runtime API answered with a status the runtime cannot continue from (docs/wire-contracts.md §1.4).
 /// It escapes <see cref="LambdaBootstrap.RunAsync"/>: the process should exit so Lambda records
 /// Runtime.ExitError and starts a fresh environment.
 /// </summary>

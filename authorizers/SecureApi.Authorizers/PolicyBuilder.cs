@@ -25,7 +25,7 @@ internal sealed class PolicyBuilder(RouteRules routes)
         {
             var rule = rules[i];
             var satisfied = rule.IsSatisfiedBy(roles, permissions);
-            if (satisfied && arn.Verb.SequenceEqual(rule.Verb) && arn.Path.SequenceEqual(rule.Path)) allowed = true;
+            if (satisfied && arn.Verb.SequenceEqual(rule.Verb) && rule.MatchesPath(arn.Path)) allowed = true;
             statements.Add(new APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement
             {
                 Effect = satisfied ? "Allow" : "Deny",
@@ -60,7 +60,7 @@ internal sealed class PolicyBuilder(RouteRules routes)
         if (last is not null && arn.StagePrefix.SequenceEqual(last.Prefix)) return last.Resources;
         var prefix = arn.StagePrefix.ToString();
         var resources = new string[routes.Rules.Count];
-        for (var i = 0; i < resources.Length; i++) resources[i] = prefix + routes.Rules[i].Verb + routes.Rules[i].Path;
+        for (var i = 0; i < resources.Length; i++) resources[i] = prefix + routes.Rules[i].Verb + routes.Rules[i].ResourcePattern;
         _lastStage = new StageResources(prefix, resources);
         return resources;
     }

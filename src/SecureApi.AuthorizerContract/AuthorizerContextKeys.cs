@@ -15,6 +15,9 @@ public static class AuthorizerContextKeys
     public const string AuthType = "authType";
     /// <summary>The TCP peer address the gateway saw (REQUEST authorizer).</summary>
     public const string SourceIp = "sourceIp";
+    /// <summary>The key id of a credential managed in the authorization store (REQUEST authorizer), so the API can
+    /// refuse a key revoked after API Gateway or the authorizer last looked.</summary>
+    public const string KeyId = "keyId";
     /// <summary>Added by API Gateway itself: milliseconds the authorizer took (0 on a cache hit).</summary>
     public const string IntegrationLatency = "integrationLatency";
 }

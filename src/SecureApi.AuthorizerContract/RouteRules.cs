@@ -1,8 +1,38 @@
 namespace SecureApi.AuthorizerContract;
 
-/// <summary>One protected route and what it needs: a permission, a role, or both (all must hold).</summary>
+/// <summary>
+/// One protected route and what it needs: a permission, a role, or both (all must hold). <see cref="Path"/> is the
+/// resource as serverless.template declares it; a <c>{name}</c> segment stands for any one path segment.
+/// </summary>
 public sealed record RouteRule(string Verb, string Path, string? RequiredPermission = null, string? RequiredRole = null)
 {
+    /// <summary>The path as an IAM resource pattern: each <c>{name}</c> segment becomes <c>*</c>.</summary>
+    public string ResourcePattern => string.Join('/', Path.Split('/').Select(s => IsParameter(s) ? "*" : s));
+
+    /// <summary>True for a request path of this route: literal segments exactly (ordinal), a parameter any one non-empty segment.</summary>
+    public bool MatchesPath(ReadOnlySpan<char> path)
+    {
+        var pattern = Path.AsSpan();
+        while (true)
+        {
+            var p = NextSegment(ref pattern);
+            var v = NextSegment(ref path);
+            if (p.IsEmpty || v.IsEmpty) return p.IsEmpty && v.IsEmpty && pattern.IsEmpty && path.IsEmpty;
+            if (!(IsParameter(p) || p.SequenceEqual(v))) return false;
+        }
+    }
+
+    private static ReadOnlySpan<char> NextSegment(ref ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart('/');
+        var end = rest.IndexOf('/');
+        var segment = end < 0 ? rest : rest[..end];
+        rest = end < 0 ? [] : rest[end..];
+        return segment;
+    }
+
+    private static bool IsParameter(ReadOnlySpan<char> segment) => segment.Length > 2 && segment[0] == '{' && segment[^1] == '}';
+
     /// <summary>True when the principal's roles and permissions satisfy this route (ordinal, exact names).</summary>
     public bool IsSatisfiedBy(IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions) =>
         (RequiredPermission is null || ContainsOrdinal(permissions, RequiredPermission)) &&
@@ -23,11 +53,21 @@ public sealed record RouteRule(string Verb, string Path, string? RequiredPermiss
 /// </summary>
 public sealed class RouteRules
 {
-    /// <summary>GET /protected needs permission "read"; GET /protected/admin needs role "admin".</summary>
+    /// <summary>
+    /// GET /protected needs permission "read"; GET /protected/admin and the admin API need role "admin". The seed:
+    /// a route table stored at run time replaces it.
+    /// </summary>
     public static RouteRules Default { get; } = new(
     [
         new RouteRule("GET", "/protected", RequiredPermission: "read"),
         new RouteRule("GET", "/protected/admin", RequiredRole: "admin"),
+        new RouteRule("GET", "/protected/admin/principals/{principalId}", RequiredRole: "admin"),
+        new RouteRule("PUT", "/protected/admin/principals/{principalId}", RequiredRole: "admin"),
+        new RouteRule("GET", "/protected/admin/principals/{principalId}/keys", RequiredRole: "admin"),
+        new RouteRule("POST", "/protected/admin/principals/{principalId}/keys", RequiredRole: "admin"),
+        new RouteRule("DELETE", "/protected/admin/keys/{keyId}", RequiredRole: "admin"),
+        new RouteRule("GET", "/protected/admin/routes", RequiredRole: "admin"),
+        new RouteRule("PUT", "/protected/admin/routes", RequiredRole: "admin"),
     ]);
 
     public RouteRules(IReadOnlyList<RouteRule> rules)
@@ -45,12 +85,24 @@ public sealed class RouteRules
 
     public IReadOnlyList<RouteRule> Rules { get; }
 
-    /// <summary>The rule for an exact verb and path (ordinal), or null when the route is not in the table.</summary>
+    /// <summary>The rule for an exact verb and resource path (ordinal, as declared), or null when the route is not in the table.</summary>
     public RouteRule? Find(string verb, string path)
     {
         foreach (var r in Rules)
             if (string.Equals(r.Verb, verb, StringComparison.Ordinal) && string.Equals(r.Path, path, StringComparison.Ordinal))
                 return r;
         return null;
+    }
+
+    /// <summary>The rule whose resource a request path falls under (a literal route wins over a parameter route), or null.</summary>
+    public RouteRule? Match(string verb, string requestPath)
+    {
+        RouteRule? best = null;
+        foreach (var r in Rules)
+        {
+            if (!string.Equals(r.Verb, verb, StringComparison.Ordinal) || !r.MatchesPath(requestPath)) continue;
+            if (best is null || !r.Path.Contains('{')) best = r;
+        }
+        return best;
     }
 }

@@ -51,7 +51,8 @@ public sealed class HostingOptions
     /// <summary>Off by default. When on, a 500 from an unhandled exception carries <c>ErrorType: {short type name}</c>.</summary>
     public bool IncludeUnhandledExceptionDetailInResponse { get; set; }
 
-    // Hooks run after each feature is marshalled: (feature, APIGatewayProxyRequest, ILambdaContext).
+    // Hooks run after each feature is marshalled: (feature, APIGatewayProxyRequest, ILambdaContext); the response
+    // hook runs after the proxy response is built: (feature, APIGatewayProxyResponse, ILambdaContext).
     public Action<IHttpRequestFeature, object, ILambdaContext>? PostMarshallRequestFeature { get; set; }
     public Action<IHttpResponseFeature, object, ILambdaContext>? PostMarshallResponseFeature { get; set; }
     public Action<IHttpConnectionFeature, object, ILambdaContext>? PostMarshallConnectionFeature { get; set; }

@@ -38,6 +38,22 @@ public sealed class ResponseMarshallingTests
     }
 
     [Fact]
+    public async Task PostMarshallResponseFeature_runs_after_the_response_is_built_and_can_change_it()
+    {
+        object? seen = null;
+        var response = await RespondAsync(c => c.Response.WriteAsync("body"), o => o.PostMarshallResponseFeature = (feature, lambdaResponse, _) =>
+        {
+            seen = lambdaResponse;
+            var proxy = (APIGatewayProxyResponse)lambdaResponse;
+            proxy.MultiValueHeaders!["X-Added-After-Marshalling"] = [feature.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        });
+
+        Assert.Same(response, seen);
+        Assert.Equal("body", response.Body);
+        Assert.Equal(["200"], response.MultiValueHeaders!["X-Added-After-Marshalling"]);
+    }
+
+    [Fact]
     public async Task Response_without_content_type_sends_Content_Type_null_so_API_Gateway_does_not_default_to_json()
     {
         await using var app = await TestApp.StartAsync(a => a.MapGet("/r", () => TypedResults.Redirect("/elsewhere")));

@@ -51,6 +51,8 @@ internal sealed class ProxyInvoker<TContext>(IHttpApplication<TContext> applicat
             }
 
             var response = ResponseMarshaller.Marshal(features, options);
+            // As the official hosting: after the proxy response is built, with it (docs/wire-contracts.md §2.10).
+            options.PostMarshallResponseFeature?.Invoke(features, response, lambdaContext);
 
             try
             {

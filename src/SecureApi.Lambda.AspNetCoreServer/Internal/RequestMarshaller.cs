@@ -47,7 +47,6 @@ internal static class RequestMarshaller
         features.RequestHeaders = headers;
         features.ResponseHeaders = new HeaderDictionary();
         options.PostMarshallRequestFeature?.Invoke(features, request, lambdaContext);
-        options.PostMarshallResponseFeature?.Invoke(features, request, lambdaContext);
 
         // §2.7 connection and TLS
         var identity = request.RequestContext?.Identity;
@@ -67,7 +66,7 @@ internal static class RequestMarshaller
             options.PostMarshallTlsConnectionFeature?.Invoke(features, request, lambdaContext);
         }
 
-        // §2.9 items and user (§2.8 TraceIdentifier is read lazily from _X_AMZN_TRACE_ID by the features)
+        // §2.9 items; the user stays anonymous: the app's authentication scheme reads the authorizer context (§2.8 TraceIdentifier is read lazily from _X_AMZN_TRACE_ID by the features)
         var items = new ItemsDictionary
         {
             [LambdaItemKeys.LambdaContext] = lambdaContext,
@@ -75,7 +74,6 @@ internal static class RequestMarshaller
         };
         features.Items = items;
         options.PostMarshallItemsFeature?.Invoke(features, request, lambdaContext);
-        features.User = AuthorizerPrincipal.Create(request.RequestContext?.Authorizer);
         options.PostMarshallHttpAuthenticationFeature?.Invoke(features, request, lambdaContext);
     }
 

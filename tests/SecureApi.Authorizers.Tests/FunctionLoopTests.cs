@@ -1,3 +1,4 @@
+using SecureApi.AuthorizerContract;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using SecureApi.Testing;
@@ -40,7 +41,7 @@ public sealed class FunctionLoopTests : IDisposable
         using var response = JsonDocument.Parse(allowed.Body);
         Assert.Equal("user-1", response.RootElement.GetProperty("principalId").GetString());
         Assert.Equal("2012-10-17", response.RootElement.GetProperty("policyDocument").GetProperty("Version").GetString());
-        Assert.Equal(2, response.RootElement.GetProperty("policyDocument").GetProperty("Statement").GetArrayLength());
+        Assert.Equal(RouteRules.Default.Rules.Count, response.RootElement.GetProperty("policyDocument").GetProperty("Statement").GetArrayLength());
         Assert.Equal("jwt", response.RootElement.GetProperty("context").GetProperty("authType").GetString());
 
         Assert.True(rejected.IsError);

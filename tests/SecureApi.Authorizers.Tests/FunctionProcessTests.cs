@@ -14,21 +14,8 @@ public sealed class FunctionProcessTests : IDisposable
 
     public void Dispose() => _tokens.Dispose();
 
-    private static Process Start(string assembly, RuntimeApiDouble runtime, Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, assembly + ".dll")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("TokenAuthorizer__") || k.StartsWith("RequestAuthorizer__")).ToList())
-            info.Environment.Remove(key);
-        info.Environment["AWS_LAMBDA_RUNTIME_API"] = runtime.Endpoint;
-        info.Environment["AWS_LAMBDA_FUNCTION_NAME"] = assembly;
-        foreach (var (k, v) in environment) info.Environment[k] = v;
-        return Process.Start(info)!;
-    }
+    private static LambdaFunctionProcess Start(string assembly, RuntimeApiDouble runtime, Dictionary<string, string> environment) =>
+        LambdaFunctionProcess.StartAssembly(assembly, runtime.Endpoint, environment);
 
     [Fact]
     public async Task Token_function_process_reads_its_settings_from_environment_and_logs_one_line_per_decision()
@@ -38,30 +25,22 @@ public sealed class FunctionProcessTests : IDisposable
         {
             ["TokenAuthorizer__Issuer"] = _tokens.Issuer, ["TokenAuthorizer__Audiences"] = _tokens.Audience, ["TokenAuthorizer__Jwks"] = _tokens.Jwks(),
         });
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        try
-        {
-            var token = _tokens.Create();
-            const string arn = "arn:aws:execute-api:us-east-1:123456789012:abc123defg/Prod/GET/protected";
-            var allowed = await runtime.InvokeAsync($$"""{"type":"TOKEN","authorizationToken":"Bearer {{token}}","methodArn":"{{arn}}"}""");
-            var rejected = await runtime.InvokeAsync($$"""{"type":"TOKEN","authorizationToken":"Bearer {{token}}x","methodArn":"{{arn}}"}""");
-            runtime.Shutdown();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        var token = _tokens.Create();
+        const string arn = "arn:aws:execute-api:us-east-1:123456789012:abc123defg/Prod/GET/protected";
+        var allowed = await runtime.InvokeAsync($$"""{"type":"TOKEN","authorizationToken":"Bearer {{token}}","methodArn":"{{arn}}"}""");
+        var rejected = await runtime.InvokeAsync($$"""{"type":"TOKEN","authorizationToken":"Bearer {{token}}x","methodArn":"{{arn}}"}""");
+        runtime.Shutdown();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
 
-            Assert.False(allowed.IsError);
-            Assert.Equal("user-1", JsonDocument.Parse(allowed.Body).RootElement.GetProperty("principalId").GetString());
-            Assert.True(rejected.IsError);
-            Assert.Equal("Unauthorized", JsonDocument.Parse(rejected.Body).RootElement.GetProperty("errorMessage").GetString());
-            var output = await stdout;
-            Assert.Contains("\"outcome\":\"Allow\"", output);
-            Assert.Contains("\"outcome\":\"Unauthorized\"", output);
-            Assert.DoesNotContain(token.Split('.')[1], output);
-            Assert.DoesNotContain(token.Split('.')[2][..20], output);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        Assert.False(allowed.IsError);
+        Assert.Equal("user-1", JsonDocument.Parse(allowed.Body).RootElement.GetProperty("principalId").GetString());
+        Assert.True(rejected.IsError);
+        Assert.Equal("Unauthorized", JsonDocument.Parse(rejected.Body).RootElement.GetProperty("errorMessage").GetString());
+        var output = process.Output;
+        Assert.Contains("\"outcome\":\"Allow\"", output);
+        Assert.Contains("\"outcome\":\"Unauthorized\"", output);
+        Assert.DoesNotContain(token.Split('.')[1], output);
+        Assert.DoesNotContain(token.Split('.')[2][..20], output);
     }
 
     [Theory]
@@ -71,18 +50,11 @@ public sealed class FunctionProcessTests : IDisposable
     {
         await using var runtime = await RuntimeApiDouble.StartAsync();
         using var process = Start(function, runtime, new() { [key] = value });
-        try
-        {
-            var initError = await runtime.InitError.WaitAsync(TimeSpan.FromSeconds(20));
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        var initError = await runtime.InitError.WaitAsync(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
 
-            Assert.NotEqual(0, process.ExitCode);
-            Assert.Contains(expected, JsonDocument.Parse(initError.Body).RootElement.GetProperty("errorMessage").GetString());
-            Assert.Equal(0, runtime.NextRequestCount);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(expected, JsonDocument.Parse(initError.Body).RootElement.GetProperty("errorMessage").GetString());
+        Assert.Equal(0, runtime.NextRequestCount);
     }
 }

@@ -1,3 +1,4 @@
+using SecureApi.AuthorizerContract;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -36,7 +37,7 @@ public sealed class RequestAuthorizerTests
         Assert.Equal("api-key", context["authType"]);
         Assert.Equal("203.0.113.9", context["sourceIp"]);
         Assert.DoesNotContain(context.Values, v => ((string)v).Contains(ApiKey, StringComparison.Ordinal));
-        Assert.Equal(["Allow", "Allow"], Events.Effects(decision).Values);
+        Assert.Equal(RouteRules.Default.Rules.Select(_ => "Allow"), Events.Effects(decision).Values);
     }
 
     [Theory]
@@ -228,8 +229,9 @@ public sealed class RequestAuthorizerTests
         var decision = Authorizer().Authorize(Events.Request(sourceIp: "10.0.0.1", methodArn: Events.StagePrefix + "GET/public"));
 
         Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome); // /public is not a protected route of the table
+        // The IP principal has read but not admin: Allow where only a permission is required, Deny elsewhere.
         Assert.Equal(
-            new Dictionary<string, string> { [Events.ProtectedArn] = "Allow", [Events.AdminArn] = "Deny" },
+            RouteRules.Default.Rules.ToDictionary(r => Events.StagePrefix + r.Verb + r.ResourcePattern, r => r.RequiredRole is null ? "Allow" : "Deny"),
             Events.Effects(decision));
     }
 

@@ -138,18 +138,10 @@ public sealed class HostingTests
     {
         await using var runtimeApi = await RuntimeApiDouble.StartAsync();
         using var process = StartSample(runtimeApi.Endpoint, greeting: null);
-        try
-        {
-            var result = await runtimeApi.InvokeAsync(Events.GetJson("/hello").Replace("\"queryStringParameters\": null", "\"queryStringParameters\": {\"name\":\"Ada\"}", StringComparison.Ordinal));
-            using var doc = JsonDocument.Parse(result.BodyText);
-            Assert.Equal(200, doc.RootElement.GetProperty("statusCode").GetInt32());
-            Assert.Equal("""{"message":"Hello, Ada!"}""", doc.RootElement.GetProperty("body").GetString());
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        var result = await runtimeApi.InvokeAsync(Events.GetJson("/hello").Replace("\"queryStringParameters\": null", "\"queryStringParameters\": {\"name\":\"Ada\"}", StringComparison.Ordinal));
+        using var doc = JsonDocument.Parse(result.BodyText);
+        Assert.Equal(200, doc.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.Equal("""{"message":"Hello, Ada!"}""", doc.RootElement.GetProperty("body").GetString());
     }
 
     [Fact]
@@ -158,7 +150,7 @@ public sealed class HostingTests
         await using var runtimeApi = await RuntimeApiDouble.StartAsync();
         using var process = StartSample(runtimeApi.Endpoint, greeting: " ");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        await process.WaitForExitAsync().WaitAsync(timeout.Token);
 
         Assert.NotEqual(0, process.ExitCode);
         var initError = await runtimeApi.InitError.WaitAsync(TimeSpan.FromSeconds(5));
@@ -176,30 +168,14 @@ public sealed class HostingTests
         runtimeApi.Shutdown(); // GET /next answers 410 from now on
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        await process.WaitForExitAsync().WaitAsync(timeout.Token);
         Assert.Equal(1, process.ExitCode);
     }
 
-    private static Process StartSample(string runtimeApiEndpoint, string? greeting)
-    {
-        var sample = Path.Combine(AppContext.BaseDirectory, "HostingSample.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(sample);
-        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = "hosting-sample";
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApiEndpoint;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        if (greeting is not null)
-        {
-            start.Environment["Greeting__Text"] = greeting;
-        }
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static LambdaFunctionProcess StartSample(string runtimeApiEndpoint, string? greeting) =>
+        LambdaFunctionProcess.StartAssembly("HostingSample", runtimeApiEndpoint, greeting is null
+            ? new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }
+            : new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["Greeting__Text"] = greeting });
 
     private sealed class EnvironmentVariable : IDisposable
     {

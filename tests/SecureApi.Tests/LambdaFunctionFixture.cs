@@ -16,7 +16,7 @@ namespace SecureApi.Tests;
 /// </summary>
 public sealed class LambdaFunctionFixture : IAsyncLifetime
 {
-    private Process? _process;
+    private LambdaFunctionProcess? _process;
 
     public RuntimeApiDouble RuntimeApi { get; private set; } = null!;
     public GatewayTestCredentials Credentials { get; } = new();
@@ -25,19 +25,11 @@ public sealed class LambdaFunctionFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         RuntimeApi = await RuntimeApiDouble.StartAsync();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SecureApi.dll"));
-        start.WorkingDirectory = AppContext.BaseDirectory;
-        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = "secure-api-tests";
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = RuntimeApi.Endpoint;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = LambdaFunctionProcess.StartAssembly("SecureApi", RuntimeApi.Endpoint, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Credentials.Configuration).Build();
         var tokenAuthorizer = new TokenAuthorizer(TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName)));
@@ -71,11 +63,6 @@ public sealed class LambdaFunctionFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
         _process?.Dispose();
         await RuntimeApi.DisposeAsync();
     }

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace SecureApi.EndToEnd.Tests;
+namespace SecureApi.Testing;
 
 /// <summary>
-/// One published function running as Lambda runs it: the native executable started with the environment the
-/// managed dotnet10 bootstrap provides (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, _HANDLER, …) plus the
-/// function's own configuration. Output is captured (for diagnostics and for "never logs a secret" checks);
-/// disposing kills the process tree.
+/// One function running as Lambda runs it: an executable (a published native one, or <c>dotnet exec x.dll</c>)
+/// started with the environment the managed dotnet10 bootstrap provides (AWS_LAMBDA_RUNTIME_API,
+/// AWS_LAMBDA_FUNCTION_NAME, _HANDLER, …) plus the function's own configuration, and nothing from the test host's
+/// environment that could change its behaviour. Output is captured (for diagnostics and for "never logs a secret"
+/// checks); disposing kills the process tree. The one launcher every test that starts a function uses.
 /// </summary>
 public sealed class LambdaFunctionProcess : IDisposable
 {
@@ -28,15 +29,25 @@ public sealed class LambdaFunctionProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
+
     /// <summary>Everything the function wrote to stdout/stderr so far (Lambda ships both to CloudWatch Logs).</summary>
     public string Output => string.Join('\n', _output);
 
+    /// <summary>A built (not published) .NET function: <c>dotnet exec {assembly}.dll</c> from the test's output folder.</summary>
+    public static LambdaFunctionProcess StartAssembly(
+        string assembly, string runtimeApi, IReadOnlyDictionary<string, string> configuration) =>
+        Start("dotnet", assembly, runtimeApi, configuration, ["exec", Path.Combine(AppContext.BaseDirectory, assembly + ".dll")]);
+
     public static LambdaFunctionProcess Start(
-        string executable, string functionName, string runtimeApi, IReadOnlyDictionary<string, string> configuration)
+        string executable, string functionName, string runtimeApi, IReadOnlyDictionary<string, string> configuration,
+        IReadOnlyList<string>? arguments = null)
     {
-        var psi = new ProcessStartInfo(executable)
+        var psi = new ProcessStartInfo(executable, arguments ?? [])
         {
-            WorkingDirectory = Path.GetDirectoryName(executable)!,
+            WorkingDirectory = arguments is null ? Path.GetDirectoryName(executable)! : AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = false,
@@ -58,7 +69,7 @@ public sealed class LambdaFunctionProcess : IDisposable
         env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
         env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = "us-east-1";
         env["AWS_EXECUTION_ENV"] = "AWS_Lambda_dotnet10";
-        env["_HANDLER"] = Path.GetFileName(executable);
+        env["_HANDLER"] = arguments is null ? Path.GetFileName(executable) : functionName;
         env["LAMBDA_TASK_ROOT"] = psi.WorkingDirectory;
         foreach (var (key, value) in configuration) env[key] = value;
 

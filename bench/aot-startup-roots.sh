@@ -5,7 +5,7 @@
 # Run the app once as a JIT build through the ColdStart harness with the AotStartupRoots startup hook attached.
 #   bench/aot-startup-roots.sh <project dir> <event.json> <out.rd.xml> [rd.xml whose types to leave out]
 # APP_TYPES=0 leaves out types over the app's own types (for the hosting library's file, shared by every app).
-#   APP_TYPES=0 bench/aot-startup-roots.sh bench/HostingSample bench/HostingSample/hello-event.json src/SecureApi.Lambda.AspNetCoreServer/build/LambdaHosting.rd.xml
+#   APP_TYPES=0 bench/aot-startup-roots.sh samples/HostingSample samples/HostingSample/hello-event.json src/SecureApi.Lambda.AspNetCoreServer/build/LambdaHosting.rd.xml
 #   bench/aot-startup-roots.sh src/SecureApi bench/api-protected-event.json src/SecureApi/Properties/Startup.rd.xml src/SecureApi.Lambda.AspNetCoreServer/build/LambdaHosting.rd.xml
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -25,6 +25,9 @@ public sealed class GatewayStageOptions
     /// </summary>
     public List<string> LocalOnlyPaths { get; set; } = ["/openapi/"];
 
+    /// <summary>Host header values the stage answers (host filtering, against DNS rebinding). Default: localhost names only.</summary>
+    public List<string> AllowedHosts { get; set; } = ["localhost", "127.0.0.1", "[::1]"];
+
     /// <summary>An authorizer that takes longer fails closed (AUTHORIZER_FAILURE), like a timed-out authorizer Lambda.</summary>
     public TimeSpan AuthorizerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -32,7 +35,7 @@ public sealed class GatewayStageOptions
         IsToken(Region) && IsToken(ApiId) && (Stage is null || IsToken(Stage)) &&
         AccountId is { Length: 12 } && AccountId.All(char.IsAsciiDigit) &&
         AuthorizerTimeout > TimeSpan.Zero && AuthorizerTimeout <= TimeSpan.FromSeconds(30) &&
-        LocalOnlyPaths.All(p => p.StartsWith('/') && p.Length > 1);
+        LocalOnlyPaths.All(p => p.StartsWith('/') && p.Length > 1) && AllowedHosts.Count > 0;
 
     private static bool IsToken(string? value) =>
         !string.IsNullOrEmpty(value) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');

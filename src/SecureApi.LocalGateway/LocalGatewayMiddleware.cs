@@ -54,11 +54,13 @@ public sealed partial class LocalGatewayMiddleware(RequestDelegate next, Gateway
         foreach (var (name, values) in context.Request.Headers) headers[name] = ToList(values);
         var query = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (name, values) in context.Request.Query) query[name] = ToList(values);
-        var ip = context.Connection.RemoteIpAddress ?? IPAddress.Loopback;
-        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        // The TCP peer, as API Gateway sees its client. No peer address (a Unix socket) means no source IP: it
+        // matches no allowlist. Forwarding headers cannot move it: AddLocalGateway turns the middleware off.
+        var ip = context.Connection.RemoteIpAddress;
+        if (ip is { IsIPv4MappedToIPv6: true }) ip = ip.MapToIPv4();
         var path = context.Request.PathBase.Add(context.Request.Path).Value;
         return new GatewayRequest(context.Request.Method, string.IsNullOrEmpty(path) ? "/" : path,
-            headers, query, ip.ToString(), context.TraceIdentifier);
+            headers, query, ip?.ToString() ?? "", context.TraceIdentifier);
     }
 
     private static string[] ToList(Microsoft.Extensions.Primitives.StringValues values) => [.. values.OfType<string>()];

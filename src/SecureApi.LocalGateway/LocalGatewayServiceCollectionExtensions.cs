@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SecureApi.Authorizers;
@@ -33,6 +35,14 @@ public static class LocalGatewayServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new GatewayStage(sp.GetRequiredService<GatewayDefinition>(), sp.GetRequiredService<IAuthorizerInvoker>(),
             sp.GetRequiredService<IOptions<GatewayStageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        // API Gateway's sourceIp is the TCP peer; X-Forwarded-For is a header like any other. Platforms that set
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED would otherwise let any caller pick the address the IP allowlist sees.
+        services.PostConfigure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.None);
+        // Only localhost names may reach the stage (it runs on developers' machines), so a DNS-rebinding page cannot
+        // use their development credentials or allowlisted address; Gateway:AllowedHosts widens it on purpose.
+        services.AddHostFiltering(_ => { });
+        services.AddOptions<HostFilteringOptions>().Configure<IOptions<GatewayStageOptions>>((hosts, stage) =>
+            hosts.AllowedHosts = [.. stage.Value.AllowedHosts]);
         services.AddTransient<IStartupFilter, LocalGatewayStartupFilter>();
         return services;
     }
@@ -65,6 +75,7 @@ public static class LocalGatewayServiceCollectionExtensions
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             _ = stage;
+            app.UseHostFiltering();
             app.UseMiddleware<LocalGatewayMiddleware>();
             next(app);
         };

@@ -9,6 +9,7 @@ using SecureApi.LocalGateway;
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.Services.AddLambdaHosting(LambdaEventSource.RestApi);                     // Lambda Runtime API instead of Kestrel when AWS_LAMBDA_FUNCTION_NAME is set
+builder.Services.AddSecureApiLogging();                                           // no request log line can carry a credential, whatever the configuration
 builder.Services.AddSecureApiJson();                                              // source-generated camelCase JSON (AOT)
 builder.Services.AddSecureApiProblemDetails();                                    // RFC 9457 bodies for every error
 builder.Services.AddAuthentication(ApiGatewayAuthorizerDefaults.AuthenticationScheme)
@@ -23,6 +24,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();                                                        // unhandled exception → 500 ProblemDetails, no internals
 app.UseStatusCodePages();                                                         // empty 401/403/404 → ProblemDetails
+app.UseMiddleware<GatewayRouteGuard>();                                           // a protected endpoint runs only for the route API Gateway authorized
 app.UseAuthentication();
 app.UseAuthorization();
 

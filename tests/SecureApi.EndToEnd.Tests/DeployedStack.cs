@@ -120,6 +120,16 @@ public sealed class DeployedStack : IAsyncLifetime
         return null;
     }
 
+    /// <summary>A hand-built REST proxy event straight to the API function, as a misrouted or forged event would arrive.</summary>
+    public async Task<(int Status, string Body)> InvokeApiAsync(APIGatewayProxyRequest proxyEvent)
+    {
+        var json = JsonSerializer.Serialize(proxyEvent, APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest);
+        var result = await _runtimes["ApiFunction"].InvokeAsync(json, new RuntimeApiEventOptions());
+        if (result.IsError) return (502, result.BodyText);
+        var response = JsonSerializer.Deserialize(result.Body, APIGatewayEventsJsonContext.Default.APIGatewayProxyResponse)!;
+        return (response.StatusCode, response.Body ?? "");
+    }
+
     /// <summary>All function output so far, for failure messages and "never logs a secret" checks.</summary>
     public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name}\n{p.Output}"));
 

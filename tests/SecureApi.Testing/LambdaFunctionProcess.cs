@@ -43,11 +43,11 @@ public sealed class LambdaFunctionProcess : IDisposable
 
     public static LambdaFunctionProcess Start(
         string executable, string functionName, string runtimeApi, IReadOnlyDictionary<string, string> configuration,
-        IReadOnlyList<string>? arguments = null)
+        IReadOnlyList<string>? arguments = null, string? workingDirectory = null)
     {
         var psi = new ProcessStartInfo(executable, arguments ?? [])
         {
-            WorkingDirectory = arguments is null ? Path.GetDirectoryName(executable)! : AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? (arguments is null ? Path.GetDirectoryName(executable)! : AppContext.BaseDirectory),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = false,
@@ -70,7 +70,7 @@ public sealed class LambdaFunctionProcess : IDisposable
         env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = "us-east-1";
         env["AWS_EXECUTION_ENV"] = "AWS_Lambda_dotnet10";
         env["_HANDLER"] = arguments is null ? Path.GetFileName(executable) : functionName;
-        env["LAMBDA_TASK_ROOT"] = psi.WorkingDirectory;
+        env["LAMBDA_TASK_ROOT"] = arguments is null ? Path.GetDirectoryName(executable)! : AppContext.BaseDirectory;
         foreach (var (key, value) in configuration) env[key] = value;
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"{executable} did not start");

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Routing.Patterns;
+using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.Lambda.AspNetCoreServer;
+
+namespace SecureApi.Auth;
+
+/// <summary>
+/// Defence in depth for endpoints behind a gateway authorizer: the app routes by the request path, API Gateway
+/// authorized the event's <c>resource</c> and <c>httpMethod</c>. An endpoint carrying
+/// <see cref="GatewayAuthorizerMetadata"/> runs only when the event's resource is exactly that endpoint's route
+/// pattern (the template resource) and its method the endpoint's method; anything else — a <c>/public</c> or
+/// <c>{proxy+}</c> resource reaching a protected handler, an ANY method — is answered 404 before authentication.
+/// Requests with no proxy event at all get no authorizer context and fail authentication anyway.
+/// </summary>
+public sealed partial class GatewayRouteGuard(RequestDelegate next, ILogger<GatewayRouteGuard> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint() is RouteEndpoint endpoint &&
+            endpoint.Metadata.GetMetadata<GatewayAuthorizerMetadata>() is not null &&
+            context.Items[LambdaItemKeys.LambdaRequestObject] is APIGatewayProxyRequest request &&
+            !IsAuthorizedRoute(endpoint, request))
+        {
+            Log.RouteMismatch(logger, request.HttpMethod, request.Resource);
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound).ExecuteAsync(context);
+        }
+        return next(context);
+    }
+
+    private static bool IsAuthorizedRoute(RouteEndpoint endpoint, APIGatewayProxyRequest request)
+    {
+        var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+        return methods is { Count: > 0 } &&
+               methods.Contains(request.HttpMethod ?? "", StringComparer.Ordinal) &&
+               string.Equals(Resource(endpoint.RoutePattern), request.Resource, StringComparison.Ordinal);
+    }
+
+    /// <summary>The route pattern as API Gateway spells a resource: leading slash, no trailing one.</summary>
+    private static string Resource(RoutePattern pattern)
+    {
+        var text = "/" + (pattern.RawText ?? "").Trim('/');
+        return text;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+            Message = "A protected endpoint was reached through resource {Resource} ({Method}), which is not the route its authorizer ran for; answered 404.")]
+        public static partial void RouteMismatch(ILogger logger, string? method, string? resource);
+    }
+}

@@ -43,7 +43,8 @@ public sealed class TokenAuthorizerOptions
     /// <summary>Bound on one discovery/JWKS fetch; the decision is 401 when it is exceeded. Default 2000 ms.</summary>
     public int KeyFetchTimeoutMs { get; set; } = 2000;
 
-    /// <summary>Minimum time between two key fetches after the first (unknown kid, failures); default 60 s.</summary>
+    /// <summary>Minimum time between two key refreshes caused by unknown kids (counted between those refreshes only,
+    /// not from the initial or scheduled load), and between retries of a failed load; 1–86400, default 60 s.</summary>
     public int KeyRefreshMinIntervalSeconds { get; set; } = 60;
 
     /// <summary>Keys are re-fetched after this age even without an unknown kid; default 3600 s.</summary>
@@ -123,7 +124,7 @@ public sealed class TokenAuthorizerOptions
         if (ClockSkewSeconds is < 0 or > 300) e.Add($"{p}ClockSkewSeconds must be between 0 and 300.");
         if (MaxTokenLength is < 256 or > 65536) e.Add($"{p}MaxTokenLength must be between 256 and 65536.");
         if (KeyFetchTimeoutMs is < 50 or > 25000) e.Add($"{p}KeyFetchTimeoutMs must be between 50 and 25000.");
-        if (KeyRefreshMinIntervalSeconds is < 0 or > 86400) e.Add($"{p}KeyRefreshMinIntervalSeconds must be between 0 and 86400.");
+        if (KeyRefreshMinIntervalSeconds is < 1 or > 86400) e.Add($"{p}KeyRefreshMinIntervalSeconds must be between 1 and 86400.");
         if (KeyCacheSeconds is < 60 or > 86400) e.Add($"{p}KeyCacheSeconds must be between 60 and 86400.");
         if (RoleClaims.Count == 0) e.Add($"{p}RoleClaims must name at least one claim.");
         if (PermissionClaims.Count == 0) e.Add($"{p}PermissionClaims must name at least one claim.");

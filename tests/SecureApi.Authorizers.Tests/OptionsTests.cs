@@ -92,6 +92,7 @@ public sealed class OptionsTests
         { "short symmetric key", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["SymmetricKey"] = Convert.ToBase64String(new byte[16]) }, "at least 32 bytes" },
         { "skew too large", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["ClockSkewSeconds"] = "3600" }, "ClockSkewSeconds" },
         { "skew not a number", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["ClockSkewSeconds"] = "1m" }, "whole number" },
+        { "refresh interval zero", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["KeyRefreshMinIntervalSeconds"] = "0" }, "KeyRefreshMinIntervalSeconds must be between 1 and 86400" },
         { "static jwks without usable key", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["Jwks"] = """{"keys":[]}""" }, "no usable signing key" },
     };
 

@@ -20,6 +20,7 @@ public sealed class TokenAuthorizer
     private readonly PolicyBuilder _policy;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _baseParameters;
+    private readonly TimeSpan _maxLifetime;
     private sealed record Validation(SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters);
     private Validation? _validation; // a reference: read and replaced atomically
 
@@ -36,6 +37,7 @@ public sealed class TokenAuthorizer
         _log = new DecisionLog(decisionLog, "token");
         _policy = new PolicyBuilder(options.Routes);
         _keys = new SigningKeyCache(options, httpClient, _time);
+        _maxLifetime = TimeSpan.FromSeconds(options.MaxTokenLifetimeSeconds);
         var issuer = options.Issuer!;
         _baseParameters = new TokenValidationParameters
         {
@@ -106,6 +108,11 @@ public sealed class TokenAuthorizer
 
         // We implement no JWS extension, so any "crit" header must be rejected (RFC 7515 §4.1.11).
         if (token.TryGetHeaderValue<object>("crit", out _)) return Fail(ReasonCodes.UnsupportedCrit);
+        // Header members and registered claims of the wrong JSON type are refused before any key is looked up.
+        var firstDot = raw.IndexOf('.');
+        var secondDot = firstDot + 1 + raw[(firstDot + 1)..].IndexOf('.');
+        if (!JoseShape.HeaderIsWellTyped(raw[..firstDot])) return Fail(ReasonCodes.MalformedHeader);
+        if (!JoseShape.RegisteredClaimsAreWellTyped(raw[(firstDot + 1)..secondDot])) return Fail(ReasonCodes.InvalidClaimType);
         if (!_options.EffectiveAlgorithms.Contains(token.Alg, StringComparer.Ordinal)) return Fail(ReasonCodes.AlgorithmNotAllowed);
 
         var keys = await _keys.GetAsync(string.IsNullOrEmpty(token.Kid) ? null : token.Kid, ct).ConfigureAwait(false);
@@ -116,10 +123,20 @@ public sealed class TokenAuthorizer
 
         var subject = token.TryGetPayloadValue<string>("sub", out var sub) ? sub : null;
         if (string.IsNullOrWhiteSpace(subject)) return Fail(ReasonCodes.MissingSubject);
+        if (!LifetimeWithinMaximum(token)) return Fail(ReasonCodes.LifetimeTooLong);
 
         var roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
         var permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
         return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions);
+    }
+
+    /// <summary>exp − iat; without iat, exp − nbf; without both, exp − now. At most MaxTokenLifetimeSeconds.</summary>
+    private bool LifetimeWithinMaximum(JsonWebToken token)
+    {
+        var start = token.IssuedAt != DateTime.MinValue ? token.IssuedAt
+            : token.ValidFrom != DateTime.MinValue ? token.ValidFrom
+            : _time.GetUtcNow().UtcDateTime;
+        return token.ValidTo - start <= _maxLifetime;
     }
 
     private static AuthorizerDecision Fail(string reason) => AuthorizerDecision.Unauthorized(reason, AuthTypes.Jwt);

@@ -37,6 +37,12 @@ public sealed class TokenAuthorizerOptions
     /// <summary>Allowed clock difference for exp/nbf, 0–300 s; default 30.</summary>
     public int ClockSkewSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Longest accepted token lifetime, 60–31536000 s; default 86400 (24 h). Lifetime is exp − iat; without iat,
+    /// exp − nbf; without both, exp − now (so such a token must expire within this time from when it is presented).
+    /// </summary>
+    public int MaxTokenLifetimeSeconds { get; set; } = 86400;
+
     /// <summary>Longest accepted Authorization value (checked before any parsing); default 8192 chars.</summary>
     public int MaxTokenLength { get; set; } = 8192;
 
@@ -78,6 +84,7 @@ public sealed class TokenAuthorizerOptions
         o.SymmetricKey = r.String(nameof(SymmetricKey));
         o.Algorithms = r.List(nameof(Algorithms));
         o.ClockSkewSeconds = r.Int(nameof(ClockSkewSeconds), o.ClockSkewSeconds);
+        o.MaxTokenLifetimeSeconds = r.Int(nameof(MaxTokenLifetimeSeconds), o.MaxTokenLifetimeSeconds);
         o.MaxTokenLength = r.Int(nameof(MaxTokenLength), o.MaxTokenLength);
         o.KeyFetchTimeoutMs = r.Int(nameof(KeyFetchTimeoutMs), o.KeyFetchTimeoutMs);
         o.KeyRefreshMinIntervalSeconds = r.Int(nameof(KeyRefreshMinIntervalSeconds), o.KeyRefreshMinIntervalSeconds);
@@ -122,6 +129,7 @@ public sealed class TokenAuthorizerOptions
                 e.Add($"{p}Algorithms contains {alg}, but {p}SymmetricKey only verifies HS256/HS384/HS512.");
         }
         if (ClockSkewSeconds is < 0 or > 300) e.Add($"{p}ClockSkewSeconds must be between 0 and 300.");
+        if (MaxTokenLifetimeSeconds is < 60 or > 31536000) e.Add($"{p}MaxTokenLifetimeSeconds must be between 60 and 31536000.");
         if (MaxTokenLength is < 256 or > 65536) e.Add($"{p}MaxTokenLength must be between 256 and 65536.");
         if (KeyFetchTimeoutMs is < 50 or > 25000) e.Add($"{p}KeyFetchTimeoutMs must be between 50 and 25000.");
         if (KeyRefreshMinIntervalSeconds is < 1 or > 86400) e.Add($"{p}KeyRefreshMinIntervalSeconds must be between 1 and 86400.");

@@ -93,6 +93,7 @@ public sealed class OptionsTests
         { "skew too large", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["ClockSkewSeconds"] = "3600" }, "ClockSkewSeconds" },
         { "skew not a number", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["ClockSkewSeconds"] = "1m" }, "whole number" },
         { "refresh interval zero", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["KeyRefreshMinIntervalSeconds"] = "0" }, "KeyRefreshMinIntervalSeconds must be between 1 and 86400" },
+        { "lifetime maximum too small", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["MaxTokenLifetimeSeconds"] = "10" }, "MaxTokenLifetimeSeconds must be between 60 and 31536000" },
         { "static jwks without usable key", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["Jwks"] = """{"keys":[]}""" }, "no usable signing key" },
     };
 

@@ -314,6 +314,129 @@ public sealed class TokenAuthorizerTests : IDisposable
         Assert.Equal(ReasonCodes.UnsupportedCrit, decision.ReasonCode);
     }
 
+    /// <summary>A token whose header is exactly <paramref name="headerJson"/>, RS256-signed by the trusted key.</summary>
+    private string SignedWithHeader(string headerJson, Dictionary<string, object?>? claims = null)
+    {
+        var input = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(headerJson)) + "." + TokenFactory.Encode(claims ?? _tokens.Claims());
+        var signature = _tokens.Rsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return input + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(signature);
+    }
+
+    [Fact]
+    public async Task A_token_whose_header_is_well_typed_and_signed_by_a_trusted_key_is_allowed()
+    {
+        var decision = await Authorize(StaticAuthorizer(), SignedWithHeader("""{"alg":"RS256","kid":"rsa-1","typ":"JWT","cty":"json"}"""));
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task A_token_whose_kid_header_is_null_is_refused()
+    {
+        var decision = await Authorize(StaticAuthorizer(), SignedWithHeader("""{"alg":"RS256","kid":null,"typ":"JWT"}"""));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(ReasonCodes.MalformedHeader, decision.ReasonCode);
+    }
+
+    public static TheoryData<string, string> MistypedHeaderMembers => new()
+    {
+        { "kid null", """{"alg":"RS256","kid":null}""" },
+        { "kid number", """{"alg":"RS256","kid":1}""" },
+        { "kid array", """{"alg":"RS256","kid":["rsa-1"]}""" },
+        { "kid object", """{"alg":"RS256","kid":{"id":"rsa-1"}}""" },
+        { "kid boolean", """{"alg":"RS256","kid":true}""" },
+        { "kid null then string", """{"alg":"RS256","kid":null,"kid":"rsa-1"}""" },
+        { "alg array", """{"alg":["RS256"],"kid":"rsa-1"}""" },
+        { "alg null", """{"alg":null,"kid":"rsa-1"}""" },
+        { "typ null", """{"alg":"RS256","kid":"rsa-1","typ":null}""" },
+        { "typ number", """{"alg":"RS256","kid":"rsa-1","typ":1}""" },
+        { "typ array", """{"alg":"RS256","kid":"rsa-1","typ":["JWT"]}""" },
+        { "cty null", """{"alg":"RS256","kid":"rsa-1","cty":null}""" },
+        { "cty object", """{"alg":"RS256","kid":"rsa-1","cty":{}}""" },
+        { "crit number", """{"alg":"RS256","kid":"rsa-1","crit":1}""" },
+        { "crit array of numbers", """{"alg":"RS256","kid":"rsa-1","crit":[1]}""" },
+        { "crit null", """{"alg":"RS256","kid":"rsa-1","crit":null}""" },
+        { "header is an array", """["alg","RS256"]""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MistypedHeaderMembers))]
+    public async Task A_token_whose_header_members_have_the_wrong_json_type_is_refused_even_when_the_signature_verifies(string _, string headerJson)
+    {
+        var decision = await Authorize(StaticAuthorizer(), SignedWithHeader(headerJson));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+
+    public static TheoryData<string> MistypedClaims => new()
+    {
+        "exp string", "exp numeric string", "exp null", "exp boolean", "exp array",
+        "nbf string", "iat string", "iat object",
+        "sub number", "sub array", "sub null", "sub object", "sub boolean",
+    };
+
+    [Theory]
+    [MemberData(nameof(MistypedClaims))]
+    public async Task A_token_whose_registered_claims_have_the_wrong_json_type_is_refused(string problem)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var claims = Claims(c =>
+        {
+            switch (problem)
+            {
+                case "exp string": c["exp"] = (now + 3600).ToString(System.Globalization.CultureInfo.InvariantCulture); break;
+                case "exp numeric string": c["exp"] = "4102444800"; break;
+                case "exp null": c["exp"] = null; break;
+                case "exp boolean": c["exp"] = true; break;
+                case "exp array": c["exp"] = new object[] { now + 3600 }; break;
+                case "nbf string": c["nbf"] = (now - 5).ToString(System.Globalization.CultureInfo.InvariantCulture); break;
+                case "iat string": c["iat"] = now.ToString(System.Globalization.CultureInfo.InvariantCulture); break;
+                case "iat object": c["iat"] = new Dictionary<string, object?> { ["t"] = now }; break;
+                case "sub number": c["sub"] = 12345L; break;
+                case "sub array": c["sub"] = new[] { "user-1" }; break;
+                case "sub null": c["sub"] = null; break;
+                case "sub object": c["sub"] = new Dictionary<string, object?> { ["id"] = "user-1" }; break;
+                case "sub boolean": c["sub"] = true; break;
+            }
+        });
+
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(claims));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+
+    public static TheoryData<string, int?, bool> Lifetimes => new()
+    {
+        // name, MaxTokenLifetimeSeconds (null = default 24 h), allowed
+        { "one hour from iat", null, true },
+        { "exactly 24 h from iat", null, true },
+        { "ten years from iat", null, false },
+        { "25 h from nbf without iat", null, false },
+        { "25 h from now without iat or nbf", null, false },
+        { "two hours with a one hour maximum", 3600, false },
+        { "iat long ago and exp within 24 h of it", null, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lifetimes))]
+    public async Task A_token_valid_for_longer_than_the_maximum_lifetime_is_refused(string shape, int? maxLifetime, bool allowed)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var claims = Claims(c =>
+        {
+            switch (shape)
+            {
+                case "exactly 24 h from iat": c["iat"] = now - 60; c["exp"] = now - 60 + 86400; break;
+                case "ten years from iat": c["exp"] = now + 10L * 365 * 86400; break;
+                case "25 h from nbf without iat": c.Remove("iat"); c["exp"] = now - 5 + 25 * 3600; break;
+                case "25 h from now without iat or nbf": c.Remove("iat"); c.Remove("nbf"); c["exp"] = now + 25 * 3600; break;
+                case "two hours with a one hour maximum": c["exp"] = now + 7200; break;
+                case "iat long ago and exp within 24 h of it": c["iat"] = now - 80000; c["nbf"] = now - 80000; c["exp"] = now + 3600; break;
+            }
+        });
+
+        var decision = await Authorize(StaticAuthorizer(o => { if (maxLifetime is { } m) o.MaxTokenLifetimeSeconds = m; }), _tokens.Create(claims));
+        Assert.Equal(allowed ? AuthorizerOutcome.Allow : AuthorizerOutcome.Unauthorized, decision.Outcome);
+        if (!allowed) Assert.Equal(ReasonCodes.LifetimeTooLong, decision.ReasonCode);
+    }
+
     [Theory]
     [InlineData(8192)]
     [InlineData(100_000)]

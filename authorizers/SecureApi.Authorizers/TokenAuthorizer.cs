@@ -89,7 +89,8 @@ public sealed class TokenAuthorizer
         var header = request?.AuthorizationToken;
         if (string.IsNullOrEmpty(header)) return Fail(ReasonCodes.MissingCredential);
         if (header.Length > _options.MaxTokenLength) return Fail(ReasonCodes.TokenTooLarge);
-        if (!header.StartsWith(BearerPrefix, StringComparison.Ordinal)) return Fail(ReasonCodes.NotBearer);
+        // The scheme is case-insensitive (RFC 9110 §11.1); exactly one space separates it from the token.
+        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)) return Fail(ReasonCodes.NotBearer);
         if (!MethodArn.TryParse(request!.MethodArn, out var arn)) return Fail(ReasonCodes.BadMethodArn);
 
         var raw = header.AsSpan(BearerPrefix.Length);
@@ -182,7 +183,12 @@ public sealed class TokenAuthorizer
         _ => ReasonCodes.TokenInvalid,
     };
 
-    /// <summary>Values of the named claims: strings (space/comma separated) or arrays, deduplicated, in order.</summary>
+    /// <summary>
+    /// Values of the named claims, deduplicated, in order. A string is one value and array elements are taken whole
+    /// (non-string elements are ignored); only a "scope" string and a "scp" string are split, on spaces (OAuth's
+    /// scope syntax). A value containing the context separator (a comma) cannot be carried in the context and is
+    /// left out here too, so the policy and the context agree; it is never split into parts.
+    /// </summary>
     private static List<string> ClaimValues(JsonWebToken token, IReadOnlyList<string> claimNames, bool firstOnly)
     {
         var values = new List<string>();
@@ -190,19 +196,31 @@ public sealed class TokenAuthorizer
         {
             var before = values.Count;
             // Read just the named claims from the payload (no Claim objects for the whole token).
-            if (token.TryGetPayloadValue<string[]>(name, out var items) && items is not null)
-                foreach (var item in items) AddParts(values, item);
-            else if (token.TryGetPayloadValue<string>(name, out var text))
-                AddParts(values, text);
+            if (!token.TryGetPayloadValue<object>(name, out var value) || value is null) continue;
+            if (value is string text)
+            {
+                if (name is "scope" or "scp")
+                    foreach (var part in text.Split(' ', StringSplitOptions.RemoveEmptyEntries)) Add(values, part);
+                else Add(values, text);
+            }
+            else if (value is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } array)
+            {
+                foreach (var item in array.EnumerateArray())
+                    if (item.ValueKind == System.Text.Json.JsonValueKind.String) Add(values, item.GetString()!);
+            }
+            else if (value is System.Collections.IList items)
+            {
+                foreach (var item in items)
+                    if (item is string element) Add(values, element);
+            }
             if (firstOnly && values.Count > before) break;
         }
         return values;
     }
 
-    private static void AddParts(List<string> values, string? text)
+    private static void Add(List<string> values, string value)
     {
-        if (string.IsNullOrEmpty(text)) return;
-        foreach (var part in text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            if (!values.Contains(part, StringComparer.Ordinal)) values.Add(part);
+        if (value.Length == 0 || value.Contains(ContextList.Separator)) return;
+        if (!values.Contains(value, StringComparer.Ordinal)) values.Add(value);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using SecureApi.AuthorizerContract;
 using SecureApi.Testing;
 
 namespace SecureApi.Authorizers.Tests;
@@ -112,6 +113,76 @@ public sealed class TokenAuthorizerTests : IDisposable
     }
 
     [Theory]
+    [InlineData("role")]
+    [InlineData("roles")]
+    [InlineData("cognito:groups")]
+    public async Task A_role_claim_element_containing_a_space_is_one_role_not_two(string claim)
+    {
+        var token = _tokens.Create(Claims(c => c[claim] = new[] { "admin trainees", "user" }));
+        var decision = await Authorize(StaticAuthorizer(), token, Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.Equal("admin trainees,user", decision.Response!.Context!["role"]);
+        Assert.Equal(["admin trainees", "user"], ContextList.Split((string)decision.Response.Context["role"]));
+    }
+
+    [Theory]
+    [InlineData("role")]
+    [InlineData("roles")]
+    [InlineData("cognito:groups")]
+    public async Task A_role_claim_element_containing_a_comma_is_left_out_and_does_not_yield_its_parts(string claim)
+    {
+        var token = _tokens.Create(Claims(c => c[claim] = new[] { "admin,x" }));
+        var decision = await Authorize(StaticAuthorizer(), token, Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.Equal("Deny", Events.Effects(decision)[Events.AdminArn]);
+        Assert.DoesNotContain("admin", ContextList.Split((string)decision.Response!.Context!["role"]));
+    }
+
+    [Theory]
+    [InlineData("admin user")]
+    [InlineData("admin,user")]
+    public async Task A_string_role_claim_is_taken_whole(string value)
+    {
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(Claims(c => c["role"] = value)), Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.DoesNotContain("admin", ContextList.Split((string)decision.Response!.Context!["role"]));
+    }
+
+    [Fact]
+    public async Task Permissions_array_elements_are_taken_whole()
+    {
+        var token = _tokens.Create(Claims(c => { c.Remove("scope"); c["permissions"] = new[] { "read write", "read,delete" }; }));
+        var decision = await Authorize(StaticAuthorizer(), token);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.Equal("read write", decision.Response!.Context!["permissions"]);
+    }
+
+    [Theory]
+    [InlineData("scope", "read  write")]
+    [InlineData("scp", "write read")]
+    public async Task Scope_and_a_string_scp_are_space_delimited(string claim, string value)
+    {
+        var token = _tokens.Create(Claims(c => { c.Remove("scope"); c[claim] = value; }));
+        var decision = await Authorize(StaticAuthorizer(), token);
+
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+        Assert.Equal(["read", "write"], ContextList.Split((string)decision.Response!.Context!["permissions"]).Order());
+    }
+
+    [Fact]
+    public async Task A_comma_in_scope_does_not_split_it()
+    {
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(Claims(c => c["scope"] = "read,write profile")));
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.Equal("profile", decision.Response!.Context!["permissions"]);
+    }
+
+    [Theory]
     [InlineData("scp", "read")]
     [InlineData("permissions", "read")]
     public async Task Permissions_are_read_from_scp_and_permissions_arrays(string claim, string value)
@@ -129,7 +200,8 @@ public sealed class TokenAuthorizerTests : IDisposable
     {
         { "empty", "" },
         { "basic scheme", "Basic dXNlcjpwYXNz" },
-        { "lower-case bearer", "bearer {token}" },
+        { "bearer without space", "Bearer{token}" },
+        { "scheme with a tab", "Bearer\t{token}" },
         { "bearer without token", "Bearer " },
         { "two spaces", "Bearer  {token}" },
         { "token without scheme", "{token}" },
@@ -146,6 +218,16 @@ public sealed class TokenAuthorizerTests : IDisposable
         var decision = await StaticAuthorizer().AuthorizeAsync(Events.Token(header.Replace("{token}", _tokens.Create())));
 
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+
+    [Theory]
+    [InlineData("bearer")]
+    [InlineData("BEARER")]
+    [InlineData("bEaReR")]
+    public async Task The_bearer_scheme_is_matched_case_insensitively(string scheme)
+    {
+        var decision = await StaticAuthorizer().AuthorizeAsync(Events.Token(scheme + " " + _tokens.Create()));
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
     }
 
     [Fact]

@@ -117,12 +117,21 @@ internal sealed class SigningKeyCache
     private async Task<IEnumerable<SecurityKey>> FetchAsync(CancellationToken ct)
     {
         var retriever = new BoundedDocumentRetriever(_http!, _options.RequireHttpsMetadata);
+        var jwksUri = _options.JwksUri!;
         if (_options.MetadataAddress is not null)
         {
-            var config = await OpenIdConnectConfigurationRetriever.GetAsync(_options.MetadataAddress, retriever, ct).ConfigureAwait(false);
-            return config.SigningKeys;
+            // Discovery is checked, not trusted (OpenID Connect Discovery §4.3): the document's issuer must be
+            // exactly the configured one, and its jwks_uri must be https unless RequireHttpsMetadata is off.
+            var document = await retriever.GetDocumentAsync(_options.MetadataAddress, ct).ConfigureAwait(false);
+            var config = OpenIdConnectConfiguration.Create(document);
+            if (!string.Equals(config.Issuer, _options.Issuer, StringComparison.Ordinal))
+                throw new InvalidOperationException("Discovery issuer does not match the configured issuer.");
+            if (!Uri.TryCreate(config.JwksUri, UriKind.Absolute, out var uri) ||
+                (uri.Scheme != Uri.UriSchemeHttps && (_options.RequireHttpsMetadata || uri.Scheme != Uri.UriSchemeHttp)))
+                throw new InvalidOperationException("Discovery jwks_uri must be an absolute https URL.");
+            jwksUri = config.JwksUri;
         }
-        var json = await retriever.GetDocumentAsync(_options.JwksUri!, ct).ConfigureAwait(false);
+        var json = await retriever.GetDocumentAsync(jwksUri, ct).ConfigureAwait(false);
         return new JsonWebKeySet(json).Keys;
     }
 

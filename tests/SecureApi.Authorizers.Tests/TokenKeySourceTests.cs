@@ -142,6 +142,107 @@ public sealed class TokenKeySourceTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, _server.JwksRequestCount);
     }
 
+    public static TheoryData<string> ForeignIssuers => new()
+    {
+        "https://evil.example.test/", TokenFactory.DefaultIssuer.TrimEnd('/'), TokenFactory.DefaultIssuer.ToUpperInvariant(),
+        TokenFactory.DefaultIssuer + " ", "",
+    };
+
+    [Theory]
+    [MemberData(nameof(ForeignIssuers))]
+    public async Task A_discovery_document_whose_issuer_differs_from_the_configured_issuer_is_not_trusted(string documentIssuer)
+    {
+        _server.Issuer = documentIssuer;
+        var decision = await Authorize(Authorizer(discovery: true), _tokens.Create());
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(ReasonCodes.KeysUnavailable, decision.ReasonCode);
+        Assert.Equal(0, _server.JwksRequestCount);
+    }
+
+    [Theory]
+    [InlineData("jwks")]
+    [InlineData("discovery")]
+    [InlineData("jwks_uri in discovery")]
+    public async Task Key_fetches_do_not_follow_redirects(string which)
+    {
+        var authorizer = Authorizer(which != "jwks", o =>
+        {
+            if (which == "jwks") o.JwksUri = _server.RedirectingJwksUri;
+            if (which == "discovery") o.MetadataAddress = _server.RedirectingMetadataAddress;
+        });
+        if (which == "jwks_uri in discovery") _server.DiscoveryJwksUri = _server.RedirectingJwksUri;
+
+        var decision = await Authorize(authorizer, _tokens.Create()); // _http follows redirects: the library refuses the result
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(ReasonCodes.KeysUnavailable, decision.ReasonCode);
+    }
+
+    [Fact]
+    public async Task The_functions_key_fetch_client_does_not_follow_redirects()
+    {
+        using var http = AuthorizerFunctions.CreateKeyFetchClient();
+        var options = new TokenAuthorizerOptions
+        {
+            Issuer = _tokens.Issuer, Audiences = [_tokens.Audience], JwksUri = _server.RedirectingJwksUri, RequireHttpsMetadata = false,
+        };
+
+        var decision = await new TokenAuthorizer(options, http, _time).AuthorizeAsync(Events.Token("Bearer " + _tokens.Create()));
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(0, _server.JwksRequestCount); // the 302 was never followed
+    }
+
+    [Fact]
+    public async Task A_discovery_document_with_an_http_jwks_uri_is_refused_when_https_is_required()
+    {
+        var requested = new List<string>();
+        using var http = new HttpClient(new StubHandler(request =>
+        {
+            requested.Add(request.RequestUri!.AbsoluteUri);
+            return request.RequestUri!.AbsolutePath == "/.well-known/openid-configuration"
+                ? $$"""{"issuer":"{{_tokens.Issuer}}","jwks_uri":"http://idp.example.test/jwks.json"}"""
+                : _tokens.Jwks();
+        }));
+        var options = new TokenAuthorizerOptions
+        {
+            Issuer = _tokens.Issuer, Audiences = [_tokens.Audience], MetadataAddress = "https://idp.example.test/.well-known/openid-configuration",
+        };
+
+        var decision = await new TokenAuthorizer(options, http, _time).AuthorizeAsync(Events.Token("Bearer " + _tokens.Create()));
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(["https://idp.example.test/.well-known/openid-configuration"], requested);
+    }
+
+    [Fact]
+    public async Task A_discovery_document_that_matches_over_https_is_used()
+    {
+        using var http = new HttpClient(new StubHandler(request =>
+            request.RequestUri!.AbsolutePath == "/.well-known/openid-configuration"
+                ? $$"""{"issuer":"{{_tokens.Issuer}}","jwks_uri":"https://idp.example.test/jwks.json"}"""
+                : _tokens.Jwks()));
+        var options = new TokenAuthorizerOptions
+        {
+            Issuer = _tokens.Issuer, Audiences = [_tokens.Audience], MetadataAddress = "https://idp.example.test/.well-known/openid-configuration",
+        };
+
+        var decision = await new TokenAuthorizer(options, http, _time).AuthorizeAsync(Events.Token("Bearer " + _tokens.Create()));
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+    }
+
+    /// <summary>Answers every request in memory (no network): https URLs without a TLS server.</summary>
+    private sealed class StubHandler(Func<HttpRequestMessage, string> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                RequestMessage = request,
+                Content = new StringContent(answer(request), System.Text.Encoding.UTF8, "application/json"),
+            });
+    }
+
     public static TheoryData<string> HeaderTricks => new() { "jku", "x5u", "jwk", "kid-url", "kid-traversal", "jku+jwk+kid" };
 
     [Theory]

@@ -21,6 +21,7 @@ public sealed class TokenAuthorizer
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _baseParameters;
     private readonly TimeSpan _maxLifetime;
+    private readonly bool _audienceIsAud;
     private sealed record Validation(SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters);
     private Validation? _validation; // a reference: read and replaced atomically
 
@@ -38,6 +39,7 @@ public sealed class TokenAuthorizer
         _policy = new PolicyBuilder(options.Routes);
         _keys = new SigningKeyCache(options, httpClient, _time);
         _maxLifetime = TimeSpan.FromSeconds(options.MaxTokenLifetimeSeconds);
+        _audienceIsAud = string.Equals(options.AudienceClaim, "aud", StringComparison.Ordinal);
         var issuer = options.Issuer!;
         _baseParameters = new TokenValidationParameters
         {
@@ -46,11 +48,15 @@ public sealed class TokenAuthorizer
             // Exact, ordinal issuer match: no case or trailing-slash leniency.
             IssuerValidator = (iss, _, _) => string.Equals(iss, issuer, StringComparison.Ordinal)
                 ? iss : throw new SecurityTokenInvalidIssuerException("Issuer does not match."),
-            ValidateAudience = true,
+            // With AudienceClaim other than aud (Cognito access tokens: client_id, no aud) that claim is checked below.
+            ValidateAudience = _audienceIsAud,
             ValidAudiences = options.Audiences.ToArray(),
             IgnoreTrailingSlashWhenValidatingAudience = false,
             IgnoreCaseWhenValidatingAudience = false,
-            RequireAudience = true,
+            RequireAudience = _audienceIsAud,
+            TypeValidator = options.RequiredTokenType is { } requiredType
+                ? (typ, _, _) => TokenTypeMatches(typ, requiredType) ? typ : throw new SecurityTokenInvalidTypeException("Token type does not match.")
+                : null,
             ValidateLifetime = true,
             RequireExpirationTime = true,
             ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
@@ -122,6 +128,13 @@ public sealed class TokenAuthorizer
         var result = await _handler.ValidateTokenAsync(token, ParametersFor(keys)).ConfigureAwait(false);
         if (!result.IsValid) return Fail(ReasonFor(result.Exception));
 
+        if (!_audienceIsAud && !(token.TryGetPayloadValue<object>(_options.AudienceClaim, out var client) && client is string clientId
+                && _options.Audiences.Contains(clientId, StringComparer.Ordinal)))
+            return Fail(ReasonCodes.InvalidAudience);
+        if (_options.RequiredTokenUse is { } use && !(token.TryGetPayloadValue<object>("token_use", out var tokenUse)
+                && tokenUse is string tokenUseText && string.Equals(tokenUseText, use, StringComparison.Ordinal)))
+            return Fail(ReasonCodes.WrongTokenType);
+
         var subject = token.TryGetPayloadValue<string>("sub", out var sub) ? sub : null;
         if (string.IsNullOrWhiteSpace(subject)) return Fail(ReasonCodes.MissingSubject);
         if (!LifetimeWithinMaximum(token)) return Fail(ReasonCodes.LifetimeTooLong);
@@ -138,6 +151,16 @@ public sealed class TokenAuthorizer
             : token.ValidFrom != DateTime.MinValue ? token.ValidFrom
             : _time.GetUtcNow().UtcDateTime;
         return token.ValidTo - start <= _maxLifetime;
+    }
+
+    /// <summary>RFC 9068 §4: typ compared case-insensitively, the "application/" prefix optional on either side.</summary>
+    internal static bool TokenTypeMatches(string? typ, string required)
+    {
+        if (string.IsNullOrEmpty(typ)) return false;
+        const string prefix = "application/";
+        static ReadOnlySpan<char> Bare(string t) =>
+            t.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? t.AsSpan(prefix.Length) : t.AsSpan();
+        return Bare(typ).Equals(Bare(required), StringComparison.OrdinalIgnoreCase);
     }
 
     private static AuthorizerDecision Fail(string reason) => AuthorizerDecision.Unauthorized(reason, AuthTypes.Jwt);
@@ -180,6 +203,7 @@ public sealed class TokenAuthorizer
         SecurityTokenSignatureKeyNotFoundException => ReasonCodes.SigningKeyNotFound,
         SecurityTokenInvalidSignatureException => ReasonCodes.InvalidSignature,
         SecurityTokenInvalidLifetimeException => ReasonCodes.Expired,
+        SecurityTokenInvalidTypeException => ReasonCodes.WrongTokenType,
         _ => ReasonCodes.TokenInvalid,
     };
 

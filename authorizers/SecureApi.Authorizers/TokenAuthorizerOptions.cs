@@ -19,6 +19,22 @@ public sealed class TokenAuthorizerOptions
     /// <summary>Required. One or more accepted aud values (comma-separated in configuration), exact match.</summary>
     public List<string> Audiences { get; set; } = [];
 
+    /// <summary>
+    /// The claim compared with <see cref="Audiences"/>: "aud" (default) or, for IdPs whose access tokens name the app
+    /// client in another claim and carry no aud (Cognito: "client_id"), that claim. It must be a string equal to one
+    /// of Audiences; aud is then not checked.
+    /// </summary>
+    public string AudienceClaim { get; set; } = "aud";
+
+    /// <summary>
+    /// When set, the header typ must equal it (e.g. "at+jwt", RFC 9068): case-insensitive, with or without the
+    /// "application/" prefix. Default none: typ is not checked.
+    /// </summary>
+    public string? RequiredTokenType { get; set; }
+
+    /// <summary>When set, the token_use claim must be exactly this string (Cognito: "access"). Default none.</summary>
+    public string? RequiredTokenUse { get; set; }
+
     /// <summary>OpenID Connect discovery document URL (…/.well-known/openid-configuration); keys from its jwks_uri.</summary>
     public string? MetadataAddress { get; set; }
 
@@ -78,6 +94,9 @@ public sealed class TokenAuthorizerOptions
         var r = new ConfigReader(section, o._bindErrors);
         o.Issuer = r.String(nameof(Issuer));
         o.Audiences = r.List(nameof(Audiences)) ?? r.List("Audience") ?? [];
+        o.AudienceClaim = r.String(nameof(AudienceClaim)) ?? o.AudienceClaim;
+        o.RequiredTokenType = r.String(nameof(RequiredTokenType));
+        o.RequiredTokenUse = r.String(nameof(RequiredTokenUse));
         o.MetadataAddress = r.String(nameof(MetadataAddress));
         o.JwksUri = r.String(nameof(JwksUri));
         o.Jwks = r.String(nameof(Jwks));
@@ -105,7 +124,13 @@ public sealed class TokenAuthorizerOptions
         var e = new List<string>(_bindErrors);
         const string p = SectionName + "__";
         if (string.IsNullOrWhiteSpace(Issuer)) e.Add($"{p}Issuer is required (the exact iss value of accepted tokens).");
-        if (Audiences.Count == 0) e.Add($"{p}Audiences is required (comma-separated accepted aud values).");
+        if (Audiences.Count == 0) e.Add($"{p}Audiences is required (comma-separated accepted aud values, or app client ids with {p}AudienceClaim=client_id).");
+        if (string.IsNullOrEmpty(AudienceClaim) || AudienceClaim.Any(char.IsWhiteSpace))
+            e.Add($"{p}AudienceClaim must be one claim name (aud, or client_id for Cognito access tokens).");
+        if (RequiredTokenType is not null && (RequiredTokenType.Length == 0 || RequiredTokenType.Any(char.IsWhiteSpace)))
+            e.Add($"{p}RequiredTokenType must be one media type (e.g. at+jwt).");
+        if (RequiredTokenUse is not null && (RequiredTokenUse.Length == 0 || RequiredTokenUse.Any(char.IsWhiteSpace)))
+            e.Add($"{p}RequiredTokenUse must be one word (e.g. access).");
 
         var sources = new[] { MetadataAddress, JwksUri, Jwks, SymmetricKey }.Count(s => !string.IsNullOrWhiteSpace(s));
         if (sources != 1)

@@ -519,6 +519,100 @@ public sealed class TokenAuthorizerTests : IDisposable
         if (!allowed) Assert.Equal(ReasonCodes.LifetimeTooLong, decision.ReasonCode);
     }
 
+    public static TheoryData<string, string?, bool> TokenTypes => new()
+    {
+        // required type, typ header (null = absent), allowed
+        { "at+jwt", "at+jwt", true },
+        { "at+jwt", "AT+JWT", true },
+        { "at+jwt", "application/at+jwt", true },
+        { "at+jwt", "Application/AT+JWT", true },
+        { "application/at+jwt", "at+jwt", true },
+        { "at+jwt", "JWT", false },
+        { "at+jwt", null, false },
+        { "at+jwt", "at+jwt ", false },
+        { "at+jwt", "x-at+jwt", false },
+        { "at+jwt", "application/jwt", false },
+        { "at+jwt", "application/application/at+jwt", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(TokenTypes))]
+    public async Task The_required_token_type_is_matched_case_insensitively_with_an_optional_application_prefix(string required, string? typ, bool allowed)
+    {
+        var header = new Dictionary<string, object?> { ["alg"] = "RS256", ["kid"] = _tokens.RsaKid };
+        if (typ is not null) header["typ"] = typ;
+        var token = TokenFactory.Sign(header, _tokens.Claims(), _tokens.Rsa);
+
+        var decision = await Authorize(StaticAuthorizer(o => o.RequiredTokenType = required), token);
+        Assert.Equal(allowed ? AuthorizerOutcome.Allow : AuthorizerOutcome.Unauthorized, decision.Outcome);
+        if (!allowed) Assert.Equal(ReasonCodes.WrongTokenType, decision.ReasonCode);
+    }
+
+    public static TheoryData<string, object?, bool> TokenUses => new()
+    {
+        { "access", "access", true },
+        { "id", "id", false },
+        { "missing", null, false },
+        { "different case", "Access", false },
+        { "array", new[] { "access" }, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(TokenUses))]
+    public async Task The_required_token_use_must_be_exactly_that_string(string _, object? tokenUse, bool allowed)
+    {
+        var token = _tokens.Create(Claims(c => { if (tokenUse is not null) c["token_use"] = tokenUse; }));
+
+        var decision = await Authorize(StaticAuthorizer(o => o.RequiredTokenUse = "access"), token);
+        Assert.Equal(allowed ? AuthorizerOutcome.Allow : AuthorizerOutcome.Unauthorized, decision.Outcome);
+        if (!allowed) Assert.Equal(ReasonCodes.WrongTokenType, decision.ReasonCode);
+    }
+
+    /// <summary>The shape of a Cognito user pool access token: client_id and token_use, no aud.</summary>
+    private Dictionary<string, object?> CognitoAccessClaims(object? clientId, string tokenUse = "access") => Claims(c =>
+    {
+        c.Remove("aud");
+        if (clientId is not null) c["client_id"] = clientId;
+        c["token_use"] = tokenUse;
+        c["cognito:groups"] = new[] { "admin" };
+        c["username"] = "alice";
+    });
+
+    private TokenAuthorizer CognitoAuthorizer() => StaticAuthorizer(o =>
+    {
+        o.Audiences = ["app-client-1"];
+        o.AudienceClaim = "client_id";
+        o.RequiredTokenUse = "access";
+    });
+
+    [Fact]
+    public async Task A_Cognito_access_token_is_allowed_when_the_app_client_id_is_matched_instead_of_aud()
+    {
+        var decision = await Authorize(CognitoAuthorizer(), _tokens.Create(CognitoAccessClaims("app-client-1")), Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+        Assert.Equal("admin", decision.Response!.Context!["role"]);
+    }
+
+    public static TheoryData<string> CognitoRejections => new() { "other client", "no client_id", "client_id array", "id token", "default audience claim" };
+
+    [Theory]
+    [MemberData(nameof(CognitoRejections))]
+    public async Task A_Cognito_token_for_another_client_or_of_the_wrong_use_is_refused(string problem)
+    {
+        var (claims, authorizer) = problem switch
+        {
+            "other client" => (CognitoAccessClaims("app-client-2"), CognitoAuthorizer()),
+            "no client_id" => (CognitoAccessClaims(null), CognitoAuthorizer()),
+            "client_id array" => (CognitoAccessClaims(new[] { "app-client-1" }), CognitoAuthorizer()),
+            "id token" => (Claims(c => { c["aud"] = "app-client-1"; c["token_use"] = "id"; }), CognitoAuthorizer()),
+            _ => (CognitoAccessClaims("app-client-1"), StaticAuthorizer(o => o.Audiences = ["app-client-1"])),
+        };
+
+        var decision = await Authorize(authorizer, _tokens.Create(claims));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+
     [Theory]
     [InlineData(8192)]
     [InlineData(100_000)]

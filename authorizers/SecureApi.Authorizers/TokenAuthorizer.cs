@@ -141,7 +141,8 @@ public sealed class TokenAuthorizer
 
         var roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
         var permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
-        return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions);
+        var expiresAt = (long)(token.ValidTo - DateTime.UnixEpoch).TotalSeconds;
+        return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt);
     }
 
     /// <summary>exp − iat; without iat, exp − nbf; without both, exp − now. At most MaxTokenLifetimeSeconds.</summary>

@@ -15,6 +15,11 @@ public static class AuthorizerContextKeys
     public const string AuthType = "authType";
     /// <summary>The TCP peer address the gateway saw (REQUEST authorizer).</summary>
     public const string SourceIp = "sourceIp";
+    /// <summary>
+    /// TOKEN authorizer: the token's exp, epoch seconds, a JSON number. API Gateway may serve a cached decision after
+    /// the token expired; the API refuses a context whose expiresAt has passed.
+    /// </summary>
+    public const string ExpiresAt = "expiresAt";
     /// <summary>Added by API Gateway itself: milliseconds the authorizer took (0 on a cache hit).</summary>
     public const string IntegrationLatency = "integrationLatency";
 }

@@ -44,7 +44,24 @@ public sealed class TokenAuthorizerTests : IDisposable
         Assert.Equal("read,write", context["permissions"]);
         Assert.Equal("", context["role"]);
         Assert.Equal("jwt", context["authType"]);
-        Assert.All(context.Values, v => Assert.IsType<string>(v));
+        Assert.All(context.Where(kv => kv.Key != AuthorizerContextKeys.ExpiresAt), kv => Assert.IsType<string>(kv.Value));
+    }
+
+    [Fact]
+    public async Task The_context_carries_the_token_expiry_as_epoch_seconds()
+    {
+        var exp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1234;
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(Claims(c => c["exp"] = exp)), Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome); // Deny responses carry it too (API Gateway caches both)
+        Assert.Equal(exp, Assert.IsType<long>(decision.Response!.Context![AuthorizerContextKeys.ExpiresAt]));
+
+        var json = System.Text.Json.JsonSerializer.Serialize(decision.Response,
+            SecureApi.Lambda.APIGatewayEvents.APIGatewayEventsJsonContext.Default.APIGatewayCustomAuthorizerResponse);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var value = document.RootElement.GetProperty("context").GetProperty("expiresAt");
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, value.ValueKind);
+        Assert.Equal(exp, value.GetInt64());
     }
 
     [Fact]

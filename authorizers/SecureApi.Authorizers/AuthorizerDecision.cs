@@ -32,6 +32,10 @@ public static class ReasonCodes
     public const string TokenTooLarge = "token_too_large";
     public const string NotBearer = "not_bearer";
     public const string UnsupportedCrit = "unsupported_crit";
+    public const string MalformedHeader = "malformed_header";
+    public const string InvalidClaimType = "invalid_claim_type";
+    public const string LifetimeTooLong = "lifetime_too_long";
+    public const string WrongTokenType = "wrong_token_type";
     public const string AlgorithmNotAllowed = "algorithm_not_allowed";
     public const string InvalidSignature = "invalid_signature";
     public const string SigningKeyNotFound = "signing_key_not_found";

@@ -26,14 +26,19 @@ public static class AuthorizerFunctions
             {
                 var options = TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName));
                 // Only remote key sources need HTTP; skipping it keeps a static-JWKS cold start lean.
-                var http = options.MetadataAddress is null && options.JwksUri is null
-                    ? null
-                    : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+                var http = options.MetadataAddress is null && options.JwksUri is null ? null : CreateKeyFetchClient();
                 authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log);
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
     }
+
+    /// <summary>The HttpClient for discovery/JWKS fetches: redirects are never followed.</summary>
+    internal static HttpClient CreateKeyFetchClient() => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AllowAutoRedirect = false,
+    });
 
     public static LambdaBootstrap CreateRequestFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null)
     {

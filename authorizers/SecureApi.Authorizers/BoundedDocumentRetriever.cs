@@ -4,7 +4,9 @@ namespace SecureApi.Authorizers;
 
 /// <summary>
 /// Fetches discovery/JWKS documents with our HttpClient, honouring the cancellation token (the fetch bound) and
-/// refusing non-https URLs (unless allowed), non-2xx answers and documents over 512 KiB.
+/// refusing non-https URLs (unless allowed), redirects, non-2xx answers and documents over 512 KiB. Redirects are
+/// refused here whatever HttpClient the host passes: a 3xx answer (client with AllowAutoRedirect=false) and a
+/// response for any other URL than the one asked for (a client that followed a redirect) both fail the fetch.
 /// </summary>
 internal sealed class BoundedDocumentRetriever(HttpClient http, bool requireHttps) : IDocumentRetriever
 {
@@ -17,6 +19,8 @@ internal sealed class BoundedDocumentRetriever(HttpClient http, bool requireHttp
             throw new InvalidOperationException("Key document address must be an absolute https URL.");
 
         using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
+        if ((int)response.StatusCode is >= 300 and < 400 || response.RequestMessage?.RequestUri != uri)
+            throw new InvalidOperationException("Key document fetches do not follow redirects.");
         response.EnsureSuccessStatusCode();
         if (response.Content.Headers.ContentLength > MaxDocumentBytes) throw new InvalidOperationException("Key document too large.");
         await using var body = await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);

@@ -15,7 +15,8 @@ internal sealed class PolicyBuilder(RouteRules routes)
 
     public AuthorizerDecision Decide(
         in MethodArn arn, string principalId, string authType,
-        IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions, string? sourceIp = null)
+        IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions, string? sourceIp = null,
+        long? expiresAt = null)
     {
         var resources = ResourcesFor(arn);
         var rules = routes.Rules;
@@ -42,6 +43,8 @@ internal sealed class PolicyBuilder(RouteRules routes)
             [AuthorizerContextKeys.AuthType] = authType,
         };
         if (sourceIp is not null) context[AuthorizerContextKeys.SourceIp] = sourceIp;
+        // A number (epoch seconds): the API refuses a cached decision whose token has expired.
+        if (expiresAt is { } exp) context[AuthorizerContextKeys.ExpiresAt] = exp;
 
         var response = new APIGatewayCustomAuthorizerResponse
         {

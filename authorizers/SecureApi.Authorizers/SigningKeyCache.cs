@@ -4,11 +4,12 @@ using Microsoft.IdentityModel.Tokens;
 namespace SecureApi.Authorizers;
 
 /// <summary>
-/// The trusted signing keys. Fetched from OIDC discovery (Microsoft.IdentityModel's OpenIdConnectConfigurationRetriever)
-/// or a JWKS URL, or fixed from configuration. Each fetch is bounded by KeyFetchTimeoutMs; after the first, fetches
-/// happen at most once per KeyRefreshMinIntervalSeconds (unknown kid, failure) or when the keys are older than
-/// KeyCacheSeconds. A failed fetch keeps the last good keys. Keys that could be abused are dropped on load:
-/// symmetric keys from a JWKS, RSA keys under 2048 bits, encryption keys.
+/// The trusted signing keys. Fetched from OIDC discovery (checked: issuer and jwks_uri) or a JWKS URL, or fixed from
+/// configuration. Each fetch is bounded by KeyFetchTimeoutMs. After the first, fetches happen when the keys are older
+/// than KeyCacheSeconds (a failed load is retried at most once per KeyRefreshMinIntervalSeconds) and for an unknown kid
+/// (at most once per KeyRefreshMinIntervalSeconds, counted between unknown-kid refreshes only). A failed fetch keeps the
+/// last good keys. Keys that could be abused are dropped on load: symmetric keys from a JWKS, RSA keys under 2048
+/// bits, encryption keys.
 /// </summary>
 internal sealed class SigningKeyCache
 {
@@ -20,6 +21,7 @@ internal sealed class SigningKeyCache
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile KeySnapshot? _snapshot;
     private long _lastAttemptTicks = long.MinValue;
+    private long _lastUnknownKidTicks = long.MinValue;
 
     public sealed record KeySnapshot(IReadOnlyList<SecurityKey> Keys, IReadOnlySet<string> KeyIds, DateTimeOffset FetchedAt);
 
@@ -48,9 +50,8 @@ internal sealed class SigningKeyCache
     {
         var current = _snapshot;
         if (IsStatic) return current;
-        if (current is not null && !NeedsFetch(current, kid)) return current;
-        if (current is not null && !MayFetch()) return current;
-        if (current is null && !MayFetch()) return null;
+        var reason = FetchReason(current, kid);
+        if (reason == Reason.None) return current;
 
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(TimeSpan.FromMilliseconds(_options.KeyFetchTimeoutMs));
@@ -66,9 +67,11 @@ internal sealed class SigningKeyCache
         {
             // Another caller may have refreshed while we waited.
             current = _snapshot;
-            if (current is not null && !NeedsFetch(current, kid)) return current;
-            if (!MayFetch()) return current;
-            Interlocked.Exchange(ref _lastAttemptTicks, _time.GetUtcNow().UtcTicks);
+            reason = FetchReason(current, kid);
+            if (reason == Reason.None) return current;
+            var now = _time.GetUtcNow().UtcTicks;
+            Interlocked.Exchange(ref _lastAttemptTicks, now);
+            if (reason == Reason.UnknownKid) Interlocked.Exchange(ref _lastUnknownKidTicks, now);
             try
             {
                 var keys = await FetchAsync(bounded.Token).ConfigureAwait(false);
@@ -87,26 +90,48 @@ internal sealed class SigningKeyCache
         }
     }
 
-    private bool NeedsFetch(KeySnapshot s, string? kid) =>
-        (kid is not null && !s.KeyIds.Contains(kid)) ||
-        _time.GetUtcNow() - s.FetchedAt >= TimeSpan.FromSeconds(_options.KeyCacheSeconds);
+    private enum Reason { None, Scheduled, UnknownKid }
 
-    private bool MayFetch()
+    /// <summary>
+    /// Scheduled: no keys yet, or keys older than KeyCacheSeconds; limited to one attempt per interval (failures).
+    /// UnknownKid: a kid not in the current keys; limited to one per interval counted between unknown-kid refreshes
+    /// only, so an initial or scheduled load never delays picking up a key the IdP rotated in just after it.
+    /// </summary>
+    private Reason FetchReason(KeySnapshot? current, string? kid)
     {
-        var last = Interlocked.Read(ref _lastAttemptTicks);
-        if (last == long.MinValue) return true;
-        return _time.GetUtcNow().UtcTicks - last >= TimeSpan.FromSeconds(_options.KeyRefreshMinIntervalSeconds).Ticks;
+        var now = _time.GetUtcNow().UtcTicks;
+        var interval = TimeSpan.FromSeconds(_options.KeyRefreshMinIntervalSeconds).Ticks;
+        var stale = current is null || now - current.FetchedAt.UtcTicks >= TimeSpan.FromSeconds(_options.KeyCacheSeconds).Ticks;
+        if (stale && Elapsed(ref _lastAttemptTicks, now) >= interval) return Reason.Scheduled;
+        if (current is not null && kid is not null && !current.KeyIds.Contains(kid) && Elapsed(ref _lastUnknownKidTicks, now) >= interval)
+            return Reason.UnknownKid;
+        return Reason.None;
+    }
+
+    private static long Elapsed(ref long lastTicks, long now)
+    {
+        var last = Interlocked.Read(ref lastTicks);
+        return last == long.MinValue ? long.MaxValue : now - last;
     }
 
     private async Task<IEnumerable<SecurityKey>> FetchAsync(CancellationToken ct)
     {
         var retriever = new BoundedDocumentRetriever(_http!, _options.RequireHttpsMetadata);
+        var jwksUri = _options.JwksUri!;
         if (_options.MetadataAddress is not null)
         {
-            var config = await OpenIdConnectConfigurationRetriever.GetAsync(_options.MetadataAddress, retriever, ct).ConfigureAwait(false);
-            return config.SigningKeys;
+            // Discovery is checked, not trusted (OpenID Connect Discovery §4.3): the document's issuer must be
+            // exactly the configured one, and its jwks_uri must be https unless RequireHttpsMetadata is off.
+            var document = await retriever.GetDocumentAsync(_options.MetadataAddress, ct).ConfigureAwait(false);
+            var config = OpenIdConnectConfiguration.Create(document);
+            if (!string.Equals(config.Issuer, _options.Issuer, StringComparison.Ordinal))
+                throw new InvalidOperationException("Discovery issuer does not match the configured issuer.");
+            if (!Uri.TryCreate(config.JwksUri, UriKind.Absolute, out var uri) ||
+                (uri.Scheme != Uri.UriSchemeHttps && (_options.RequireHttpsMetadata || uri.Scheme != Uri.UriSchemeHttp)))
+                throw new InvalidOperationException("Discovery jwks_uri must be an absolute https URL.");
+            jwksUri = config.JwksUri;
         }
-        var json = await retriever.GetDocumentAsync(_options.JwksUri!, ct).ConfigureAwait(false);
+        var json = await retriever.GetDocumentAsync(jwksUri, ct).ConfigureAwait(false);
         return new JsonWebKeySet(json).Keys;
     }
 

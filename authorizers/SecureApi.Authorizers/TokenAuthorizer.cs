@@ -20,6 +20,8 @@ public sealed class TokenAuthorizer
     private readonly PolicyBuilder _policy;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _baseParameters;
+    private readonly TimeSpan _maxLifetime;
+    private readonly bool _audienceIsAud;
     private sealed record Validation(SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters);
     private Validation? _validation; // a reference: read and replaced atomically
 
@@ -36,6 +38,8 @@ public sealed class TokenAuthorizer
         _log = new DecisionLog(decisionLog, "token");
         _policy = new PolicyBuilder(options.Routes);
         _keys = new SigningKeyCache(options, httpClient, _time);
+        _maxLifetime = TimeSpan.FromSeconds(options.MaxTokenLifetimeSeconds);
+        _audienceIsAud = string.Equals(options.AudienceClaim, "aud", StringComparison.Ordinal);
         var issuer = options.Issuer!;
         _baseParameters = new TokenValidationParameters
         {
@@ -44,11 +48,15 @@ public sealed class TokenAuthorizer
             // Exact, ordinal issuer match: no case or trailing-slash leniency.
             IssuerValidator = (iss, _, _) => string.Equals(iss, issuer, StringComparison.Ordinal)
                 ? iss : throw new SecurityTokenInvalidIssuerException("Issuer does not match."),
-            ValidateAudience = true,
+            // With AudienceClaim other than aud (Cognito access tokens: client_id, no aud) that claim is checked below.
+            ValidateAudience = _audienceIsAud,
             ValidAudiences = options.Audiences.ToArray(),
             IgnoreTrailingSlashWhenValidatingAudience = false,
             IgnoreCaseWhenValidatingAudience = false,
-            RequireAudience = true,
+            RequireAudience = _audienceIsAud,
+            TypeValidator = options.RequiredTokenType is { } requiredType
+                ? (typ, _, _) => TokenTypeMatches(typ, requiredType) ? typ : throw new SecurityTokenInvalidTypeException("Token type does not match.")
+                : null,
             ValidateLifetime = true,
             RequireExpirationTime = true,
             ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
@@ -87,7 +95,8 @@ public sealed class TokenAuthorizer
         var header = request?.AuthorizationToken;
         if (string.IsNullOrEmpty(header)) return Fail(ReasonCodes.MissingCredential);
         if (header.Length > _options.MaxTokenLength) return Fail(ReasonCodes.TokenTooLarge);
-        if (!header.StartsWith(BearerPrefix, StringComparison.Ordinal)) return Fail(ReasonCodes.NotBearer);
+        // The scheme is case-insensitive (RFC 9110 §11.1); exactly one space separates it from the token.
+        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)) return Fail(ReasonCodes.NotBearer);
         if (!MethodArn.TryParse(request!.MethodArn, out var arn)) return Fail(ReasonCodes.BadMethodArn);
 
         var raw = header.AsSpan(BearerPrefix.Length);
@@ -106,6 +115,11 @@ public sealed class TokenAuthorizer
 
         // We implement no JWS extension, so any "crit" header must be rejected (RFC 7515 §4.1.11).
         if (token.TryGetHeaderValue<object>("crit", out _)) return Fail(ReasonCodes.UnsupportedCrit);
+        // Header members and registered claims of the wrong JSON type are refused before any key is looked up.
+        var firstDot = raw.IndexOf('.');
+        var secondDot = firstDot + 1 + raw[(firstDot + 1)..].IndexOf('.');
+        if (!JoseShape.HeaderIsWellTyped(raw[..firstDot])) return Fail(ReasonCodes.MalformedHeader);
+        if (!JoseShape.RegisteredClaimsAreWellTyped(raw[(firstDot + 1)..secondDot])) return Fail(ReasonCodes.InvalidClaimType);
         if (!_options.EffectiveAlgorithms.Contains(token.Alg, StringComparer.Ordinal)) return Fail(ReasonCodes.AlgorithmNotAllowed);
 
         var keys = await _keys.GetAsync(string.IsNullOrEmpty(token.Kid) ? null : token.Kid, ct).ConfigureAwait(false);
@@ -114,12 +128,40 @@ public sealed class TokenAuthorizer
         var result = await _handler.ValidateTokenAsync(token, ParametersFor(keys)).ConfigureAwait(false);
         if (!result.IsValid) return Fail(ReasonFor(result.Exception));
 
+        if (!_audienceIsAud && !(token.TryGetPayloadValue<object>(_options.AudienceClaim, out var client) && client is string clientId
+                && _options.Audiences.Contains(clientId, StringComparer.Ordinal)))
+            return Fail(ReasonCodes.InvalidAudience);
+        if (_options.RequiredTokenUse is { } use && !(token.TryGetPayloadValue<object>("token_use", out var tokenUse)
+                && tokenUse is string tokenUseText && string.Equals(tokenUseText, use, StringComparison.Ordinal)))
+            return Fail(ReasonCodes.WrongTokenType);
+
         var subject = token.TryGetPayloadValue<string>("sub", out var sub) ? sub : null;
         if (string.IsNullOrWhiteSpace(subject)) return Fail(ReasonCodes.MissingSubject);
+        if (!LifetimeWithinMaximum(token)) return Fail(ReasonCodes.LifetimeTooLong);
 
         var roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
         var permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
-        return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions);
+        var expiresAt = (long)(token.ValidTo - DateTime.UnixEpoch).TotalSeconds;
+        return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt);
+    }
+
+    /// <summary>exp − iat; without iat, exp − nbf; without both, exp − now. At most MaxTokenLifetimeSeconds.</summary>
+    private bool LifetimeWithinMaximum(JsonWebToken token)
+    {
+        var start = token.IssuedAt != DateTime.MinValue ? token.IssuedAt
+            : token.ValidFrom != DateTime.MinValue ? token.ValidFrom
+            : _time.GetUtcNow().UtcDateTime;
+        return token.ValidTo - start <= _maxLifetime;
+    }
+
+    /// <summary>RFC 9068 §4: typ compared case-insensitively, the "application/" prefix optional on either side.</summary>
+    internal static bool TokenTypeMatches(string? typ, string required)
+    {
+        if (string.IsNullOrEmpty(typ)) return false;
+        const string prefix = "application/";
+        static ReadOnlySpan<char> Bare(string t) =>
+            t.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? t.AsSpan(prefix.Length) : t.AsSpan();
+        return Bare(typ).Equals(Bare(required), StringComparison.OrdinalIgnoreCase);
     }
 
     private static AuthorizerDecision Fail(string reason) => AuthorizerDecision.Unauthorized(reason, AuthTypes.Jwt);
@@ -162,10 +204,16 @@ public sealed class TokenAuthorizer
         SecurityTokenSignatureKeyNotFoundException => ReasonCodes.SigningKeyNotFound,
         SecurityTokenInvalidSignatureException => ReasonCodes.InvalidSignature,
         SecurityTokenInvalidLifetimeException => ReasonCodes.Expired,
+        SecurityTokenInvalidTypeException => ReasonCodes.WrongTokenType,
         _ => ReasonCodes.TokenInvalid,
     };
 
-    /// <summary>Values of the named claims: strings (space/comma separated) or arrays, deduplicated, in order.</summary>
+    /// <summary>
+    /// Values of the named claims, deduplicated, in order. A string is one value and array elements are taken whole
+    /// (non-string elements are ignored); only a "scope" string and a "scp" string are split, on spaces (OAuth's
+    /// scope syntax). A value containing the context separator (a comma) cannot be carried in the context and is
+    /// left out here too, so the policy and the context agree; it is never split into parts.
+    /// </summary>
     private static List<string> ClaimValues(JsonWebToken token, IReadOnlyList<string> claimNames, bool firstOnly)
     {
         var values = new List<string>();
@@ -173,19 +221,31 @@ public sealed class TokenAuthorizer
         {
             var before = values.Count;
             // Read just the named claims from the payload (no Claim objects for the whole token).
-            if (token.TryGetPayloadValue<string[]>(name, out var items) && items is not null)
-                foreach (var item in items) AddParts(values, item);
-            else if (token.TryGetPayloadValue<string>(name, out var text))
-                AddParts(values, text);
+            if (!token.TryGetPayloadValue<object>(name, out var value) || value is null) continue;
+            if (value is string text)
+            {
+                if (name is "scope" or "scp")
+                    foreach (var part in text.Split(' ', StringSplitOptions.RemoveEmptyEntries)) Add(values, part);
+                else Add(values, text);
+            }
+            else if (value is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } array)
+            {
+                foreach (var item in array.EnumerateArray())
+                    if (item.ValueKind == System.Text.Json.JsonValueKind.String) Add(values, item.GetString()!);
+            }
+            else if (value is System.Collections.IList items)
+            {
+                foreach (var item in items)
+                    if (item is string element) Add(values, element);
+            }
             if (firstOnly && values.Count > before) break;
         }
         return values;
     }
 
-    private static void AddParts(List<string> values, string? text)
+    private static void Add(List<string> values, string value)
     {
-        if (string.IsNullOrEmpty(text)) return;
-        foreach (var part in text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            if (!values.Contains(part, StringComparer.Ordinal)) values.Add(part);
+        if (value.Length == 0 || value.Contains(ContextList.Separator)) return;
+        if (!values.Contains(value, StringComparer.Ordinal)) values.Add(value);
     }
 }

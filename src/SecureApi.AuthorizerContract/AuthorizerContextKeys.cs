@@ -18,6 +18,11 @@ public static class AuthorizerContextKeys
     /// <summary>The key id of a credential managed in the authorization store (REQUEST authorizer), so the API can
     /// refuse a key revoked after API Gateway or the authorizer last looked.</summary>
     public const string KeyId = "keyId";
+    /// <summary>
+    /// TOKEN authorizer: the token's exp, epoch seconds, a JSON number. API Gateway may serve a cached decision after
+    /// the token expired; the API refuses a context whose expiresAt has passed.
+    /// </summary>
+    public const string ExpiresAt = "expiresAt";
     /// <summary>Added by API Gateway itself: milliseconds the authorizer took (0 on a cache hit).</summary>
     public const string IntegrationLatency = "integrationLatency";
 }

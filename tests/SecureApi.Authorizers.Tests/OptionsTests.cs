@@ -71,7 +71,12 @@ public sealed class OptionsTests
         {
             ["Issuer"] = "https://idp.example/", ["Audiences"] = "a1, a2", ["MetadataAddress"] = "https://idp.example/.well-known/openid-configuration",
             ["ClockSkewSeconds"] = "10", ["RoleClaims"] = "groups", ["PermissionClaims"] = "scope",
+            ["AudienceClaim"] = "client_id", ["RequiredTokenType"] = "at+jwt", ["RequiredTokenUse"] = "access", ["MaxTokenLifetimeSeconds"] = "3600",
         }));
+        Assert.Equal("client_id", options.AudienceClaim);
+        Assert.Equal("at+jwt", options.RequiredTokenType);
+        Assert.Equal("access", options.RequiredTokenUse);
+        Assert.Equal(3600, options.MaxTokenLifetimeSeconds);
 
         Assert.Empty(options.Validate());
         Assert.Equal(["a1", "a2"], options.Audiences);
@@ -92,6 +97,10 @@ public sealed class OptionsTests
         { "short symmetric key", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["SymmetricKey"] = Convert.ToBase64String(new byte[16]) }, "at least 32 bytes" },
         { "skew too large", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["ClockSkewSeconds"] = "3600" }, "ClockSkewSeconds" },
         { "skew not a number", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["ClockSkewSeconds"] = "1m" }, "whole number" },
+        { "refresh interval zero", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["KeyRefreshMinIntervalSeconds"] = "0" }, "KeyRefreshMinIntervalSeconds must be between 1 and 86400" },
+        { "lifetime maximum too small", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["MaxTokenLifetimeSeconds"] = "10" }, "MaxTokenLifetimeSeconds must be between 60 and 31536000" },
+        { "audience claim with a space", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["AudienceClaim"] = "client id" }, "AudienceClaim must be one claim name" },
+        { "token type with a space", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["JwksUri"] = "https://x/jwks", ["RequiredTokenType"] = "at+jwt jwt" }, "RequiredTokenType must be one media type" },
         { "static jwks without usable key", new() { ["Issuer"] = "https://x/", ["Audiences"] = "a", ["Jwks"] = """{"keys":[]}""" }, "no usable signing key" },
     };
 

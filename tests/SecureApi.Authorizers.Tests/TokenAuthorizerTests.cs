@@ -2,6 +2,7 @@ using SecureApi.AuthorizerContract;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using SecureApi.AuthorizerContract;
 using SecureApi.Testing;
 
 namespace SecureApi.Authorizers.Tests;
@@ -44,7 +45,24 @@ public sealed class TokenAuthorizerTests : IDisposable
         Assert.Equal("read,write", context["permissions"]);
         Assert.Equal("", context["role"]);
         Assert.Equal("jwt", context["authType"]);
-        Assert.All(context.Values, v => Assert.IsType<string>(v));
+        Assert.All(context.Where(kv => kv.Key != AuthorizerContextKeys.ExpiresAt), kv => Assert.IsType<string>(kv.Value));
+    }
+
+    [Fact]
+    public async Task The_context_carries_the_token_expiry_as_epoch_seconds()
+    {
+        var exp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1234;
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(Claims(c => c["exp"] = exp)), Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome); // Deny responses carry it too (API Gateway caches both)
+        Assert.Equal(exp, Assert.IsType<long>(decision.Response!.Context![AuthorizerContextKeys.ExpiresAt]));
+
+        var json = System.Text.Json.JsonSerializer.Serialize(decision.Response,
+            SecureApi.Lambda.APIGatewayEvents.APIGatewayEventsJsonContext.Default.APIGatewayCustomAuthorizerResponse);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var value = document.RootElement.GetProperty("context").GetProperty("expiresAt");
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, value.ValueKind);
+        Assert.Equal(exp, value.GetInt64());
     }
 
     [Fact]
@@ -112,6 +130,76 @@ public sealed class TokenAuthorizerTests : IDisposable
     }
 
     [Theory]
+    [InlineData("role")]
+    [InlineData("roles")]
+    [InlineData("cognito:groups")]
+    public async Task A_role_claim_element_containing_a_space_is_one_role_not_two(string claim)
+    {
+        var token = _tokens.Create(Claims(c => c[claim] = new[] { "admin trainees", "user" }));
+        var decision = await Authorize(StaticAuthorizer(), token, Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.Equal("admin trainees,user", decision.Response!.Context!["role"]);
+        Assert.Equal(["admin trainees", "user"], ContextList.Split((string)decision.Response.Context["role"]));
+    }
+
+    [Theory]
+    [InlineData("role")]
+    [InlineData("roles")]
+    [InlineData("cognito:groups")]
+    public async Task A_role_claim_element_containing_a_comma_is_left_out_and_does_not_yield_its_parts(string claim)
+    {
+        var token = _tokens.Create(Claims(c => c[claim] = new[] { "admin,x" }));
+        var decision = await Authorize(StaticAuthorizer(), token, Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.Equal("Deny", Events.Effects(decision)[Events.AdminArn]);
+        Assert.DoesNotContain("admin", ContextList.Split((string)decision.Response!.Context!["role"]));
+    }
+
+    [Theory]
+    [InlineData("admin user")]
+    [InlineData("admin,user")]
+    public async Task A_string_role_claim_is_taken_whole(string value)
+    {
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(Claims(c => c["role"] = value)), Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.DoesNotContain("admin", ContextList.Split((string)decision.Response!.Context!["role"]));
+    }
+
+    [Fact]
+    public async Task Permissions_array_elements_are_taken_whole()
+    {
+        var token = _tokens.Create(Claims(c => { c.Remove("scope"); c["permissions"] = new[] { "read write", "read,delete" }; }));
+        var decision = await Authorize(StaticAuthorizer(), token);
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.Equal("read write", decision.Response!.Context!["permissions"]);
+    }
+
+    [Theory]
+    [InlineData("scope", "read  write")]
+    [InlineData("scp", "write read")]
+    public async Task Scope_and_a_string_scp_are_space_delimited(string claim, string value)
+    {
+        var token = _tokens.Create(Claims(c => { c.Remove("scope"); c[claim] = value; }));
+        var decision = await Authorize(StaticAuthorizer(), token);
+
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+        Assert.Equal(["read", "write"], ContextList.Split((string)decision.Response!.Context!["permissions"]).Order());
+    }
+
+    [Fact]
+    public async Task A_comma_in_scope_does_not_split_it()
+    {
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(Claims(c => c["scope"] = "read,write profile")));
+
+        Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
+        Assert.Equal("profile", decision.Response!.Context!["permissions"]);
+    }
+
+    [Theory]
     [InlineData("scp", "read")]
     [InlineData("permissions", "read")]
     public async Task Permissions_are_read_from_scp_and_permissions_arrays(string claim, string value)
@@ -129,7 +217,8 @@ public sealed class TokenAuthorizerTests : IDisposable
     {
         { "empty", "" },
         { "basic scheme", "Basic dXNlcjpwYXNz" },
-        { "lower-case bearer", "bearer {token}" },
+        { "bearer without space", "Bearer{token}" },
+        { "scheme with a tab", "Bearer\t{token}" },
         { "bearer without token", "Bearer " },
         { "two spaces", "Bearer  {token}" },
         { "token without scheme", "{token}" },
@@ -146,6 +235,16 @@ public sealed class TokenAuthorizerTests : IDisposable
         var decision = await StaticAuthorizer().AuthorizeAsync(Events.Token(header.Replace("{token}", _tokens.Create())));
 
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+
+    [Theory]
+    [InlineData("bearer")]
+    [InlineData("BEARER")]
+    [InlineData("bEaReR")]
+    public async Task The_bearer_scheme_is_matched_case_insensitively(string scheme)
+    {
+        var decision = await StaticAuthorizer().AuthorizeAsync(Events.Token(scheme + " " + _tokens.Create()));
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
     }
 
     [Fact]
@@ -312,6 +411,223 @@ public sealed class TokenAuthorizerTests : IDisposable
         var decision = await Authorize(StaticAuthorizer(), _tokens.Create(extraHeader: new() { ["crit"] = crit, ["exp"] = 1 }));
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
         Assert.Equal(ReasonCodes.UnsupportedCrit, decision.ReasonCode);
+    }
+
+    /// <summary>A token whose header is exactly <paramref name="headerJson"/>, RS256-signed by the trusted key.</summary>
+    private string SignedWithHeader(string headerJson, Dictionary<string, object?>? claims = null)
+    {
+        var input = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(headerJson)) + "." + TokenFactory.Encode(claims ?? _tokens.Claims());
+        var signature = _tokens.Rsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return input + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(signature);
+    }
+
+    [Fact]
+    public async Task A_token_whose_header_is_well_typed_and_signed_by_a_trusted_key_is_allowed()
+    {
+        var decision = await Authorize(StaticAuthorizer(), SignedWithHeader("""{"alg":"RS256","kid":"rsa-1","typ":"JWT","cty":"json"}"""));
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task A_token_whose_kid_header_is_null_is_refused()
+    {
+        var decision = await Authorize(StaticAuthorizer(), SignedWithHeader("""{"alg":"RS256","kid":null,"typ":"JWT"}"""));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(ReasonCodes.MalformedHeader, decision.ReasonCode);
+    }
+
+    public static TheoryData<string, string> MistypedHeaderMembers => new()
+    {
+        { "kid null", """{"alg":"RS256","kid":null}""" },
+        { "kid number", """{"alg":"RS256","kid":1}""" },
+        { "kid array", """{"alg":"RS256","kid":["rsa-1"]}""" },
+        { "kid object", """{"alg":"RS256","kid":{"id":"rsa-1"}}""" },
+        { "kid boolean", """{"alg":"RS256","kid":true}""" },
+        { "kid null then string", """{"alg":"RS256","kid":null,"kid":"rsa-1"}""" },
+        { "alg array", """{"alg":["RS256"],"kid":"rsa-1"}""" },
+        { "alg null", """{"alg":null,"kid":"rsa-1"}""" },
+        { "typ null", """{"alg":"RS256","kid":"rsa-1","typ":null}""" },
+        { "typ number", """{"alg":"RS256","kid":"rsa-1","typ":1}""" },
+        { "typ array", """{"alg":"RS256","kid":"rsa-1","typ":["JWT"]}""" },
+        { "cty null", """{"alg":"RS256","kid":"rsa-1","cty":null}""" },
+        { "cty object", """{"alg":"RS256","kid":"rsa-1","cty":{}}""" },
+        { "crit number", """{"alg":"RS256","kid":"rsa-1","crit":1}""" },
+        { "crit array of numbers", """{"alg":"RS256","kid":"rsa-1","crit":[1]}""" },
+        { "crit null", """{"alg":"RS256","kid":"rsa-1","crit":null}""" },
+        { "header is an array", """["alg","RS256"]""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MistypedHeaderMembers))]
+    public async Task A_token_whose_header_members_have_the_wrong_json_type_is_refused_even_when_the_signature_verifies(string _, string headerJson)
+    {
+        var decision = await Authorize(StaticAuthorizer(), SignedWithHeader(headerJson));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+
+    public static TheoryData<string> MistypedClaims => new()
+    {
+        "exp string", "exp numeric string", "exp null", "exp boolean", "exp array",
+        "nbf string", "iat string", "iat object",
+        "sub number", "sub array", "sub null", "sub object", "sub boolean",
+    };
+
+    [Theory]
+    [MemberData(nameof(MistypedClaims))]
+    public async Task A_token_whose_registered_claims_have_the_wrong_json_type_is_refused(string problem)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var claims = Claims(c =>
+        {
+            switch (problem)
+            {
+                case "exp string": c["exp"] = (now + 3600).ToString(System.Globalization.CultureInfo.InvariantCulture); break;
+                case "exp numeric string": c["exp"] = "4102444800"; break;
+                case "exp null": c["exp"] = null; break;
+                case "exp boolean": c["exp"] = true; break;
+                case "exp array": c["exp"] = new object[] { now + 3600 }; break;
+                case "nbf string": c["nbf"] = (now - 5).ToString(System.Globalization.CultureInfo.InvariantCulture); break;
+                case "iat string": c["iat"] = now.ToString(System.Globalization.CultureInfo.InvariantCulture); break;
+                case "iat object": c["iat"] = new Dictionary<string, object?> { ["t"] = now }; break;
+                case "sub number": c["sub"] = 12345L; break;
+                case "sub array": c["sub"] = new[] { "user-1" }; break;
+                case "sub null": c["sub"] = null; break;
+                case "sub object": c["sub"] = new Dictionary<string, object?> { ["id"] = "user-1" }; break;
+                case "sub boolean": c["sub"] = true; break;
+            }
+        });
+
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(claims));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+    }
+
+    public static TheoryData<string, int?, bool> Lifetimes => new()
+    {
+        // name, MaxTokenLifetimeSeconds (null = default 24 h), allowed
+        { "one hour from iat", null, true },
+        { "exactly 24 h from iat", null, true },
+        { "ten years from iat", null, false },
+        { "25 h from nbf without iat", null, false },
+        { "25 h from now without iat or nbf", null, false },
+        { "two hours with a one hour maximum", 3600, false },
+        { "iat long ago and exp within 24 h of it", null, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lifetimes))]
+    public async Task A_token_valid_for_longer_than_the_maximum_lifetime_is_refused(string shape, int? maxLifetime, bool allowed)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var claims = Claims(c =>
+        {
+            switch (shape)
+            {
+                case "exactly 24 h from iat": c["iat"] = now - 60; c["exp"] = now - 60 + 86400; break;
+                case "ten years from iat": c["exp"] = now + 10L * 365 * 86400; break;
+                case "25 h from nbf without iat": c.Remove("iat"); c["exp"] = now - 5 + 25 * 3600; break;
+                case "25 h from now without iat or nbf": c.Remove("iat"); c.Remove("nbf"); c["exp"] = now + 25 * 3600; break;
+                case "two hours with a one hour maximum": c["exp"] = now + 7200; break;
+                case "iat long ago and exp within 24 h of it": c["iat"] = now - 80000; c["nbf"] = now - 80000; c["exp"] = now + 3600; break;
+            }
+        });
+
+        var decision = await Authorize(StaticAuthorizer(o => { if (maxLifetime is { } m) o.MaxTokenLifetimeSeconds = m; }), _tokens.Create(claims));
+        Assert.Equal(allowed ? AuthorizerOutcome.Allow : AuthorizerOutcome.Unauthorized, decision.Outcome);
+        if (!allowed) Assert.Equal(ReasonCodes.LifetimeTooLong, decision.ReasonCode);
+    }
+
+    public static TheoryData<string, string?, bool> TokenTypes => new()
+    {
+        // required type, typ header (null = absent), allowed
+        { "at+jwt", "at+jwt", true },
+        { "at+jwt", "AT+JWT", true },
+        { "at+jwt", "application/at+jwt", true },
+        { "at+jwt", "Application/AT+JWT", true },
+        { "application/at+jwt", "at+jwt", true },
+        { "at+jwt", "JWT", false },
+        { "at+jwt", null, false },
+        { "at+jwt", "at+jwt ", false },
+        { "at+jwt", "x-at+jwt", false },
+        { "at+jwt", "application/jwt", false },
+        { "at+jwt", "application/application/at+jwt", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(TokenTypes))]
+    public async Task The_required_token_type_is_matched_case_insensitively_with_an_optional_application_prefix(string required, string? typ, bool allowed)
+    {
+        var header = new Dictionary<string, object?> { ["alg"] = "RS256", ["kid"] = _tokens.RsaKid };
+        if (typ is not null) header["typ"] = typ;
+        var token = TokenFactory.Sign(header, _tokens.Claims(), _tokens.Rsa);
+
+        var decision = await Authorize(StaticAuthorizer(o => o.RequiredTokenType = required), token);
+        Assert.Equal(allowed ? AuthorizerOutcome.Allow : AuthorizerOutcome.Unauthorized, decision.Outcome);
+        if (!allowed) Assert.Equal(ReasonCodes.WrongTokenType, decision.ReasonCode);
+    }
+
+    public static TheoryData<string, object?, bool> TokenUses => new()
+    {
+        { "access", "access", true },
+        { "id", "id", false },
+        { "missing", null, false },
+        { "different case", "Access", false },
+        { "array", new[] { "access" }, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(TokenUses))]
+    public async Task The_required_token_use_must_be_exactly_that_string(string _, object? tokenUse, bool allowed)
+    {
+        var token = _tokens.Create(Claims(c => { if (tokenUse is not null) c["token_use"] = tokenUse; }));
+
+        var decision = await Authorize(StaticAuthorizer(o => o.RequiredTokenUse = "access"), token);
+        Assert.Equal(allowed ? AuthorizerOutcome.Allow : AuthorizerOutcome.Unauthorized, decision.Outcome);
+        if (!allowed) Assert.Equal(ReasonCodes.WrongTokenType, decision.ReasonCode);
+    }
+
+    /// <summary>The shape of a Cognito user pool access token: client_id and token_use, no aud.</summary>
+    private Dictionary<string, object?> CognitoAccessClaims(object? clientId, string tokenUse = "access") => Claims(c =>
+    {
+        c.Remove("aud");
+        if (clientId is not null) c["client_id"] = clientId;
+        c["token_use"] = tokenUse;
+        c["cognito:groups"] = new[] { "admin" };
+        c["username"] = "alice";
+    });
+
+    private TokenAuthorizer CognitoAuthorizer() => StaticAuthorizer(o =>
+    {
+        o.Audiences = ["app-client-1"];
+        o.AudienceClaim = "client_id";
+        o.RequiredTokenUse = "access";
+    });
+
+    [Fact]
+    public async Task A_Cognito_access_token_is_allowed_when_the_app_client_id_is_matched_instead_of_aud()
+    {
+        var decision = await Authorize(CognitoAuthorizer(), _tokens.Create(CognitoAccessClaims("app-client-1")), Events.AdminArn);
+
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+        Assert.Equal("admin", decision.Response!.Context!["role"]);
+    }
+
+    public static TheoryData<string> CognitoRejections => new() { "other client", "no client_id", "client_id array", "id token", "default audience claim" };
+
+    [Theory]
+    [MemberData(nameof(CognitoRejections))]
+    public async Task A_Cognito_token_for_another_client_or_of_the_wrong_use_is_refused(string problem)
+    {
+        var (claims, authorizer) = problem switch
+        {
+            "other client" => (CognitoAccessClaims("app-client-2"), CognitoAuthorizer()),
+            "no client_id" => (CognitoAccessClaims(null), CognitoAuthorizer()),
+            "client_id array" => (CognitoAccessClaims(new[] { "app-client-1" }), CognitoAuthorizer()),
+            "id token" => (Claims(c => { c["aud"] = "app-client-1"; c["token_use"] = "id"; }), CognitoAuthorizer()),
+            _ => (CognitoAccessClaims("app-client-1"), StaticAuthorizer(o => o.Audiences = ["app-client-1"])),
+        };
+
+        var decision = await Authorize(authorizer, _tokens.Create(claims));
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
     }
 
     [Theory]

@@ -62,31 +62,185 @@ public sealed class TokenKeySourceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Unknown_kid_refreshes_the_keys_at_most_once_per_interval()
+    public async Task A_key_rotated_in_just_after_a_fetch_is_accepted_at_once()
     {
         var authorizer = Authorizer();
         Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
 
-        // The identity provider rotates in a new key; tokens with its kid arrive.
+        // One second after the initial fetch the identity provider publishes a new key and signs with it.
+        _time.Advance(TimeSpan.FromSeconds(1));
         using var rotated = RSA.Create(2048);
-        var rotatedToken = TokenFactory.Sign(new() { ["alg"] = "RS256", ["kid"] = "rotated" }, _tokens.Claims(), rotated);
-        for (var i = 0; i < 5; i++)
-            Assert.Equal(ReasonCodes.SigningKeyNotFound, (await Authorize(authorizer, rotatedToken)).ReasonCode);
-        Assert.Equal(1, _server.JwksRequestCount); // first unknown kid was within the interval of the initial fetch
-
-        _time.Advance(TimeSpan.FromSeconds(61));
         _server.JwksJson = TokenFactory.JwksOf((_tokens.Rsa, _tokens.RsaKid), (rotated, "rotated"));
+        var rotatedToken = TokenFactory.Sign(new() { ["alg"] = "RS256", ["kid"] = "rotated" }, _tokens.Claims(), rotated);
+
         Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, rotatedToken)).Outcome);
         Assert.Equal(2, _server.JwksRequestCount);
+    }
 
-        // A flood of random kids after that cannot make it fetch again within the interval.
+    [Fact]
+    public async Task A_key_rotated_in_just_after_a_scheduled_refresh_is_accepted_at_once()
+    {
+        var authorizer = Authorizer(configure: o => o.KeyCacheSeconds = 600);
+        await Authorize(authorizer, _tokens.Create());
+        _time.Advance(TimeSpan.FromSeconds(601));
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome); // scheduled refresh
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        using var rotated = RSA.Create(2048);
+        _server.JwksJson = TokenFactory.JwksOf((_tokens.Rsa, _tokens.RsaKid), (rotated, "rotated"));
+        var rotatedToken = TokenFactory.Sign(new() { ["alg"] = "RS256", ["kid"] = "rotated" }, _tokens.Claims(), rotated);
+
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, rotatedToken)).Outcome);
+        Assert.Equal(3, _server.JwksRequestCount);
+    }
+
+    [Fact]
+    public async Task A_flood_of_unknown_kids_causes_at_most_one_fetch_per_interval()
+    {
+        var authorizer = Authorizer();
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
         using var attacker = RSA.Create(2048);
+        string Bogus(int i) => TokenFactory.Sign(new() { ["alg"] = "RS256", ["kid"] = "bogus-" + i }, _tokens.Claims(), attacker);
+
         for (var i = 0; i < 20; i++)
-        {
-            var bogus = TokenFactory.Sign(new() { ["alg"] = "RS256", ["kid"] = "bogus-" + i }, _tokens.Claims(), attacker);
-            Assert.Equal(AuthorizerOutcome.Unauthorized, (await Authorize(authorizer, bogus)).Outcome);
-        }
+            Assert.Equal(AuthorizerOutcome.Unauthorized, (await Authorize(authorizer, Bogus(i))).Outcome);
+        Assert.Equal(2, _server.JwksRequestCount); // the first unknown kid refreshed; the other 19 did not
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        for (var i = 20; i < 40; i++) await Authorize(authorizer, Bogus(i));
         Assert.Equal(2, _server.JwksRequestCount);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        for (var i = 40; i < 60; i++) await Authorize(authorizer, Bogus(i));
+        Assert.Equal(3, _server.JwksRequestCount);
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
+    }
+
+    public static TheoryData<string> NeverFetchingTokens => new() { "unsigned", "alg none", "malformed json", "alg not allowed", "kid is a number" };
+
+    [Theory]
+    [MemberData(nameof(NeverFetchingTokens))]
+    public async Task Unsigned_or_malformed_tokens_with_unknown_kids_never_cause_a_fetch(string how)
+    {
+        var authorizer = Authorizer();
+        Assert.Equal(AuthorizerOutcome.Allow, (await Authorize(authorizer, _tokens.Create())).Outcome);
+        _time.Advance(TimeSpan.FromSeconds(3000));
+
+        for (var i = 0; i < 10; i++)
+        {
+            var header = new Dictionary<string, object?> { ["alg"] = "RS256", ["kid"] = "unknown-" + i };
+            var token = how switch
+            {
+                "unsigned" => TokenFactory.Unsigned(header, _tokens.Claims()),
+                "alg none" => TokenFactory.Unsigned(new() { ["alg"] = "none", ["kid"] = "unknown-" + i }, _tokens.Claims()) + "c2ln",
+                "malformed json" => TokenFactory.Encode(header) + ".bm90LWpzb24." + _tokens.Create().Split('.')[2],
+                "alg not allowed" => TokenFactory.Sign(new() { ["alg"] = "RS384", ["kid"] = "unknown-" + i }, _tokens.Claims(), _tokens.Rsa),
+                _ => TokenFactory.Sign(new() { ["alg"] = "RS256", ["kid"] = i }, _tokens.Claims(), _tokens.Rsa),
+            };
+            Assert.Equal(AuthorizerOutcome.Unauthorized, (await Authorize(authorizer, token)).Outcome);
+        }
+        Assert.Equal(1, _server.JwksRequestCount);
+    }
+
+    public static TheoryData<string> ForeignIssuers => new()
+    {
+        "https://evil.example.test/", TokenFactory.DefaultIssuer.TrimEnd('/'), TokenFactory.DefaultIssuer.ToUpperInvariant(),
+        TokenFactory.DefaultIssuer + " ", "",
+    };
+
+    [Theory]
+    [MemberData(nameof(ForeignIssuers))]
+    public async Task A_discovery_document_whose_issuer_differs_from_the_configured_issuer_is_not_trusted(string documentIssuer)
+    {
+        _server.Issuer = documentIssuer;
+        var decision = await Authorize(Authorizer(discovery: true), _tokens.Create());
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(ReasonCodes.KeysUnavailable, decision.ReasonCode);
+        Assert.Equal(0, _server.JwksRequestCount);
+    }
+
+    [Theory]
+    [InlineData("jwks")]
+    [InlineData("discovery")]
+    [InlineData("jwks_uri in discovery")]
+    public async Task Key_fetches_do_not_follow_redirects(string which)
+    {
+        var authorizer = Authorizer(which != "jwks", o =>
+        {
+            if (which == "jwks") o.JwksUri = _server.RedirectingJwksUri;
+            if (which == "discovery") o.MetadataAddress = _server.RedirectingMetadataAddress;
+        });
+        if (which == "jwks_uri in discovery") _server.DiscoveryJwksUri = _server.RedirectingJwksUri;
+
+        var decision = await Authorize(authorizer, _tokens.Create()); // _http follows redirects: the library refuses the result
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(ReasonCodes.KeysUnavailable, decision.ReasonCode);
+    }
+
+    [Fact]
+    public async Task The_functions_key_fetch_client_does_not_follow_redirects()
+    {
+        using var http = AuthorizerFunctions.CreateKeyFetchClient();
+        var options = new TokenAuthorizerOptions
+        {
+            Issuer = _tokens.Issuer, Audiences = [_tokens.Audience], JwksUri = _server.RedirectingJwksUri, RequireHttpsMetadata = false,
+        };
+
+        var decision = await new TokenAuthorizer(options, http, _time).AuthorizeAsync(Events.Token("Bearer " + _tokens.Create()));
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(0, _server.JwksRequestCount); // the 302 was never followed
+    }
+
+    [Fact]
+    public async Task A_discovery_document_with_an_http_jwks_uri_is_refused_when_https_is_required()
+    {
+        var requested = new List<string>();
+        using var http = new HttpClient(new StubHandler(request =>
+        {
+            requested.Add(request.RequestUri!.AbsoluteUri);
+            return request.RequestUri!.AbsolutePath == "/.well-known/openid-configuration"
+                ? $$"""{"issuer":"{{_tokens.Issuer}}","jwks_uri":"http://idp.example.test/jwks.json"}"""
+                : _tokens.Jwks();
+        }));
+        var options = new TokenAuthorizerOptions
+        {
+            Issuer = _tokens.Issuer, Audiences = [_tokens.Audience], MetadataAddress = "https://idp.example.test/.well-known/openid-configuration",
+        };
+
+        var decision = await new TokenAuthorizer(options, http, _time).AuthorizeAsync(Events.Token("Bearer " + _tokens.Create()));
+
+        Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
+        Assert.Equal(["https://idp.example.test/.well-known/openid-configuration"], requested);
+    }
+
+    [Fact]
+    public async Task A_discovery_document_that_matches_over_https_is_used()
+    {
+        using var http = new HttpClient(new StubHandler(request =>
+            request.RequestUri!.AbsolutePath == "/.well-known/openid-configuration"
+                ? $$"""{"issuer":"{{_tokens.Issuer}}","jwks_uri":"https://idp.example.test/jwks.json"}"""
+                : _tokens.Jwks()));
+        var options = new TokenAuthorizerOptions
+        {
+            Issuer = _tokens.Issuer, Audiences = [_tokens.Audience], MetadataAddress = "https://idp.example.test/.well-known/openid-configuration",
+        };
+
+        var decision = await new TokenAuthorizer(options, http, _time).AuthorizeAsync(Events.Token("Bearer " + _tokens.Create()));
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+    }
+
+    /// <summary>Answers every request in memory (no network): https URLs without a TLS server.</summary>
+    private sealed class StubHandler(Func<HttpRequestMessage, string> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                RequestMessage = request,
+                Content = new StringContent(answer(request), System.Text.Encoding.UTF8, "application/json"),
+            });
     }
 
     public static TheoryData<string> HeaderTricks => new() { "jku", "x5u", "jwk", "kid-url", "kid-traversal", "jku+jwk+kid" };

@@ -107,7 +107,8 @@ public sealed class GatewayTestCredentials
             IssuedAt = notBefore,
             NotBefore = notBefore,
             Expires = expires,
-            Claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = role, ["permissions"] = permissions },
+            // permissions as a JSON array: a string claim value is one permission (see docs/token-authorizer.md).
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = role, ["permissions"] = permissions.Split(',') },
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
         });
 

@@ -40,6 +40,12 @@ public sealed class JwksServer : IAsyncDisposable
 
     public string JwksJson { get; set; } = """{"keys":[]}""";
     public string Issuer { get; set; } = TokenFactory.DefaultIssuer;
+    /// <summary>The jwks_uri the discovery document names; <see cref="JwksUri"/> when null.</summary>
+    public string? DiscoveryJwksUri { get; set; }
+    /// <summary>Answers 302 to /jwks.json.</summary>
+    public string RedirectingJwksUri => BaseUrl + "/redirect/jwks.json";
+    /// <summary>Answers 302 to the discovery document.</summary>
+    public string RedirectingMetadataAddress => BaseUrl + "/redirect/openid-configuration";
     public JwksServerMode Mode { get; set; } = JwksServerMode.Serve;
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -81,12 +87,19 @@ public sealed class JwksServer : IAsyncDisposable
                 return;
         }
 
+        if (context.Request.Path == "/redirect/jwks.json" || context.Request.Path == "/redirect/openid-configuration")
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = context.Request.Path == "/redirect/jwks.json" ? JwksUri : MetadataAddress;
+            return;
+        }
+
         context.Response.ContentType = "application/json";
         if (context.Request.Path == "/jwks.json")
             await context.Response.WriteAsync(JwksJson, Encoding.UTF8).ConfigureAwait(false);
         else if (context.Request.Path == "/.well-known/openid-configuration")
             await context.Response.WriteAsync(
-                $$"""{"issuer":"{{Issuer}}","jwks_uri":"{{JwksUri}}","id_token_signing_alg_values_supported":["RS256","ES256"]}""",
+                $$"""{"issuer":"{{Issuer}}","jwks_uri":"{{DiscoveryJwksUri ?? JwksUri}}","id_token_signing_alg_values_supported":["RS256","ES256"]}""",
                 Encoding.UTF8).ConfigureAwait(false);
         else
             context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -2,7 +2,6 @@ using SecureApi.AuthorizerContract;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using SecureApi.AuthorizerContract;
 using SecureApi.Testing;
 
 namespace SecureApi.Authorizers.Tests;

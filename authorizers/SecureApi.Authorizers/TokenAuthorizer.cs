@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using SecureApi.AuthorizationStore;
 using SecureApi.Lambda.APIGatewayEvents;
 
 namespace SecureApi.Authorizers;
@@ -22,14 +23,18 @@ public sealed class TokenAuthorizer
     private readonly TokenValidationParameters _baseParameters;
     private sealed record Validation(SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters);
     private Validation? _validation; // a reference: read and replaced atomically
+    private readonly IAuthorizationStore? _store;
 
     /// <param name="httpClient">Used for discovery/JWKS fetches (required for MetadataAddress/JwksUri).</param>
     /// <param name="timeProvider">Clock for key caching and refresh limits; defaults to the system clock. (Token
     /// lifetime is checked by JsonWebTokenHandler against the system clock.)</param>
     /// <param name="decisionLog">Receives one JSON line per decision; null for none.</param>
-    public TokenAuthorizer(TokenAuthorizerOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, TextWriter? decisionLog = null)
+    /// <param name="store">Principal records (overlay for the token's sub) and the route table; null → the token alone.</param>
+    public TokenAuthorizer(TokenAuthorizerOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, TextWriter? decisionLog = null,
+        IAuthorizationStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _store = store;
         options.ThrowIfInvalid();
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
@@ -117,9 +122,26 @@ public sealed class TokenAuthorizer
         var subject = token.TryGetPayloadValue<string>("sub", out var sub) ? sub : null;
         if (string.IsNullOrWhiteSpace(subject)) return Fail(ReasonCodes.MissingSubject);
 
-        var roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
-        var permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
-        return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions);
+        IReadOnlyCollection<string> roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
+        IReadOnlyCollection<string> permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
+        if (_store is null) return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions);
+
+        // Principal overlay (docs/authorization-store.md): a stored record for sub *replaces* the token's roles and
+        // permissions (so an admin can also take rights away, not only add); disabled → 401; no record → the token's.
+        // Any store error → 401, never the token's claims alone.
+        RouteRules routes;
+        try
+        {
+            var principal = await StoreReads.PrincipalForSubjectAsync(_store, subject, ct).ConfigureAwait(false);
+            if (principal is { Disabled: true }) return Fail(ReasonCodes.PrincipalDisabled);
+            if (principal is not null) (roles, permissions) = (principal.Roles, principal.Permissions);
+            routes = await StoreReads.RoutesAsync(_store, _options.Routes, ct).ConfigureAwait(false);
+        }
+        catch (AuthorizationStoreUnavailableException)
+        {
+            return Fail(ReasonCodes.StoreUnavailable);
+        }
+        return _policy.Decide(routes, arn, subject, AuthTypes.Jwt, roles, permissions);
     }
 
     private static AuthorizerDecision Fail(string reason) => AuthorizerDecision.Unauthorized(reason, AuthTypes.Jwt);

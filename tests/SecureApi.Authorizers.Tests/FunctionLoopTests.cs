@@ -40,7 +40,7 @@ public sealed class FunctionLoopTests : IDisposable
         using var response = JsonDocument.Parse(allowed.Body);
         Assert.Equal("user-1", response.RootElement.GetProperty("principalId").GetString());
         Assert.Equal("2012-10-17", response.RootElement.GetProperty("policyDocument").GetProperty("Version").GetString());
-        Assert.Equal(2, response.RootElement.GetProperty("policyDocument").GetProperty("Statement").GetArrayLength());
+        Assert.Equal(RouteRules.Default.Rules.Count, response.RootElement.GetProperty("policyDocument").GetProperty("Statement").GetArrayLength());
         Assert.Equal("jwt", response.RootElement.GetProperty("context").GetProperty("authType").GetString());
 
         Assert.True(rejected.IsError);
@@ -86,6 +86,8 @@ public sealed class FunctionLoopTests : IDisposable
         { "token", new() { ["TokenAuthorizer:Audiences"] = "a", ["TokenAuthorizer:JwksUri"] = "https://idp.example/jwks" }, "TokenAuthorizer__Issuer is required" },
         { "request", new() { ["RequestAuthorizer:ApiKeys"] = "plain-text-key" }, "RequestAuthorizer__ApiKeys is not a JSON array" },
         { "request", new(), "Nothing would be admitted" },
+        { "request", new() { ["AuthorizationStore:ServiceUrl"] = "http://127.0.0.1:8000" }, "AuthorizationStore__ServiceUrl is set but AuthorizationStore__TableName is not" },
+        { "token", new() { ["TokenAuthorizer:Audiences"] = "a", ["AuthorizationStore:TableName"] = "x" }, "AuthorizationStore__TableName must be" },
     };
 
     [Theory]

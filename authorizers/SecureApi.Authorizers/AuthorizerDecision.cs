@@ -51,4 +51,10 @@ public static class ReasonCodes
     public const string IpNotAllowed = "ip_not_allowed";
     public const string InternalError = "internal_error";
     public const string Timeout = "timeout";
+    /// <summary>The authorization store did not answer (timeout, network, throttling, missing table): fail closed.</summary>
+    public const string StoreUnavailable = "store_unavailable";
+    /// <summary>A stored credential's principal has no record in the store.</summary>
+    public const string UnknownPrincipal = "unknown_principal";
+    /// <summary>The principal's record in the store is disabled.</summary>
+    public const string PrincipalDisabled = "principal_disabled";
 }

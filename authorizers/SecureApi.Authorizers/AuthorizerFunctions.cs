@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SecureApi.AuthorizationStore;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Lambda.RuntimeSupport;
 using SecureApi.Lambda.Serialization;
@@ -9,6 +10,8 @@ namespace SecureApi.Authorizers;
 /// The two Lambda functions' wiring, shared by their Program.cs and the tests: settings are read and validated in
 /// the bootstrap initializer (a bad setting fails init with a clear message on /runtime/init/error), each decision
 /// is logged to <c>log</c>, Unauthorized becomes an exception whose message is exactly "Unauthorized" (→ 401).
+/// Section "AuthorizationStore" (AuthorizationStore__TableName…) selects the run-time store: a table name → the
+/// cached DynamoDB store (the table is never created here); none → no store at all (configured entries only).
 /// </summary>
 public static class AuthorizerFunctions
 {
@@ -27,7 +30,7 @@ public static class AuthorizerFunctions
                 var options = TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName));
                 // Only remote key sources need HTTP; skipping it keeps a static-JWKS cold start lean.
                 var http = options.MetadataAddress is null && options.JwksUri is null ? null : CreateKeyFetchClient();
-                authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log);
+                authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, CreateStore(configuration));
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
@@ -45,15 +48,27 @@ public static class AuthorizerFunctions
         RequestAuthorizer? authorizer = null;
         var builder = LambdaBootstrapBuilder
             .Create<APIGatewayCustomAuthorizerRequest, APIGatewayCustomAuthorizerResponse>(
-                (request, _) => Task.FromResult(Respond(authorizer!.Authorize(request))),
+                async (request, _) => Respond(await authorizer!.AuthorizeAsync(request).ConfigureAwait(false)),
                 new SourceGeneratorLambdaJsonSerializer<APIGatewayEventsJsonContext>())
             .UseBootstrapHandler(() =>
             {
                 var options = RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName));
-                authorizer = new RequestAuthorizer(options, log);
+                authorizer = new RequestAuthorizer(options, log, CreateStore(configuration));
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
+    }
+
+    /// <summary>
+    /// The store section "AuthorizationStore" asks for: null without a table name (never the in-memory store: a
+    /// function's own empty store would only hide a missing setting). Invalid settings throw → init error.
+    /// </summary>
+    internal static IAuthorizationStore? CreateStore(IConfiguration configuration)
+    {
+        var options = AuthorizationStoreOptions.FromConfiguration(configuration.GetSection(AuthorizationStoreOptions.SectionName));
+        options.ThrowIfInvalid();
+        // Create, not CreateAsync: a function never creates the table (CreateTableIfMissing is ignored here).
+        return options.UsesDynamoDb ? AuthorizationStoreFactory.Create(options, TimeProvider.System) : null;
     }
 
     private static APIGatewayCustomAuthorizerResponse Respond(AuthorizerDecision decision) =>

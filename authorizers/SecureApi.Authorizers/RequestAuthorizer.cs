@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using SecureApi.AuthorizationStore;
 using SecureApi.Lambda.APIGatewayEvents;
 
 namespace SecureApi.Authorizers;
@@ -12,6 +13,10 @@ namespace SecureApi.Authorizers;
 /// order. A presented but unknown key or header value is Unauthorized (no fall-through to the IP rule). Secrets
 /// are compared as SHA-256 digests with CryptographicOperations.FixedTimeEquals, against every entry.
 /// The IP comes only from requestContext.identity.sourceIp, never from a header.
+/// With an authorization store, the configured entries (the seed) are checked first, exactly as without; a value
+/// no seed entry matches is looked up by its hash in the store (kind must match the identity source), then its
+/// principal (missing or disabled → 401). The route table comes from the store when one is stored. Any store
+/// error → 401 (<see cref="ReasonCodes.StoreUnavailable"/>), never Allow.
 /// </summary>
 public sealed class RequestAuthorizer
 {
@@ -23,16 +28,19 @@ public sealed class RequestAuthorizer
     private readonly string[] _ipPermissions;
     private readonly DecisionLog _log;
     private readonly PolicyBuilder _policy;
+    private readonly IAuthorizationStore? _store;
 
     [ThreadStatic] private static IncrementalHash? t_sha256;
 
     private sealed record Entry(byte[] Digest, string PrincipalId, string[] Roles, string[] Permissions);
 
     /// <param name="decisionLog">Receives one JSON line per decision; null for none.</param>
-    public RequestAuthorizer(RequestAuthorizerOptions options, TextWriter? decisionLog = null)
+    /// <param name="store">Run-time principals, keys and route table; null → the configured entries and routes only.</param>
+    public RequestAuthorizer(RequestAuthorizerOptions options, TextWriter? decisionLog = null, IAuthorizationStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.ThrowIfInvalid();
+        options.ThrowIfInvalid(storeConfigured: store is not null);
+        _store = store;
         _options = options;
         _apiKeys = options.ApiKeys.Select(ToEntry).ToArray();
         _headerValues = options.CustomHeaderValues.Select(ToEntry).ToArray();
@@ -43,13 +51,22 @@ public sealed class RequestAuthorizer
         _policy = new PolicyBuilder(options.Routes);
     }
 
-    public AuthorizerDecision Authorize(APIGatewayCustomAuthorizerRequest request)
+    /// <summary>The decision; never throws. Store calls are bounded by AuthorizationStore__TimeoutMilliseconds each.</summary>
+    public async Task<AuthorizerDecision> AuthorizeAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
         AuthorizerDecision decision;
         try
         {
-            decision = Decide(request);
+            decision = await DecideAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (AuthorizationStoreUnavailableException)
+        {
+            decision = AuthorizerDecision.Unauthorized(ReasonCodes.StoreUnavailable);
+        }
+        catch (OperationCanceledException)
+        {
+            decision = AuthorizerDecision.Unauthorized(ReasonCodes.Timeout);
         }
         catch (Exception)
         {
@@ -59,7 +76,7 @@ public sealed class RequestAuthorizer
         return decision;
     }
 
-    private AuthorizerDecision Decide(APIGatewayCustomAuthorizerRequest request)
+    private async Task<AuthorizerDecision> DecideAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
     {
         if (request is null || !MethodArn.TryParse(request.MethodArn, out var arn))
             return AuthorizerDecision.Unauthorized(ReasonCodes.BadMethodArn);
@@ -68,33 +85,44 @@ public sealed class RequestAuthorizer
 
         var (key, keyAmbiguous) = Single(request.QueryStringParameters, request.MultiValueQueryStringParameters, _options.ApiKeyQueryParameter, StringComparison.Ordinal);
         if (keyAmbiguous) return AuthorizerDecision.Unauthorized(ReasonCodes.AmbiguousCredential, AuthTypes.ApiKey);
-        if (key is not null)
-        {
-            var match = Match(_apiKeys, key);
-            return match is null
-                ? AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, AuthTypes.ApiKey)
-                : _policy.Decide(arn, match.PrincipalId, AuthTypes.ApiKey, match.Roles, match.Permissions, sourceIpText);
-        }
+        if (key is not null) return await CredentialDecisionAsync(_apiKeys, key, AuthTypes.ApiKey, arn, sourceIpText, ct).ConfigureAwait(false);
 
         var (value, valueAmbiguous) = Single(request.Headers, request.MultiValueHeaders, _options.CustomHeaderName, StringComparison.OrdinalIgnoreCase);
         if (valueAmbiguous) return AuthorizerDecision.Unauthorized(ReasonCodes.AmbiguousCredential, AuthTypes.CustomHeader);
-        if (value is not null)
-        {
-            var match = Match(_headerValues, value);
-            return match is null
-                ? AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, AuthTypes.CustomHeader)
-                : _policy.Decide(arn, match.PrincipalId, AuthTypes.CustomHeader, match.Roles, match.Permissions, sourceIpText);
-        }
+        if (value is not null) return await CredentialDecisionAsync(_headerValues, value, AuthTypes.CustomHeader, arn, sourceIpText, ct).ConfigureAwait(false);
 
         if (sourceIp is not null && _cidrs.Length > 0)
         {
             foreach (var network in _cidrs)
                 if (network.Contains(sourceIp))
-                    return _policy.Decide(arn, _options.IpPrincipalId, AuthTypes.IpAllowlist, _ipRoles, _ipPermissions, sourceIpText);
+                    return _policy.Decide(await RoutesAsync(ct).ConfigureAwait(false), arn,
+                        _options.IpPrincipalId, AuthTypes.IpAllowlist, _ipRoles, _ipPermissions, sourceIpText);
             return AuthorizerDecision.Unauthorized(ReasonCodes.IpNotAllowed, AuthTypes.IpAllowlist);
         }
         return AuthorizerDecision.Unauthorized(ReasonCodes.MissingCredential);
     }
+
+    /// <summary>Seed entries first; then (with a store) the stored credential of this hash and kind, and its principal.</summary>
+    private async Task<AuthorizerDecision> CredentialDecisionAsync(
+        Entry[] seed, string presented, string authType, MethodArn arn, string sourceIp, CancellationToken ct)
+    {
+        var match = Match(seed, presented, _store is not null, out var hash);
+        if (match is not null)
+            return _policy.Decide(await RoutesAsync(ct).ConfigureAwait(false), arn, match.PrincipalId, authType, match.Roles, match.Permissions, sourceIp);
+        if (_store is null) return AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, authType);
+
+        // Unknown, revoked and expired all read as "no usable credential" (the store checks status and expiry).
+        var credential = await _store.FindUsableCredentialByHashAsync(hash!, ct).ConfigureAwait(false);
+        if (credential is null || !string.Equals(credential.Kind, authType, StringComparison.Ordinal))
+            return AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, authType);
+        var principal = await _store.GetPrincipalAsync(credential.PrincipalId, ct).ConfigureAwait(false);
+        if (principal is null) return AuthorizerDecision.Unauthorized(ReasonCodes.UnknownPrincipal, authType);
+        if (principal.Disabled) return AuthorizerDecision.Unauthorized(ReasonCodes.PrincipalDisabled, authType);
+        return _policy.Decide(await RoutesAsync(ct).ConfigureAwait(false), arn,
+            principal.Id, authType, principal.Roles, principal.Permissions, sourceIp, credential.KeyId);
+    }
+
+    private ValueTask<RouteRules> RoutesAsync(CancellationToken ct) => StoreReads.RoutesAsync(_store, _options.Routes, ct);
 
     /// <summary>
     /// Strict parse of the gateway's sourceIp: dotted-quad IPv4 or IPv6 without zone. IPv4-mapped IPv6
@@ -148,8 +176,11 @@ public sealed class RequestAuthorizer
         }
     }
 
-    /// <summary>SHA-256 of the UTF-8 value compared with every entry in constant time (no early exit).</summary>
-    private static Entry? Match(Entry[] entries, string presented)
+    /// <summary>
+    /// SHA-256 of the UTF-8 value compared with every entry in constant time (no early exit); when no entry
+    /// matches and <paramref name="wantHash"/>, <paramref name="hash"/> is the digest as lower-case hex (the store key).
+    /// </summary>
+    private static Entry? Match(Entry[] entries, string presented, bool wantHash, out string? hash)
     {
         Span<byte> digest = stackalloc byte[32];
         var max = Encoding.UTF8.GetMaxByteCount(presented.Length);
@@ -161,6 +192,7 @@ public sealed class RequestAuthorizer
         Entry? match = null;
         foreach (var entry in entries)
             if (CryptographicOperations.FixedTimeEquals(digest, entry.Digest)) match = entry;
+        hash = match is null && wantHash ? Convert.ToHexStringLower(digest) : null;
         return match;
     }
 

@@ -82,7 +82,10 @@ public sealed class RequestAuthorizerOptions
     }
 
     /// <summary>Every problem with these settings, as messages naming the setting; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => Validate(storeConfigured: false);
+
+    /// <summary>As <see cref="Validate()"/>; with an authorization store the seed may be empty (keys live in the store).</summary>
+    internal IReadOnlyList<string> Validate(bool storeConfigured)
     {
         var e = new List<string>(_bindErrors);
         const string p = SectionName + "__";
@@ -95,7 +98,7 @@ public sealed class RequestAuthorizerOptions
             if (!TryParseCidr(AllowedCidrs[i], out _, out var why)) e.Add($"{p}AllowedCidrs entry {i} ('{AllowedCidrs[i]}') {why}");
         }
         if (AllowedCidrs.Count > 0 && string.IsNullOrWhiteSpace(IpPrincipalId)) e.Add($"{p}IpPrincipalId is required when AllowedCidrs is set.");
-        if (ApiKeys.Count == 0 && CustomHeaderValues.Count == 0 && AllowedCidrs.Count == 0)
+        if (!storeConfigured && ApiKeys.Count == 0 && CustomHeaderValues.Count == 0 && AllowedCidrs.Count == 0)
             e.Add($"Nothing would be admitted: configure {p}ApiKeys, {p}CustomHeaderValues and/or {p}AllowedCidrs.");
         return e;
     }
@@ -134,9 +137,9 @@ public sealed class RequestAuthorizerOptions
         return true;
     }
 
-    internal void ThrowIfInvalid()
+    internal void ThrowIfInvalid(bool storeConfigured = false)
     {
-        var errors = Validate();
+        var errors = Validate(storeConfigured);
         if (errors.Count > 0) throw new AuthorizerConfigurationException(SectionName, errors);
     }
 }

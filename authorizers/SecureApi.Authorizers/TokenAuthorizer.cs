@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using SecureApi.AuthorizationStore;
 using SecureApi.Lambda.APIGatewayEvents;
 
 namespace SecureApi.Authorizers;
@@ -24,14 +25,18 @@ public sealed class TokenAuthorizer
     private readonly bool _audienceIsAud;
     private sealed record Validation(SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters);
     private Validation? _validation; // a reference: read and replaced atomically
+    private readonly IAuthorizationStore? _store;
 
     /// <param name="httpClient">Used for discovery/JWKS fetches (required for MetadataAddress/JwksUri).</param>
     /// <param name="timeProvider">Clock for key caching and refresh limits; defaults to the system clock. (Token
     /// lifetime is checked by JsonWebTokenHandler against the system clock.)</param>
     /// <param name="decisionLog">Receives one JSON line per decision; null for none.</param>
-    public TokenAuthorizer(TokenAuthorizerOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, TextWriter? decisionLog = null)
+    /// <param name="store">Principal records (overlay for the token's sub) and the route table; null → the token alone.</param>
+    public TokenAuthorizer(TokenAuthorizerOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, TextWriter? decisionLog = null,
+        IAuthorizationStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _store = store;
         options.ThrowIfInvalid();
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
@@ -139,10 +144,27 @@ public sealed class TokenAuthorizer
         if (string.IsNullOrWhiteSpace(subject)) return Fail(ReasonCodes.MissingSubject);
         if (!LifetimeWithinMaximum(token)) return Fail(ReasonCodes.LifetimeTooLong);
 
-        var roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
-        var permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
+        IReadOnlyCollection<string> roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
+        IReadOnlyCollection<string> permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
         var expiresAt = (long)(token.ValidTo - DateTime.UnixEpoch).TotalSeconds;
-        return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt);
+        if (_store is null) return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt);
+
+        // Principal overlay (docs/authorization-store.md): a stored record for sub *replaces* the token's roles and
+        // permissions (so an admin can also take rights away, not only add); disabled → 401; no record → the token's.
+        // Any store error → 401, never the token's claims alone.
+        RouteRules routes;
+        try
+        {
+            var principal = await StoreReads.PrincipalForSubjectAsync(_store, subject, ct).ConfigureAwait(false);
+            if (principal is { Disabled: true }) return Fail(ReasonCodes.PrincipalDisabled);
+            if (principal is not null) (roles, permissions) = (principal.Roles, principal.Permissions);
+            routes = await StoreReads.RoutesAsync(_store, _options.Routes, ct).ConfigureAwait(false);
+        }
+        catch (AuthorizationStoreUnavailableException)
+        {
+            return Fail(ReasonCodes.StoreUnavailable);
+        }
+        return _policy.Decide(routes, arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt);
     }
 
     /// <summary>exp − iat; without iat, exp − nbf; without both, exp − now. At most MaxTokenLifetimeSeconds.</summary>

@@ -21,7 +21,7 @@ public sealed class InProcessAuthorizerInvoker(Func<TokenAuthorizer?> tokenAutho
         }
         else
         {
-            decision = requestAuthorizer.Authorize(request);
+            decision = await requestAuthorizer.AuthorizeAsync(request, ct).ConfigureAwait(false);
         }
 
         return decision switch

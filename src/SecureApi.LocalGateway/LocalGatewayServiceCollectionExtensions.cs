@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SecureApi.AuthorizationStore;
 using SecureApi.Authorizers;
 using SecureApi.Lambda.RuntimeSupport;
 using SecureApi.LocalGateway.Template;
@@ -25,9 +26,13 @@ public static class LocalGatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new LocalTokenAuthorizer(
             sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TokenAuthorizer)),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalTokenAuthorizer>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalTokenAuthorizer>>(),
+            store: sp.GetService<IAuthorizationStore>()));
+        // Both authorizers share the API's store singleton when the API registers one (its in-memory store under
+        // `dotnet run`, so a key created through the admin API works on the next request); none → seed only.
         services.TryAddSingleton(sp => new RequestAuthorizer(RequestAuthorizerOptions.FromConfiguration(
-            sp.GetRequiredService<IConfiguration>().GetSection(RequestAuthorizerOptions.SectionName))));
+            sp.GetRequiredService<IConfiguration>().GetSection(RequestAuthorizerOptions.SectionName)),
+            decisionLog: null, store: sp.GetService<IAuthorizationStore>()));
         services.TryAddSingleton<IAuthorizerInvoker>(sp =>
         {
             var token = sp.GetRequiredService<LocalTokenAuthorizer>();

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration.UserSecrets;
 using Microsoft.Extensions.Primitives;
+using SecureApi.AuthorizationStore;
 using SecureApi.Authorizers;
 
 namespace SecureApi.LocalGateway;
@@ -23,12 +24,14 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
     private readonly IDisposable _subscription;
     private readonly ITimer? _secretsPoll;
     private readonly string? _userSecretsFile;
+    private readonly IAuthorizationStore? _store;
     private string _fingerprint;
     private TokenAuthorizer? _current;
 
     public LocalTokenAuthorizer(IConfiguration configuration, IHostEnvironment environment, HttpClient http, TimeProvider time,
-        ILogger<LocalTokenAuthorizer> logger, string? userSecretsFile = null)
+        ILogger<LocalTokenAuthorizer> logger, string? userSecretsFile = null, IAuthorizationStore? store = null)
     {
+        _store = store;
         (_configuration, _environment, _http, _time, _logger) = (configuration, environment, http, time, logger);
         _userSecretsFile = environment.IsDevelopment() ? userSecretsFile ?? UserSecretsFileOf(environment.ApplicationName) : null;
         _fingerprint = Fingerprint();
@@ -75,7 +78,7 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
                 return null;
             }
         }
-        return new TokenAuthorizer(options, _http, _time); // throws AuthorizerConfigurationException when invalid
+        return new TokenAuthorizer(options, _http, _time, decisionLog: null, store: _store); // throws AuthorizerConfigurationException when invalid
     }
 
     /// <summary>The app's configuration with the user-secrets file as it is now laid over it (Development).</summary>

@@ -87,6 +87,8 @@ public sealed class FunctionLoopTests : IDisposable
         { "token", new() { ["TokenAuthorizer:Audiences"] = "a", ["TokenAuthorizer:JwksUri"] = "https://idp.example/jwks" }, "TokenAuthorizer__Issuer is required" },
         { "request", new() { ["RequestAuthorizer:ApiKeys"] = "plain-text-key" }, "RequestAuthorizer__ApiKeys is not a JSON array" },
         { "request", new(), "Nothing would be admitted" },
+        { "request", new() { ["AuthorizationStore:ServiceUrl"] = "http://127.0.0.1:8000" }, "AuthorizationStore__ServiceUrl is set but AuthorizationStore__TableName is not" },
+        { "token", new() { ["TokenAuthorizer:Audiences"] = "a", ["AuthorizationStore:TableName"] = "x" }, "AuthorizationStore__TableName must be" },
     };
 
     [Theory]

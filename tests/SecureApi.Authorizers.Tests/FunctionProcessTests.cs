@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SecureApi.AuthorizationStore;
 using SecureApi.Testing;
 
 namespace SecureApi.Authorizers.Tests;
@@ -41,6 +42,36 @@ public sealed class FunctionProcessTests : IDisposable
         Assert.Contains("\"outcome\":\"Unauthorized\"", output);
         Assert.DoesNotContain(token.Split('.')[1], output);
         Assert.DoesNotContain(token.Split('.')[2][..20], output);
+    }
+
+    private static string KeyEvent(string arn, string key) =>
+        "{\"type\":\"REQUEST\",\"methodArn\":\"" + arn + "\",\"queryStringParameters\":{\"api_key\":\"" + key + "\"},\"requestContext\":{\"identity\":{\"sourceIp\":\"198.51.100.1\"}}}";
+
+    [Fact]
+    public async Task Request_function_process_admits_a_key_stored_in_the_DynamoDB_table_it_is_given()
+    {
+        await using var dynamo = await DynamoDbCompatibleServer.StartAsync();
+        var options = DynamoDbServerFixture.Options(dynamo.ServiceUrl);
+        using (var store = await DynamoDbServerFixture.NewStoreAsync(options, TimeProvider.System))
+            await StoreData.AddKeyAsync(store, "ops-bot", "key-1", "stored-process-key", roles: ["admin"]);
+        await using var runtime = await RuntimeApiDouble.StartAsync();
+        var environment = dynamo.ClientEnvironment.ToDictionary();
+        environment["AuthorizationStore__TableName"] = options.TableName!;
+        using var process = Start("RequestAuthorizer", runtime, environment); // no RequestAuthorizer__* seed at all
+        const string arn = "arn:aws:execute-api:us-east-1:123456789012:abc123defg/Prod/GET/protected/admin";
+        var allowed = await runtime.InvokeAsync(KeyEvent(arn, "stored-process-key"));
+        var unknown = await runtime.InvokeAsync(KeyEvent(arn, "unknown-key"));
+        runtime.Shutdown();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.False(allowed.IsError, allowed.BodyText);
+        using var response = JsonDocument.Parse(allowed.Body);
+        Assert.Equal("ops-bot", response.RootElement.GetProperty("principalId").GetString());
+        Assert.Equal("key-1", response.RootElement.GetProperty("context").GetProperty("keyId").GetString());
+        Assert.True(unknown.IsError);
+        var output = process.Output;
+        Assert.DoesNotContain("stored-process-key", output);
+        Assert.DoesNotContain(StoreData.Sha256Hex("stored-process-key"), output);
     }
 
     [Theory]

@@ -24,9 +24,9 @@ public sealed class RequestAuthorizerTests
         }, _log);
 
     [Fact]
-    public void Valid_api_key_is_allowed_with_its_principal_and_context()
+    public async Task Valid_api_key_is_allowed_with_its_principal_and_context()
     {
-        var decision = Authorizer().Authorize(Events.Request(query: new() { ["api_key"] = ApiKey }, methodArn: Events.AdminArn));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(query: new() { ["api_key"] = ApiKey }, methodArn: Events.AdminArn));
 
         Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
         var context = decision.Response!.Context!;
@@ -44,9 +44,9 @@ public sealed class RequestAuthorizerTests
     [InlineData("X-Custom-Auth")]
     [InlineData("x-custom-auth")]
     [InlineData("X-CUSTOM-AUTH")]
-    public void Custom_header_value_is_allowed_whatever_the_header_name_case(string name)
+    public async Task Custom_header_value_is_allowed_whatever_the_header_name_case(string name)
     {
-        var decision = Authorizer().Authorize(Events.Request(headers: new() { [name] = HeaderValue }));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(headers: new() { [name] = HeaderValue }));
 
         Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
         Assert.Equal("custom-header", decision.Response!.Context!["authType"]);
@@ -54,27 +54,27 @@ public sealed class RequestAuthorizerTests
     }
 
     [Fact]
-    public void Credentials_in_multi_value_maps_are_found()
+    public async Task Credentials_in_multi_value_maps_are_found()
     {
-        var byHeader = Authorizer().Authorize(Events.Request(multiHeaders: new() { ["x-custom-auth"] = [HeaderValue] }));
-        var byQuery = Authorizer().Authorize(Events.Request(multiQuery: new() { ["api_key"] = [ApiKey] }));
+        var byHeader = await Authorizer().AuthorizeAsync(Events.Request(multiHeaders: new() { ["x-custom-auth"] = [HeaderValue] }));
+        var byQuery = await Authorizer().AuthorizeAsync(Events.Request(multiQuery: new() { ["api_key"] = [ApiKey] }));
 
         Assert.Equal(AuthorizerOutcome.Allow, byHeader.Outcome);
         Assert.Equal(AuthorizerOutcome.Allow, byQuery.Outcome);
     }
 
     [Fact]
-    public void Conflicting_values_of_one_credential_are_unauthorized()
+    public async Task Conflicting_values_of_one_credential_are_unauthorized()
     {
-        var decision = Authorizer().Authorize(Events.Request(multiQuery: new() { ["api_key"] = [ApiKey, "other"] }));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(multiQuery: new() { ["api_key"] = [ApiKey, "other"] }));
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
         Assert.Equal(ReasonCodes.AmbiguousCredential, decision.ReasonCode);
     }
 
     [Fact]
-    public void Header_credential_whose_role_misses_the_route_is_denied()
+    public async Task Header_credential_whose_role_misses_the_route_is_denied()
     {
-        var decision = Authorizer().Authorize(Events.Request(headers: new() { ["X-Custom-Auth"] = HeaderValue }, methodArn: Events.AdminArn));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(headers: new() { ["X-Custom-Auth"] = HeaderValue }, methodArn: Events.AdminArn));
 
         Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome);
         var effects = Events.Effects(decision);
@@ -101,34 +101,34 @@ public sealed class RequestAuthorizerTests
 
     [Theory]
     [MemberData(nameof(NearMissKeys))]
-    public void Near_miss_api_key_is_unauthorized(string _, string key)
+    public async Task Near_miss_api_key_is_unauthorized(string _, string key)
     {
-        var decision = Authorizer().Authorize(Events.Request(query: new() { ["api_key"] = key }));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(query: new() { ["api_key"] = key }));
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
         Assert.Null(decision.Response);
     }
 
     [Theory]
     [MemberData(nameof(NearMissKeys))]
-    public void Near_miss_custom_header_value_is_unauthorized(string _, string key)
+    public async Task Near_miss_custom_header_value_is_unauthorized(string _, string key)
     {
         var value = key == HeaderValue ? ApiKey : key.Replace(ApiKey, HeaderValue);
-        var decision = Authorizer().Authorize(Events.Request(headers: new() { ["X-Custom-Auth"] = value }));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(headers: new() { ["X-Custom-Auth"] = value }));
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
     }
 
     [Fact]
-    public void Wrong_api_key_from_an_allowlisted_ip_is_unauthorized()
+    public async Task Wrong_api_key_from_an_allowlisted_ip_is_unauthorized()
     {
-        var decision = Authorizer().Authorize(Events.Request(sourceIp: "10.1.2.3", query: new() { ["api_key"] = "wrong" }));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(sourceIp: "10.1.2.3", query: new() { ["api_key"] = "wrong" }));
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
         Assert.Equal(ReasonCodes.InvalidCredential, decision.ReasonCode);
     }
 
     [Fact]
-    public void Request_without_any_credential_from_an_outside_ip_is_unauthorized()
+    public async Task Request_without_any_credential_from_an_outside_ip_is_unauthorized()
     {
-        var decision = Authorizer().Authorize(Events.Request());
+        var decision = await Authorizer().AuthorizeAsync(Events.Request());
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
     }
 
@@ -136,10 +136,10 @@ public sealed class RequestAuthorizerTests
 
     [Theory]
     [MemberData(nameof(SpoofingHeaders))]
-    public void Forwarding_headers_never_admit_a_request(string header)
+    public async Task Forwarding_headers_never_admit_a_request(string header)
     {
         var value = header == "Forwarded" ? "for=10.0.0.1" : "10.0.0.1";
-        var decision = Authorizer().Authorize(Events.Request(
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(
             sourceIp: "198.51.100.7",
             headers: new() { [header] = value },
             multiHeaders: new() { [header] = [value, "192.168.1.1"] }));
@@ -157,9 +157,9 @@ public sealed class RequestAuthorizerTests
     [InlineData("2001:db8:1:ffff::1")]
     [InlineData("::ffff:10.1.2.3")]
     [InlineData("::FFFF:172.20.0.1")]
-    public void Source_ip_inside_the_allowlist_is_allowed(string ip)
+    public async Task Source_ip_inside_the_allowlist_is_allowed(string ip)
     {
-        var decision = Authorizer().Authorize(Events.Request(sourceIp: ip));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(sourceIp: ip));
 
         Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
         Assert.Equal("ip-allowlist", decision.Response!.Context!["authType"]);
@@ -192,41 +192,41 @@ public sealed class RequestAuthorizerTests
     [InlineData("10.0.0.1, 8.8.8.8")]
     [InlineData("fe80::1%eth0")]
     [InlineData("not-an-ip")]
-    public void Source_ip_outside_the_allowlist_or_malformed_is_unauthorized(string ip)
+    public async Task Source_ip_outside_the_allowlist_or_malformed_is_unauthorized(string ip)
     {
-        var decision = Authorizer().Authorize(Events.Request(sourceIp: ip));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(sourceIp: ip));
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
     }
 
     [Fact]
-    public void Empty_allowlist_admits_no_ip()
+    public async Task Empty_allowlist_admits_no_ip()
     {
-        var decision = Authorizer(cidrs: "").Authorize(Events.Request(sourceIp: "10.0.0.1"));
+        var decision = await Authorizer(cidrs: "").AuthorizeAsync(Events.Request(sourceIp: "10.0.0.1"));
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
     }
 
     [Fact]
-    public void Missing_request_context_is_unauthorized()
+    public async Task Missing_request_context_is_unauthorized()
     {
         var request = Events.Request();
         request.RequestContext = null;
-        Assert.Equal(AuthorizerOutcome.Unauthorized, Authorizer().Authorize(request).Outcome);
+        Assert.Equal(AuthorizerOutcome.Unauthorized, (await Authorizer().AuthorizeAsync(request)).Outcome);
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("arn:aws:execute-api:us-east-1:123456789012:abc123defg")]
     [InlineData("arn:aws:execute-api:us-east-1:123456789012:abc123defg/*/*")]
-    public void Unparsable_methodArn_is_unauthorized(string arn)
+    public async Task Unparsable_methodArn_is_unauthorized(string arn)
     {
-        var decision = Authorizer().Authorize(Events.Request(query: new() { ["api_key"] = ApiKey }, methodArn: arn));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(query: new() { ["api_key"] = ApiKey }, methodArn: arn));
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
     }
 
     [Fact]
-    public void Policy_lists_every_route_of_the_stage_and_nothing_else()
+    public async Task Policy_lists_every_route_of_the_stage_and_nothing_else()
     {
-        var decision = Authorizer().Authorize(Events.Request(sourceIp: "10.0.0.1", methodArn: Events.StagePrefix + "GET/public"));
+        var decision = await Authorizer().AuthorizeAsync(Events.Request(sourceIp: "10.0.0.1", methodArn: Events.StagePrefix + "GET/public"));
 
         Assert.Equal(AuthorizerOutcome.Deny, decision.Outcome); // /public is not a protected route of the table
         // The IP principal has read but not admin: Allow where only a permission is required, Deny elsewhere.
@@ -236,14 +236,14 @@ public sealed class RequestAuthorizerTests
     }
 
     [Fact]
-    public void Decision_log_never_contains_the_key_or_header_value_or_hash()
+    public async Task Decision_log_never_contains_the_key_or_header_value_or_hash()
     {
         var authorizer = Authorizer();
-        authorizer.Authorize(Events.Request(query: new() { ["api_key"] = ApiKey }));
-        authorizer.Authorize(Events.Request(query: new() { ["api_key"] = ApiKey + "x" }));
-        authorizer.Authorize(Events.Request(headers: new() { ["X-Custom-Auth"] = HeaderValue }));
-        authorizer.Authorize(Events.Request(headers: new() { ["X-Custom-Auth"] = HeaderValue + "x" }));
-        authorizer.Authorize(Events.Request(sourceIp: "10.0.0.1"));
+        await authorizer.AuthorizeAsync(Events.Request(query: new() { ["api_key"] = ApiKey }));
+        await authorizer.AuthorizeAsync(Events.Request(query: new() { ["api_key"] = ApiKey + "x" }));
+        await authorizer.AuthorizeAsync(Events.Request(headers: new() { ["X-Custom-Auth"] = HeaderValue }));
+        await authorizer.AuthorizeAsync(Events.Request(headers: new() { ["X-Custom-Auth"] = HeaderValue + "x" }));
+        await authorizer.AuthorizeAsync(Events.Request(sourceIp: "10.0.0.1"));
 
         var log = _log.ToString();
         var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries);

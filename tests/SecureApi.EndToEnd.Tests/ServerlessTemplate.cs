@@ -66,6 +66,8 @@ public sealed record ServerlessTemplate(
                         var name = fn.Value.GetString()!;
                         if (name == "AWS::NoValue") return null;
                         if (values.TryGetValue(name, out var v)) return v;
+                        // A resource's Ref (e.g. the table's name): its logical id stands in for the physical name.
+                        if (Parameters.ValueKind != JsonValueKind.Object || !Parameters.TryGetProperty(name, out _)) return name;
                         return Parameters.GetProperty(name).TryGetProperty("Default", out var d)
                             ? d.ValueKind == JsonValueKind.String ? d.GetString() : d.GetRawText()
                             : throw new InvalidDataException($"Parameter {name} has no value and no default.");

@@ -38,7 +38,7 @@ public sealed class ServerlessTemplateTests
 
     [Theory]
     [MemberData(nameof(FunctionIds))]
-    public void Each_function_may_only_write_its_own_log_group(string functionId)
+    public void Each_function_may_only_write_its_own_log_group_and_call_the_table_actions_its_store_calls_use(string functionId)
     {
         var resources = Resources();
         var function = Template.Functions[functionId].Properties;
@@ -57,14 +57,47 @@ public sealed class ServerlessTemplateTests
         var statements = role.GetProperty("Policies").EnumerateArray()
             .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
         Assert.NotEmpty(statements);
+        // The authorizers only read (GetItem: credential by hash, principal, route table); the API also runs the
+        // admin calls (Query for lists, TransactWriteItems = per-item PutItem/UpdateItem/ConditionCheckItem).
+        string[] tableActions = functionId == "ApiFunction"
+            ? ["dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+            : ["dynamodb:GetItem"];
+        var granted = new List<string>();
         foreach (var statement in statements)
         {
             Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
             var actions = statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!).ToList();
-            Assert.All(actions, a => Assert.Contains(a, new[] { "logs:CreateLogStream", "logs:PutLogEvents" }));
             var resource = statement.GetProperty("Resource").GetProperty("Fn::GetAtt");
+            if (resource[0].GetString() == "AuthorizationTable")
+            {
+                Assert.Equal("Arn", resource[1].GetString());
+                granted.AddRange(actions);
+                continue;
+            }
+            Assert.All(actions, a => Assert.Contains(a, new[] { "logs:CreateLogStream", "logs:PutLogEvents" }));
             Assert.Equal(logGroupId, resource[0].GetString());
         }
+        Assert.Equal(tableActions, granted.Order());
+    }
+
+    [Fact]
+    public void Authorization_table_is_on_demand_recoverable_encrypted_expiring_and_retained_and_named_to_every_function()
+    {
+        var table = Resources().GetProperty("AuthorizationTable");
+        var p = table.GetProperty("Properties");
+
+        Assert.Equal("AWS::DynamoDB::Table", table.GetProperty("Type").GetString());
+        Assert.Equal("Retain", table.GetProperty("DeletionPolicy").GetString());
+        Assert.Equal("Retain", table.GetProperty("UpdateReplacePolicy").GetString());
+        Assert.Equal("PAY_PER_REQUEST", p.GetProperty("BillingMode").GetString());
+        Assert.Equal(["PK:HASH", "SK:RANGE"], p.GetProperty("KeySchema").EnumerateArray().Select(k => k.GetProperty("AttributeName").GetString() + ":" + k.GetProperty("KeyType").GetString()));
+        Assert.All(p.GetProperty("AttributeDefinitions").EnumerateArray(), a => Assert.Equal("S", a.GetProperty("AttributeType").GetString()));
+        Assert.True(p.GetProperty("PointInTimeRecoverySpecification").GetProperty("PointInTimeRecoveryEnabled").GetBoolean());
+        Assert.True(p.GetProperty("SSESpecification").GetProperty("SSEEnabled").GetBoolean());
+        Assert.Equal("ttl", p.GetProperty("TimeToLiveSpecification").GetProperty("AttributeName").GetString());
+        Assert.True(p.GetProperty("TimeToLiveSpecification").GetProperty("Enabled").GetBoolean());
+        Assert.All(Template.Functions.Values, f =>
+            Assert.Equal("AuthorizationTable", f.Environment["AuthorizationStore__TableName"].GetProperty("Ref").GetString()));
     }
 
     [Fact]

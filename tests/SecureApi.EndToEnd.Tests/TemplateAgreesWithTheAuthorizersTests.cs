@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SecureApi.AuthorizationStore;
 using SecureApi.Authorizers;
 using SecureApi.AuthorizerContract;
 using SecureApi.LocalGateway;
@@ -54,7 +55,9 @@ public sealed class TemplateAgreesWithTheAuthorizersTests
     {
         var function = Template.Functions.Values.Single(f => f.Handler == handler);
         var prefix = handler + "__";
-        var names = function.Environment.Keys.ToList();
+        var storeNames = function.Environment.Keys.Where(n => n.StartsWith(AuthorizationStoreOptions.SectionName + "__", StringComparison.Ordinal)).ToList();
+        Assert.Equal([AuthorizationStoreOptions.SectionName + "__TableName"], storeNames);
+        var names = function.Environment.Keys.Except(storeNames).ToList();
         Assert.NotEmpty(names);
         Assert.All(names, n => Assert.StartsWith(prefix, n));
 

@@ -14,7 +14,8 @@ builder.Services.AddSecureApiJson();                                            
 builder.Services.AddSecureApiProblemDetails();                                    // RFC 9457 bodies for every error
 builder.Services.AddAuthentication(ApiGatewayAuthorizerDefaults.AuthenticationScheme)
     .AddApiGatewayAuthorizer();                                                   // User from requestContext.authorizer
-builder.Services.AddRoutePolicies();                                              // RouteRules → permission/role policies
+builder.Services.AddAuthorizationStore();                                         // principals, keys, route table, audit: DynamoDB or in-memory (one singleton)
+builder.Services.AddRoutePolicies();                                              // per request: route table, principal status, key status (store, short cache)
 builder.Services.AddSecureApiOpenApi();                                           // OpenAPI document with security schemes
 #if LOCAL_GATEWAY
 builder.Services.AddLocalGateway();                                               // dotnet run: serverless.template's API Gateway stage in front (never in the deployed binary)
@@ -31,6 +32,7 @@ app.UseAuthorization();
 app.MapSecureApiOpenApi();                                                        // GET /openapi/v1.json (Kestrel only)
 app.MapPublicApi();                                                               // GET /public
 app.MapProtectedApi();                                                            // GET /protected, GET /protected/admin
+app.MapAdminApi();                                                                // /protected/admin/principals, keys, routes (role admin)
 
 app.Run();
 

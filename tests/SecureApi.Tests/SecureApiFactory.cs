@@ -31,10 +31,22 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
     public IAuthorizerInvoker? InvokerOverride { get; init; }
     public TimeProvider? TimeOverride { get; init; }
 
+    /// <summary>Settings added after the credentials' (e.g. AuthorizationStore:TableName for the DynamoDB runs).</summary>
+    public IReadOnlyDictionary<string, string?>? ExtraConfiguration { get; init; }
+
+    /// <summary>Service registrations applied last (e.g. an <c>IAuthorizationStore</c> that is down).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
+    /// <summary>
+    /// Edits each response an authorizer returns before the stage uses it, e.g. adding the keyId a store-aware
+    /// REQUEST authorizer puts in the context.
+    /// </summary>
+    public Action<APIGatewayCustomAuthorizerResponse>? EditAuthorizerResponse { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing"); // no developer defaults, no user secrets
-        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Credentials.Configuration));
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Credentials.Configuration).AddInMemoryCollection(ExtraConfiguration ?? new Dictionary<string, string?>()));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(TimeOverride ?? Clock);
@@ -46,15 +58,26 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
                 InvokerOverride ?? new InProcessAuthorizerInvoker(
                     () => sp.GetRequiredService<LocalTokenAuthorizer>().Current,
                     sp.GetRequiredService<RequestAuthorizer>()),
-                () => Interlocked.Increment(ref _invocations)));
+                () => Interlocked.Increment(ref _invocations), EditAuthorizerResponse));
+            ExtraServices?.Invoke(services);
         });
     }
 
     /// <summary>Sends a case through the test server with the TCP peer address set on the connection.</summary>
-    public async Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(ResolvedCaseRequest request)
+    public async Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(ResolvedCaseRequest request, string? jsonBody = null)
     {
         var context = await Server.SendAsync(http =>
         {
+            if (jsonBody is not null)
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(jsonBody);
+                http.Request.Body = new MemoryStream(bytes);
+                http.Request.ContentLength = bytes.Length;
+                http.Request.ContentType = "application/json";
+                // The test server's own body pipe and "can have body" flag describe an empty request; replace both.
+                http.Features.Set<Microsoft.AspNetCore.Http.Features.IRequestBodyPipeFeature>(new Microsoft.AspNetCore.Http.Features.RequestBodyPipeFeature(http));
+                http.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>(new HasBody());
+            }
             http.Request.Method = request.Method;
             http.Request.Path = request.Path;
             http.Request.QueryString = new QueryString(request.PathAndQuery.Contains('?') ? request.PathAndQuery[request.PathAndQuery.IndexOf('?')..] : "");
@@ -65,14 +88,22 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
         return (context.Response.StatusCode, await reader.ReadToEndAsync(), context.Response.Headers);
     }
 
-    public Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(CaseRequest request) => SendAsync(request.Resolve(Credentials));
+    public Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(CaseRequest request, string? jsonBody = null) =>
+        SendAsync(request.Resolve(Credentials), jsonBody);
 
-    private sealed class CountingInvoker(IAuthorizerInvoker inner, Action counted) : IAuthorizerInvoker
+    private sealed class HasBody : Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature
     {
-        public Task<AuthorizerInvocation> InvokeAsync(AuthorizerDefinition authorizer, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+        public bool CanHaveBody => true;
+    }
+
+    private sealed class CountingInvoker(IAuthorizerInvoker inner, Action counted, Action<APIGatewayCustomAuthorizerResponse>? edit) : IAuthorizerInvoker
+    {
+        public async Task<AuthorizerInvocation> InvokeAsync(AuthorizerDefinition authorizer, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
         {
             counted();
-            return inner.InvokeAsync(authorizer, request, ct);
+            var invocation = await inner.InvokeAsync(authorizer, request, ct);
+            if (edit is not null && invocation is AuthorizerInvocation.Policy policy) edit(policy.Response);
+            return invocation;
         }
     }
 }

@@ -17,4 +17,6 @@ public static class ApiGatewayAuthorizerClaimTypes
     public const string Permission = "permission";
     public const string AuthType = AuthorizerContextKeys.AuthType;
     public const string SourceIp = AuthorizerContextKeys.SourceIp;
+    /// <summary>The store credential the REQUEST authorizer admitted (absent for configured keys, tokens, IPs).</summary>
+    public const string KeyId = AuthorizerContextKeys.KeyId;
 }

@@ -47,6 +47,8 @@ public sealed partial class ApiGatewayAuthorizerHandler(
         // The caller's address as the gateway saw the TCP peer; the context's sourceIp (REQUEST) comes from the same place.
         if ((authorizer.GetString(AuthorizerContextKeys.SourceIp) ?? request.RequestContext.Identity?.SourceIp) is { Length: > 0 } sourceIp)
             Add(identity, ApiGatewayAuthorizerClaimTypes.SourceIp, sourceIp);
+        if (authorizer.GetString(AuthorizerContextKeys.KeyId) is { Length: > 0 } keyId)
+            Add(identity, ApiGatewayAuthorizerClaimTypes.KeyId, keyId);
 
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(ticket));

@@ -1,19 +1,22 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Auth;
 
 /// <summary>
-/// Authorization policies derived from <see cref="RouteRules.Default"/>, the table the authorizers build their
-/// IAM policies from: one policy per route requiring the rule's permission and/or role from the authorizer
-/// scheme's claims. The gateway decided already; this is defence in depth.
+/// One authorization policy for every protected route: the caller must be authenticated by the authorizer scheme
+/// and pass <see cref="RouteRuleAuthorizationHandler"/>, which re-checks the route against the store's route table,
+/// the principal's status and (for a store key) the key's status on every request. The gateway decided already;
+/// this is defence in depth and the bound on how long a revoked key or disabled principal keeps working.
 /// </summary>
 public static class RoutePolicies
 {
-    public static string For(string verb, string path) =>
-        RouteRules.Default.Find(verb, path) is { } rule ? Name(rule) : throw new InvalidOperationException($"No route rule for {verb} {path}.");
+    public const string PolicyName = "RouteRule";
+
+    /// <summary>Endpoint metadata: this route is authorized by its rule in the route table (verb + route pattern).</summary>
+    public static TBuilder RequireRoutePolicy<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(PolicyName);
 
     public static IServiceCollection AddRoutePolicies(this IServiceCollection services)
     {
@@ -22,23 +25,18 @@ public static class RoutePolicies
         // stateless, so one instance each serves all requests; TryAdd lets the defaults below stand aside.
         // This holds only while every IAuthorizationHandler is transient or singleton: a scoped handler would be
         // captured from the root provider (Development's scope validation, used by the tests, then throws).
+        // RouteRuleAuthorizationHandler is a singleton: its dependencies (store, clock, logger) are singletons.
         services.TryAddSingleton<IPolicyEvaluator>(sp => new PolicyEvaluator(sp.GetRequiredService<IAuthorizationService>()));
-        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler>(new AuthorizationMiddlewareResultHandler());
-        var builder = services.AddAuthorizationBuilder()
+        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler>(new RouteAuthorizationResultHandler());
+        services.AddSingleton<IAuthorizationHandler, RouteRuleAuthorizationHandler>();
+        services.AddAuthorizationBuilder()
             .SetFallbackPolicy(null)
-            .SetDefaultPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(ApiGatewayAuthorizerDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().Build());
-        foreach (var rule in RouteRules.Default.Rules)
-        {
-            builder.AddPolicy(Name(rule), policy =>
-            {
-                policy.AddAuthenticationSchemes(ApiGatewayAuthorizerDefaults.AuthenticationScheme).RequireAuthenticatedUser();
-                if (rule.RequiredPermission is { } permission) policy.RequireClaim(ApiGatewayAuthorizerClaimTypes.Permission, permission);
-                if (rule.RequiredRole is { } role) policy.RequireRole(role);
-            });
-        }
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiGatewayAuthorizerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser().Build())
+            .AddPolicy(PolicyName, policy => policy
+                .AddAuthenticationSchemes(ApiGatewayAuthorizerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(RouteRuleRequirement.Instance));
         return services;
     }
-
-    private static string Name(RouteRule rule) => $"{rule.Verb} {rule.Path}";
 }

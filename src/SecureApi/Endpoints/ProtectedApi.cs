@@ -7,7 +7,7 @@ namespace SecureApi.Endpoints;
 
 /// <summary>
 /// GET /protected (TOKEN authorizer, permission read) and GET /protected/admin (REQUEST authorizer, role admin).
-/// The gateway already decided; the policies re-check the same RouteRules here (defence in depth).
+/// The gateway already decided; the route policy re-checks the route table, principal and key here (defence in depth).
 /// </summary>
 public static class ProtectedApi
 {
@@ -16,11 +16,11 @@ public static class ProtectedApi
         var group = app.MapGroup("/protected").WithTags("Protected").RequireAuthorization();
         group.MapGet("", GetProtected).WithName("GetProtected")
             .BehindGatewayAuthorizer(AuthorizerNames.Token)
-            .RequireAuthorization(RoutePolicies.For("GET", "/protected"))
+            .RequireRoutePolicy()
             .WithSummary("Protected data at the caller's access level.");
         group.MapGet("/admin", GetAdmin).WithName("GetAdmin")
             .BehindGatewayAuthorizer(AuthorizerNames.Request)
-            .RequireAuthorization(RoutePolicies.For("GET", "/protected/admin"))
+            .RequireRoutePolicy()
             .WithSummary("Administrative data.");
         return group;
     }

@@ -3,11 +3,18 @@ using System.Text.Json.Serialization;
 
 namespace SecureApi.Endpoints;
 
-/// <summary>Source-generated JSON for every response body (no reflection; Native AOT safe).</summary>
+/// <summary>Source-generated JSON for every request and response body (no reflection; Native AOT safe).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PublicResponse))]
 [JsonSerializable(typeof(ProtectedResponse))]
 [JsonSerializable(typeof(AdminResponse))]
+[JsonSerializable(typeof(PrincipalBody))]
+[JsonSerializable(typeof(PrincipalResponse))]
+[JsonSerializable(typeof(NewKeyBody))]
+[JsonSerializable(typeof(CreatedKeyResponse))]
+[JsonSerializable(typeof(KeyListResponse))]
+[JsonSerializable(typeof(RoutePolicyBody))]
+[JsonSerializable(typeof(RoutePolicyResponse))]
 internal sealed partial class SecureApiJsonContext : JsonSerializerContext
 {
 }

@@ -1,0 +1,29 @@
+using SecureApi.AuthorizerContract;
+
+namespace SecureApi.Auth;
+
+/// <summary>An endpoint's route as serverless.template names its resource: the route pattern, e.g. /protected/admin/keys/{keyId}.</summary>
+public static class EndpointRoutes
+{
+    /// <summary>The route pattern's text without a trailing '/' (a group's "" route combines to "/protected/").</summary>
+    public static string TemplatePath(RouteEndpoint endpoint)
+    {
+        var raw = endpoint.RoutePattern.RawText ?? "";
+        if (!raw.StartsWith('/')) raw = "/" + raw;
+        return raw.Length > 1 && raw.EndsWith('/') ? raw.TrimEnd('/') : raw;
+    }
+
+    /// <summary>Every (verb, path) behind a Lambda authorizer: the routes a route table must cover.</summary>
+    public static IReadOnlyList<(string Verb, string Path)> BehindAuthorizers(EndpointDataSource endpoints)
+    {
+        var routes = new List<(string, string)>();
+        foreach (var endpoint in endpoints.Endpoints)
+        {
+            if (endpoint is not RouteEndpoint route || route.Metadata.GetMetadata<GatewayAuthorizerMetadata>() is null) continue;
+            var path = TemplatePath(route);
+            foreach (var verb in route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+                routes.Add((verb, path));
+        }
+        return routes;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizerContract;
+
+namespace SecureApi.Auth;
+
+/// <summary>The requirement of <see cref="RoutePolicies.PolicyName"/>: the endpoint's route rule, checked against the store.</summary>
+public sealed class RouteRuleRequirement : IAuthorizationRequirement
+{
+    public static RouteRuleRequirement Instance { get; } = new();
+    private RouteRuleRequirement() { }
+}
+
+/// <summary>Why <see cref="RouteRuleAuthorizationHandler"/> refused; <see cref="RouteAuthorizationResultHandler"/> maps it to a status.</summary>
+public enum RouteCheckRefusal
+{
+    /// <summary>The rule is not satisfied or the route is not in the table → 403.</summary>
+    Forbidden,
+    /// <summary>Disabled principal, revoked/expired/foreign key, or an id the store cannot hold → 401.</summary>
+    NotAuthenticated,
+    /// <summary>The store did not answer → 503 with Retry-After.</summary>
+    StoreUnavailable,
+}
+
+public sealed class RouteCheckFailure(IAuthorizationHandler handler, RouteCheckRefusal refusal, string message)
+    : AuthorizationFailureReason(handler, message)
+{
+    public RouteCheckRefusal Refusal { get; } = refusal;
+}
+
+/// <summary>
+/// Per request, against the store (through its short cache): the route table (stored, else RouteRules.Default) and
+/// the rule for this verb + route pattern; the caller's principal record (disabled → 401; present → its roles and
+/// permissions count, absent → the authorizer context's); the store key the REQUEST authorizer admitted, if any
+/// (must be active, unexpired and the caller's). A store failure never allows. Singleton: stateless.
+/// </summary>
+public sealed partial class RouteRuleAuthorizationHandler(
+    IAuthorizationStore store, TimeProvider time, ILogger<RouteRuleAuthorizationHandler> logger)
+    : AuthorizationHandler<RouteRuleRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, RouteRuleRequirement requirement)
+    {
+        // Unauthenticated: leave the requirement unmet; RequireAuthenticatedUser makes it a challenge (401).
+        if (context.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is not { Length: > 0 } principalId) return;
+        if (context.Resource is not HttpContext http || http.GetEndpoint() is not RouteEndpoint endpoint)
+        {
+            Refuse(context, RouteCheckRefusal.Forbidden, "No route endpoint to check.");
+            return;
+        }
+
+        var verb = http.Request.Method;
+        var path = EndpointRoutes.TemplatePath(endpoint);
+        try
+        {
+            var refusal = await CheckAsync(context.User, principalId, verb, path, http.RequestAborted).ConfigureAwait(false);
+            if (refusal is null) context.Succeed(requirement);
+            else Refuse(context, refusal.Value, $"{verb} {path}: {refusal}");
+        }
+        catch (AuthorizationStoreUnavailableException)
+        {
+            Log.StoreUnavailable(logger, verb, path);
+            Refuse(context, RouteCheckRefusal.StoreUnavailable, "Authorization store unavailable.");
+        }
+    }
+
+    private async Task<RouteCheckRefusal?> CheckAsync(ClaimsPrincipal user, string principalId, string verb, string path, CancellationToken ct)
+    {
+        var routes = await store.GetRoutePolicyAsync(ct).ConfigureAwait(false) ?? RouteRules.Default;
+        if (routes.Find(verb, path) is not { } rule)
+        {
+            Log.RouteNotInTable(logger, verb, path);
+            return RouteCheckRefusal.Forbidden;
+        }
+
+        if (!IsStorableId(principalId)) return RouteCheckRefusal.NotAuthenticated;
+        var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
+        if (principal is { Disabled: true })
+        {
+            Log.PrincipalDisabled(logger, principalId, verb, path);
+            return RouteCheckRefusal.NotAuthenticated;
+        }
+
+        if (user.FindFirst(ApiGatewayAuthorizerClaimTypes.KeyId)?.Value is { Length: > 0 } keyId)
+        {
+            var credential = IsStorableId(keyId) ? await store.GetCredentialAsync(keyId, ct).ConfigureAwait(false) : null;
+            if (credential is null || !credential.IsUsableAt(time.GetUtcNow()) ||
+                !string.Equals(credential.PrincipalId, principalId, StringComparison.Ordinal))
+            {
+                Log.KeyNotUsable(logger, principalId, verb, path);
+                return RouteCheckRefusal.NotAuthenticated;
+            }
+        }
+
+        var satisfied = principal is not null
+            ? rule.IsSatisfiedBy(principal.Roles, principal.Permissions)
+            : rule.IsSatisfiedBy(Values(user, ApiGatewayAuthorizerClaimTypes.Role), Values(user, ApiGatewayAuthorizerClaimTypes.Permission));
+        return satisfied ? null : RouteCheckRefusal.Forbidden;
+    }
+
+    /// <summary>What the store accepts as an id (1-128 chars, no control characters, no surrounding spaces); anything else cannot be stored, so it fails closed.</summary>
+    internal static bool IsStorableId(string value) =>
+        value.Length is >= 1 and <= 128 && !value.Any(char.IsControl) && value.Trim().Length == value.Length;
+
+    private static string[] Values(ClaimsPrincipal user, string type)
+    {
+        var values = new List<string>();
+        foreach (var claim in user.FindAll(type)) values.Add(claim.Value);
+        return [.. values];
+    }
+
+    private void Refuse(AuthorizationHandlerContext context, RouteCheckRefusal refusal, string message) =>
+        context.Fail(new RouteCheckFailure(this, refusal, message));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: principal {PrincipalId} is disabled in the authorization store.")]
+        public static partial void PrincipalDisabled(ILogger logger, string principalId, string verb, string path);
+
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the store key of principal {PrincipalId} is revoked, expired, unknown or not its own.")]
+        public static partial void KeyNotUsable(ILogger logger, string principalId, string verb, string path);
+
+        [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Refused {Verb} {Path}: the authorization store is unavailable (fail closed).")]
+        public static partial void StoreUnavailable(ILogger logger, string verb, string path);
+
+        [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the route is not in the route table.")]
+        public static partial void RouteNotInTable(ILogger logger, string verb, string path);
+    }
+}

@@ -1,0 +1,179 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using SecureApi.Auth;
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizerContract;
+
+namespace SecureApi.Endpoints;
+
+/// <summary>
+/// The admin API under /protected/admin (REQUEST authorizer; the route table asks role admin): principals, their
+/// keys and the route table in the authorization store. Every change is written with its audit record (actor =
+/// the caller's principalId) in one store transaction, after all validation, and logs one line — never a secret
+/// or hash. Store unavailable → 503 (see Setup/StoreProblems).
+/// </summary>
+public static class AdminApi
+{
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/protected/admin").WithTags("Admin");
+        group.MapGet("/principals/{principalId}", GetPrincipal).WithName("GetPrincipal")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .WithSummary("A principal: roles, permissions, disabled.");
+        group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .WithSummary("Creates (201) or replaces (200) a principal.");
+        group.MapGet("/principals/{principalId}/keys", ListKeys).WithName("ListKeys")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .WithSummary("A principal's keys, without secrets or hashes.");
+        group.MapPost("/principals/{principalId}/keys", CreateKey).WithName("CreateKey")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .WithSummary("Generates a key; the secret is in this response only.");
+        group.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .WithSummary("Revokes a key.");
+        group.MapGet("/routes", GetRoutes).WithName("GetRoutePolicy")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .WithSummary("The route policy table in force.");
+        group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .WithSummary("Replaces the route policy table; it must cover exactly the API's routes.");
+        return group;
+    }
+
+    public static async Task<Results<Ok<PrincipalResponse>, NotFound, ValidationProblem>> GetPrincipal(
+        string principalId, IAuthorizationStore store, CancellationToken ct)
+    {
+        var input = new AdminValidation();
+        input.Id(principalId, "principalId");
+        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        return await Truth(store).GetPrincipalAsync(principalId, ct) is { } principal
+            ? TypedResults.Ok(ToResponse(principal))
+            : TypedResults.NotFound();
+    }
+
+    public static async Task<Results<Ok<PrincipalResponse>, Created<PrincipalResponse>, ValidationProblem>> PutPrincipal(
+        string principalId, PrincipalBody body, HttpContext context, IAuthorizationStore store, ILogger<AdminApiLog> logger, CancellationToken ct)
+    {
+        var input = new AdminValidation();
+        input.Id(principalId, "principalId");
+        var roles = input.Names(body.Roles, "roles");
+        var permissions = input.Names(body.Permissions, "permissions");
+        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+
+        var actor = Actor(context);
+        var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false), actor, ct);
+        AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
+        var response = ToResponse(result.Principal);
+        return result.Created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<Ok<KeyListResponse>, NotFound, ValidationProblem>> ListKeys(
+        string principalId, IAuthorizationStore store, CancellationToken ct)
+    {
+        var input = new AdminValidation();
+        input.Id(principalId, "principalId");
+        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        if (await Truth(store).GetPrincipalAsync(principalId, ct) is null) return TypedResults.NotFound();
+        var keys = await store.ListCredentialsAsync(principalId, ct);
+        return TypedResults.Ok(new KeyListResponse(principalId, [.. keys.Select(ToResponse)]));
+    }
+
+    public static async Task<Results<Created<CreatedKeyResponse>, NotFound, ValidationProblem>> CreateKey(
+        string principalId, NewKeyBody body, HttpContext context, IAuthorizationStore store, TimeProvider time,
+        ILogger<AdminApiLog> logger, CancellationToken ct)
+    {
+        var input = new AdminValidation();
+        input.Id(principalId, "principalId");
+        var kind = input.Kind(body.Kind);
+        var expiresAt = input.ExpiresAt(body.ExpiresAt, time.GetUtcNow());
+        var description = input.Description(body.Description);
+        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+
+        var actor = Actor(context);
+        // A fresh id and secret colliding with a stored one is next to impossible; the conditional create refuses it and we draw again.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var keyId = AdminKeys.NewKeyId();
+            var secret = AdminKeys.NewSecret();
+            var outcome = await store.CreateCredentialAsync(
+                new NewCredential(keyId, kind, principalId, AdminKeys.Sha256Hex(secret), expiresAt, description), actor, ct);
+            switch (outcome)
+            {
+                case CreateCredentialOutcome.Created:
+                    AdminApiLog.KeyCreated(logger, actor, keyId, kind, principalId);
+                    return TypedResults.Created((string?)null, new CreatedKeyResponse(keyId, secret, kind, principalId, expiresAt));
+                case CreateCredentialOutcome.UnknownPrincipal:
+                    return TypedResults.NotFound();
+            }
+        }
+        throw new InvalidOperationException("Could not draw an unused key id and secret in 3 attempts.");
+    }
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem>> RevokeKey(
+        string keyId, HttpContext context, IAuthorizationStore store, ILogger<AdminApiLog> logger, CancellationToken ct)
+    {
+        var input = new AdminValidation();
+        input.Id(keyId, "keyId");
+        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        var actor = Actor(context);
+        if (await store.RevokeCredentialAsync(keyId, actor, ct) is not { } revoked) return TypedResults.NotFound();
+        AdminApiLog.KeyRevoked(logger, actor, keyId, revoked.PrincipalId);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<RoutePolicyResponse>> GetRoutes(IAuthorizationStore store, CancellationToken ct)
+    {
+        var stored = await Truth(store).GetRoutePolicyAsync(ct);
+        return TypedResults.Ok(ToResponse(stored ?? RouteRules.Default, stored is not null));
+    }
+
+    public static async Task<Results<Ok<RoutePolicyResponse>, ValidationProblem>> PutRoutes(
+        RoutePolicyBody body, HttpContext context, [FromServices] EndpointDataSource endpoints, IAuthorizationStore store,
+        ILogger<AdminApiLog> logger, CancellationToken ct)
+    {
+        var input = new AdminValidation();
+        var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints));
+        if (routes is null) return TypedResults.ValidationProblem(input.Errors());
+        var actor = Actor(context);
+        await store.PutRoutePolicyAsync(routes, actor, ct);
+        AdminApiLog.RoutePolicyReplaced(logger, actor, routes.Rules.Count);
+        return TypedResults.Ok(ToResponse(routes, stored: true));
+    }
+
+    /// <summary>Admin reads show the stored truth, not the per-request cache's copy (another instance may have written).</summary>
+    private static IAuthorizationStore Truth(IAuthorizationStore store) => store is CachingAuthorizationStore cached ? cached.Inner : store;
+
+    // The route policy admitted only an authenticated caller with a principalId; never write without an actor.
+    private static string Actor(HttpContext context) =>
+        context.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } actor
+            ? actor
+            : throw new InvalidOperationException("Admin change without an authenticated principal.");
+
+    private static PrincipalResponse ToResponse(PrincipalRecord p) =>
+        new(p.Id, p.Roles, p.Permissions, p.Disabled, p.CreatedAt, p.UpdatedAt);
+
+    private static KeyResponse ToResponse(CredentialRecord c) =>
+        new(c.KeyId, c.Kind, c.PrincipalId, c.Status == CredentialStatus.Active ? "active" : "revoked", c.ExpiresAt, c.CreatedAt, c.Description, c.RevokedAt);
+
+    private static RoutePolicyResponse ToResponse(RouteRules routes, bool stored) =>
+        new([.. routes.Rules.Select(r => new RouteRuleBody(r.Verb, r.Path, r.RequiredPermission, r.RequiredRole))], stored);
+}
+
+/// <summary>One log line per admin change: who, what, on which id. Never a secret, hash or request body.</summary>
+public sealed partial class AdminApiLog
+{
+    private AdminApiLog() { }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Admin {Actor} put principal {PrincipalId} (created {Created}, disabled {Disabled}).")]
+    public static partial void PrincipalPut(ILogger logger, string actor, string principalId, bool created, bool disabled);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Admin {Actor} created key {KeyId} ({Kind}) for principal {PrincipalId}.")]
+    public static partial void KeyCreated(ILogger logger, string actor, string keyId, string kind, string principalId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Admin {Actor} revoked key {KeyId} of principal {PrincipalId}.")]
+    public static partial void KeyRevoked(ILogger logger, string actor, string keyId, string principalId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Admin {Actor} replaced the route policy table ({RuleCount} rules).")]
+    public static partial void RoutePolicyReplaced(ILogger logger, string actor, int ruleCount);
+}

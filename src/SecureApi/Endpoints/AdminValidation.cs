@@ -1,0 +1,141 @@
+using System.Globalization;
+using SecureApi.AuthorizerContract;
+
+namespace SecureApi.Endpoints;
+
+/// <summary>
+/// Input rules of the admin API. Each problem is recorded under the field it concerns ("roles[1]",
+/// "routes[0].verb") for a 400 ValidationProblem; nothing is written unless there is none. Messages never repeat
+/// a submitted value.
+/// </summary>
+public sealed class AdminValidation
+{
+    public const int MaxIdLength = 128;
+    public const int MaxNameLength = 128;
+    public const int MaxNames = 100;
+    public const int MaxDescriptionLength = 256;
+    public const int MaxRoutes = 200;
+    public static readonly IReadOnlyList<string> KnownVerbs = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+    private const string IdPunctuation = "-_.@:|+";
+    private static readonly string[] IsoFormats =
+        ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
+
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Dictionary<string, string[]> Errors()
+    {
+        var result = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (field, messages) in _errors) result[field] = [.. messages];
+        return result;
+    }
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(message);
+    }
+
+    /// <summary>principalId / keyId: 1-128 ASCII letters, digits or one of - _ . @ : | +.</summary>
+    public string Id(string? value, string field)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || IdPunctuation.Contains(c)))
+            Add(field, $"{field} must be 1-{MaxIdLength} ASCII letters, digits or '{IdPunctuation}'.");
+        return value ?? "";
+    }
+
+    /// <summary>Roles or permissions: required list; each name non-empty, exact (no surrounding whitespace), no comma (the context list separator).</summary>
+    public string[] Names(IReadOnlyList<string?>? values, string field)
+    {
+        if (values is null)
+        {
+            Add(field, $"{field} is required (an empty list for none).");
+            return [];
+        }
+        if (values.Count > MaxNames) Add(field, $"{field} may hold at most {MaxNames} names.");
+        for (var i = 0; i < values.Count; i++) Name(values[i], $"{field}[{i}]", required: true);
+        return values.Where(v => v is not null).Select(v => v!).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    public string? Name(string? value, string field, bool required)
+    {
+        if (value is null)
+        {
+            if (required) Add(field, $"{field} must not be null.");
+            return null;
+        }
+        if (value.Length == 0 || value.Length > MaxNameLength) Add(field, $"{field} must be 1-{MaxNameLength} characters.");
+        else if (value.Contains(ContextList.Separator)) Add(field, $"{field} must not contain ','.");
+        else if (value.Trim().Length != value.Length) Add(field, $"{field} must not start or end with whitespace.");
+        else if (value.Any(char.IsControl) || value.Contains('*')) Add(field, $"{field} must not contain control characters or '*'.");
+        return value;
+    }
+
+    public string Kind(string? value)
+    {
+        if (value is not (AuthTypes.ApiKey or AuthTypes.CustomHeader))
+            Add("kind", $"kind must be '{AuthTypes.ApiKey}' or '{AuthTypes.CustomHeader}'.");
+        return value ?? "";
+    }
+
+    /// <summary>Optional ISO 8601 instant (a missing offset means UTC) later than <paramref name="now"/>.</summary>
+    public DateTimeOffset? ExpiresAt(string? value, DateTimeOffset now)
+    {
+        if (value is null) return null;
+        if (!DateTimeOffset.TryParseExact(value, IsoFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var expiresAt))
+        {
+            Add("expiresAt", "expiresAt must be an ISO 8601 date-time such as 2030-01-31T00:00:00Z.");
+            return null;
+        }
+        if (expiresAt <= now) Add("expiresAt", "expiresAt must be in the future.");
+        return expiresAt;
+    }
+
+    public string? Description(string? value)
+    {
+        if (value is not null && (value.Length > MaxDescriptionLength || value.Any(char.IsControl)))
+            Add("description", $"description must be at most {MaxDescriptionLength} characters without control characters.");
+        return value;
+    }
+
+    /// <summary>
+    /// The route table: known verbs, paths without wildcards, no duplicates, and exactly the routes this API serves
+    /// behind an authorizer (<paramref name="served"/>): a served route missing or an unserved one listed is a 400.
+    /// </summary>
+    public RouteRules? Routes(IReadOnlyList<RouteRuleBody?>? routes, IReadOnlyList<(string Verb, string Path)> served)
+    {
+        if (routes is null)
+        {
+            Add("routes", "routes is required.");
+            return null;
+        }
+        if (routes.Count > MaxRoutes) Add("routes", $"routes may hold at most {MaxRoutes} rules.");
+        var rules = new List<RouteRule>();
+        var seen = new HashSet<(string, string)>();
+        for (var i = 0; i < routes.Count; i++)
+        {
+            var field = $"routes[{i}]";
+            if (routes[i] is not { } r)
+            {
+                Add(field, $"{field} must not be null.");
+                continue;
+            }
+            var errorsBefore = _errors.Count;
+            if (r.Verb is null || !KnownVerbs.Contains(r.Verb))
+                Add(field + ".verb", $"{field}.verb must be one of {string.Join(", ", KnownVerbs)}.");
+            if (string.IsNullOrEmpty(r.Path) || !r.Path.StartsWith('/') || r.Path.Contains('*') || r.Path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+                Add(field + ".path", $"{field}.path must start with '/' and contain no wildcard or whitespace.");
+            Name(r.RequiredPermission, field + ".requiredPermission", required: false);
+            Name(r.RequiredRole, field + ".requiredRole", required: false);
+            if (_errors.Count != errorsBefore) continue;
+            if (!seen.Add((r.Verb!, r.Path!))) Add(field, $"{field} repeats {r.Verb} {r.Path}.");
+            else if (!served.Contains((r.Verb!, r.Path!))) Add(field, $"{field}: {r.Verb} {r.Path} is not a route of this API behind an authorizer.");
+            else rules.Add(new RouteRule(r.Verb!, r.Path!, r.RequiredPermission, r.RequiredRole));
+        }
+        foreach (var (verb, path) in served)
+            if (!seen.Contains((verb, path))) Add("routes", $"{verb} {path} is not covered.");
+        return IsValid ? new RouteRules(rules) : null;
+    }
+}

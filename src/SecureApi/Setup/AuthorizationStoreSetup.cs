@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.DynamoDb;
+
+namespace SecureApi.Setup;
+
+/// <summary>
+/// The one <see cref="IAuthorizationStore"/> of the process (section "AuthorizationStore"): DynamoDB when TableName
+/// is set, else the embedded in-memory store, behind the short in-process cache. The admin API, the per-request
+/// route check and (locally) the stage's REQUEST authorizer all resolve this same singleton.
+/// </summary>
+public static class AuthorizationStoreSetup
+{
+    public static IServiceCollection AddAuthorizationStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => AuthorizationStoreOptions.FromConfiguration(
+            sp.GetRequiredService<IConfiguration>().GetSection(AuthorizationStoreOptions.SectionName)));
+        services.TryAddSingleton(sp => AuthorizationStoreFactory.Create(
+            sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<AuthorizationStoreStartup>();
+        services.AddExceptionHandler<StoreProblems.ExceptionHandler>();                // store down → 503, write conflict → 409
+        return services;
+    }
+
+    /// <summary>
+    /// At start: invalid settings stop the host with the message listing them; the store is built before the first
+    /// request; CreateTableIfMissing creates the DynamoDB table (local work).
+    /// </summary>
+    private sealed class AuthorizationStoreStartup(AuthorizationStoreOptions options, IServiceProvider services) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            options.ThrowIfInvalid();
+            var store = services.GetRequiredService<IAuthorizationStore>();
+            if (options.CreateTableIfMissing && Unwrap(store) is DynamoDbAuthorizationStore dynamo)
+                await dynamo.CreateTableIfMissingAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        private static IAuthorizationStore Unwrap(IAuthorizationStore store) =>
+            store is CachingAuthorizationStore cached ? cached.Inner : store;
+    }
+}

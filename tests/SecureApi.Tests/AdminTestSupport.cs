@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizerContract;
+using SecureApi.Testing;
+
+namespace SecureApi.Tests;
+
+/// <summary>Admin API calls through the local stage with the configured admin API key (principal api-key-user, role admin).</summary>
+internal static class AdminCalls
+{
+    public const string Actor = "api-key-user";
+
+    public static Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(
+        this SecureApiFactory factory, string method, string path, string? json = null, CaseCredential credential = CaseCredential.AdminApiKey) =>
+        factory.SendAsync(new CaseRequest(method, "/protected/admin" + path, credential), json);
+
+    public static IAuthorizationStore Store(this SecureApiFactory factory) => factory.Services.GetRequiredService<IAuthorizationStore>();
+
+    public static Task<IReadOnlyList<AuditRecord>> AuditAsync(this SecureApiFactory factory) =>
+        factory.Store().ListAuditRecordsAsync(DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime), 1000);
+
+    public static JsonElement Json(string body) => JsonDocument.Parse(body).RootElement;
+
+    /// <summary>A PUT /routes body with every default rule, optionally edited.</summary>
+    public static string RoutesJson(Func<IEnumerable<RouteRule>, IEnumerable<object>>? edit = null)
+    {
+        var rules = RouteRules.Default.Rules;
+        var routes = edit is null
+            ? rules.Select(r => (object)new { verb = r.Verb, path = r.Path, requiredPermission = r.RequiredPermission, requiredRole = r.RequiredRole })
+            : edit(rules);
+        return JsonSerializer.Serialize(new { routes });
+    }
+
+    public static object Rule(RouteRule r) => new { verb = r.Verb, path = r.Path, requiredPermission = r.RequiredPermission, requiredRole = r.RequiredRole };
+}
+
+/// <summary>A store that is down: every call throws <see cref="AuthorizationStoreUnavailableException"/>.</summary>
+internal sealed class UnavailableStore : IAuthorizationStore
+{
+    private static Task<T> Down<T>() => Task.FromException<T>(new AuthorizationStoreUnavailableException("GetItem: timeout"));
+
+    public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default) => Down<PrincipalRecord?>();
+    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default) => Down<PutPrincipalResult>();
+    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default) => Down<CreateCredentialOutcome>();
+    public Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
+    public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
+    public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => Down<IReadOnlyList<CredentialRecord>>();
+    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
+    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) => Down<RouteRules?>();
+    public Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Down<bool>();
+    public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => Down<IReadOnlyList<AuditRecord>>();
+}

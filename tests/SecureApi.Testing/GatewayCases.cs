@@ -9,6 +9,7 @@ public enum CaseCredential
     UserToken,
     AdminToken,
     NoReadToken,
+    ShortLivedToken,
     ExpiredToken,
     WrongAudienceToken,
     WrongSignatureToken,
@@ -39,6 +40,7 @@ public sealed record CaseRequest(
             case CaseCredential.UserToken: Bearer(credentials.UserToken); break;
             case CaseCredential.AdminToken: Bearer(credentials.AdminToken); break;
             case CaseCredential.NoReadToken: Bearer(credentials.NoReadToken); break;
+            case CaseCredential.ShortLivedToken: Bearer(credentials.ShortLivedToken); break;
             case CaseCredential.ExpiredToken: Bearer(credentials.ExpiredToken); break;
             case CaseCredential.WrongAudienceToken: Bearer(credentials.WrongAudienceToken); break;
             case CaseCredential.WrongSignatureToken: Bearer(credentials.WrongSignatureToken); break;

@@ -24,6 +24,8 @@ public sealed class GatewayTestCredentials
     public string UserToken { get; }
     public string AdminToken { get; }
     public string NoReadToken { get; }
+    /// <summary>Valid for two minutes: expires while API Gateway's 300 s TOKEN cache still holds its Allow.</summary>
+    public string ShortLivedToken { get; }
     public string ExpiredToken { get; }
     public string WrongAudienceToken { get; }
     public string WrongSignatureToken { get; }
@@ -48,6 +50,7 @@ public sealed class GatewayTestCredentials
         UserToken = Mint(key, "test-user", "user", "read", Audience, now.AddMinutes(-1), now.AddMinutes(30));
         AdminToken = Mint(key, "test-admin", "admin", "read,write,delete", Audience, now.AddMinutes(-1), now.AddMinutes(30));
         NoReadToken = Mint(key, "test-writer", "user", "write", Audience, now.AddMinutes(-1), now.AddMinutes(30));
+        ShortLivedToken = Mint(key, "test-user", "user", "read", Audience, now.AddMinutes(-1), now.AddMinutes(2));
         ExpiredToken = Mint(key, "test-user", "user", "read", Audience, now.AddMinutes(-30), now.AddMinutes(-10));
         WrongAudienceToken = Mint(key, "test-user", "user", "read", "some-other-api", now.AddMinutes(-1), now.AddMinutes(30));
         WrongSignatureToken = Mint(otherKey, "test-admin", "admin", "read,write,delete", Audience, now.AddMinutes(-1), now.AddMinutes(30));

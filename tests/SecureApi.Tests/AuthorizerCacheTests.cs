@@ -34,6 +34,22 @@ public sealed class AuthorizerCacheTests
     }
 
     [Fact]
+    public async Task A_cached_allow_for_a_token_that_has_since_expired_is_refused_by_the_api()
+    {
+        await using var factory = new SecureApiFactory();
+        var request = new CaseRequest("GET", "/protected", CaseCredential.ShortLivedToken);
+
+        var fresh = await factory.SendAsync(request);
+        factory.Clock.Advance(TimeSpan.FromMinutes(3)); // past the token's exp, inside the 300 s TOKEN cache
+        var cached = await factory.SendAsync(request);
+
+        Assert.Equal(200, fresh.Status);
+        Assert.Equal(1, factory.AuthorizerInvocations); // the gateway served its cached Allow
+        Assert.Equal(401, cached.Status);
+        Assert.Equal("application/problem+json", cached.Headers.ContentType);
+    }
+
+    [Fact]
     public async Task Cached_deny_is_honoured_without_calling_the_authorizer_again()
     {
         await using var factory = new SecureApiFactory();

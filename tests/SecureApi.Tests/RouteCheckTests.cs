@@ -1,3 +1,7 @@
+using SecureApi.Lambda.APIGatewayEvents;
+using SecureApi.LocalGateway;
+using SecureApi.Authorizers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
@@ -144,7 +148,14 @@ public sealed class RouteCheckTests
     [InlineData("GET", "/protected/admin/routes", CaseCredential.AdminApiKey)]
     public async Task Store_unavailable_is_a_503_problem_with_retry_after_never_an_allow(string method, string path, CaseCredential credential)
     {
-        await using var factory = new SecureApiFactory { ExtraServices = s => s.AddSingleton<IAuthorizationStore>(new UnavailableStore()) };
+        // The API's store is down; the gateway's authorizers (deployed: other functions) still answer from theirs.
+        SecureApiFactory factory = null!;
+        factory = new SecureApiFactory
+        {
+            ExtraServices = s => s.AddSingleton<IAuthorizationStore>(new UnavailableStore()),
+            InvokerOverride = new StorelessAuthorizers(() => factory.Credentials),
+        };
+        await using var _ = factory;
 
         var (status, body, headers) = await factory.SendAsync(new CaseRequest(method, path, credential));
         var (publicStatus, _, _) = await factory.SendAsync(new CaseRequest("GET", "/public"));
@@ -154,6 +165,37 @@ public sealed class RouteCheckTests
         Assert.False(string.IsNullOrEmpty(headers.RetryAfter));
         Assert.DoesNotContain("timeout", body, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(200, publicStatus);
+    }
+
+    [Theory]
+    [InlineData("GET", "/protected", CaseCredential.UserToken)]
+    [InlineData("GET", "/protected/admin", CaseCredential.AdminApiKey)]
+    public async Task Store_unavailable_to_the_authorizers_is_a_401_from_the_gateway_never_an_allow(string method, string path, CaseCredential credential)
+    {
+        await using var factory = new SecureApiFactory { ExtraServices = s => s.AddSingleton<IAuthorizationStore>(new UnavailableStore()) };
+
+        var (status, body, _) = await factory.SendAsync(new CaseRequest(method, path, credential));
+
+        Assert.Equal(401, status);
+        Assert.Equal("""{"message":"Unauthorized"}""", body);
+    }
+
+    /// <summary>The in-process authorizers with the test credentials and no store, built on first use.</summary>
+    private sealed class StorelessAuthorizers(Func<GatewayTestCredentials> credentials) : IAuthorizerInvoker
+    {
+        private InProcessAuthorizerInvoker? _inner;
+
+        public Task<AuthorizerInvocation> InvokeAsync(AuthorizerDefinition authorizer, APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+        {
+            if (_inner is null)
+            {
+                var configuration = new ConfigurationBuilder().AddInMemoryCollection(credentials().Configuration).Build();
+                var token = new TokenAuthorizer(TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName)));
+                _inner = new InProcessAuthorizerInvoker(() => token,
+                    new RequestAuthorizer(RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName))));
+            }
+            return _inner.InvokeAsync(authorizer, request, ct);
+        }
     }
 
     [Fact]

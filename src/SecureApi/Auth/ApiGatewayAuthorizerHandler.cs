@@ -34,6 +34,16 @@ public sealed partial class ApiGatewayAuthorizerHandler(
             return Task.FromResult(AuthenticateResult.Fail("The authorizer context has no principalId."));
         }
 
+        // API Gateway serves a cached TOKEN decision for up to its TTL, even after the token expired: the authorizer
+        // passes the token's exp, and a context whose expiry has passed (or is not a number) is refused here.
+        if (authorizer.GetString(AuthorizerContextKeys.ExpiresAt) is { } expiresAt &&
+            (!long.TryParse(expiresAt, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var exp) ||
+             TimeProvider.GetUtcNow().ToUnixTimeSeconds() >= exp))
+        {
+            Log.ExpiredAuthorizerContext(Logger);
+            return Task.FromResult(AuthenticateResult.Fail("The token behind the authorizer context has expired."));
+        }
+
         // Claims are created with the identity as their subject: ClaimsIdentity(IEnumerable<Claim>) would clone each one.
         // Values are taken exactly as the authorizer wrote them: no trimming, no case folding (" admin" is not "admin").
         var identity = new ClaimsIdentity(Scheme.Name, Options.NameClaimType, Options.RoleClaimType);
@@ -62,5 +72,9 @@ public sealed partial class ApiGatewayAuthorizerHandler(
         [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
             Message = "Request carried an authorizer context without a principalId; authentication failed.")]
         public static partial void AuthorizerContextWithoutPrincipal(ILogger logger);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
+            Message = "The authorizer context carries a token expiry that has passed (a cached gateway decision); authentication failed.")]
+        public static partial void ExpiredAuthorizerContext(ILogger logger);
     }
 }

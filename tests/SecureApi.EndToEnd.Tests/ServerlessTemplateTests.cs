@@ -119,3 +119,55 @@ public sealed class ServerlessTemplateTests
         }
     }
 }
+
+/// <summary>The stage's outer guard: throttling, a TOKEN validation expression, a JSON access log without credentials.</summary>
+public sealed class StageGuardTemplateTests
+{
+    private static JsonElement Api()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.TemplatePath));
+        return doc.RootElement.GetProperty("Resources").GetProperty("Api").GetProperty("Properties").Clone();
+    }
+
+    [Fact]
+    public void The_stage_throttles_every_method_before_any_authorizer_runs()
+    {
+        var setting = Assert.Single(Api().GetProperty("MethodSettings").EnumerateArray());
+
+        Assert.Equal("/*", setting.GetProperty("ResourcePath").GetString());
+        Assert.Equal("*", setting.GetProperty("HttpMethod").GetString());
+        Assert.Equal("StageThrottlingRateLimit", setting.GetProperty("ThrottlingRateLimit").GetProperty("Ref").GetString());
+        Assert.Equal("StageThrottlingBurstLimit", setting.GetProperty("ThrottlingBurstLimit").GetProperty("Ref").GetString());
+    }
+
+    [Theory]
+    [InlineData("Bearer aaa.bbb.ccc", true)]
+    [InlineData("bearer aaa.bbb.ccc", true)]
+    [InlineData("Bearer aaa.bbb", false)]
+    [InlineData("Basic dXNlcjpwYXNz", false)]
+    [InlineData("Bearer aaa.bbb.ccc extra", false)]
+    [InlineData("Bearer aa+a.bbb.ccc", false)]
+    public void Only_a_header_that_can_be_a_bearer_jwt_invokes_the_token_authorizer(string header, bool invokes)
+    {
+        var expression = Api().GetProperty("Auth").GetProperty("Authorizers").GetProperty("TokenAuthorizer")
+            .GetProperty("Identity").GetProperty("ValidationExpression").GetString()!;
+
+        Assert.Equal(invokes, System.Text.RegularExpressions.Regex.IsMatch(header, expression));
+    }
+
+    [Fact]
+    public void The_access_log_is_json_with_request_principal_route_status_latency_and_authorizer_error_and_no_credential()
+    {
+        var format = Api().GetProperty("AccessLogSetting").GetProperty("Format").GetString()!;
+        using var line = JsonDocument.Parse(format); // JSON with $context variables as the values
+
+        var values = line.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        Assert.Equal("$context.requestId", values["requestId"]);
+        Assert.Equal("$context.authorizer.principalId", values["principalId"]);
+        Assert.Equal("$context.resourcePath", values["resource"]);
+        Assert.Equal("$context.status", values["status"]);
+        Assert.Equal("$context.responseLatency", values["latencyMs"]);
+        Assert.Equal("$context.authorizer.error", values["authorizerError"]);
+        Assert.All(values.Values, v => Assert.DoesNotMatch("(?i)header|querystring|apiKey|identity\\.apiKey|authorization|\\$input|\\$context\\.path", v));
+    }
+}

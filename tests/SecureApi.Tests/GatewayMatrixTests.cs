@@ -32,6 +32,21 @@ public sealed class GatewayMatrixTests(SecureApiFactory factory) : IClassFixture
     }
 
     [Theory]
+    [InlineData("Bearer not-a-jwt")]
+    [InlineData("Bearer a.b")]
+    [InlineData("Token a.b.c")]
+    public async Task A_header_that_cannot_be_a_bearer_jwt_is_refused_without_invoking_the_authorizer(string header)
+    {
+        var before = factory.AuthorizerInvocations;
+
+        var (status, body, _) = await factory.SendAsync(new CaseRequest("GET", "/protected", ExtraHeaders: [new("Authorization", header)]));
+
+        Assert.Equal(401, status);
+        Assert.Equal("""{"message":"Unauthorized"}""", body);
+        Assert.Equal(before, factory.AuthorizerInvocations);
+    }
+
+    [Theory]
     [InlineData("/protected/")]
     [InlineData("/protected/admin/")]
     public async Task A_trailing_slash_still_meets_the_routes_authorizer(string path)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Local Kestrel throughput of the AOT-published API on 127.0.0.1: GET /protected (local gateway stage with a
-# cached TOKEN authorizer result + ApiGatewayAuthorizer scheme + policy) vs GET /public. Goal: >= 0.8x.
+# Local Kestrel throughput of the API behind the local gateway stage on 127.0.0.1: GET /protected (stage with a
+# cached TOKEN authorizer result + ApiGatewayAuthorizer scheme + route check against the in-memory store) vs
+# GET /public. Goal: >= 0.8x. The stage is development-only, so this is the JIT Release build with the stage
+# compiled in (-p:WithLocalGateway=true); the Native AOT binary Lambda runs has no stage to measure.
 # Needs wrk (apt-get install -y wrk). The server is pinned to CPU 0 and wrk to CPU 1 (taskset), and ROUNDS
 # alternating runs of each route are taken so machine noise hits both alike; the median ratio is reported.
 # Bounded: 3 s warm-up per route, then ROUNDS x 2 x DURATION.
@@ -13,10 +15,10 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 PIN_SERVER=${PIN_SERVER:-0}
 PIN_LOAD=${PIN_LOAD:-1}
-OUT=$ROOT/artifacts/api-aot
+OUT=$ROOT/artifacts/api-local
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 2; }
 
-[ -x "$OUT/SecureApi" ] || dotnet publish "$ROOT/src/SecureApi" -c Release -r linux-x64 -o "$OUT" -nologo -v quiet
+dotnet publish "$ROOT/src/SecureApi" -c Release -p:PublishAot=false -p:WithLocalGateway=true -o "$OUT" -nologo -v quiet
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 KEY=$(head -c 32 /dev/urandom | base64 -w0)
@@ -37,7 +39,7 @@ PY
 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
 TokenAuthorizer__Issuer=bench-issuer TokenAuthorizer__Audiences=bench-api TokenAuthorizer__SymmetricKey="$KEY" \
 RequestAuthorizer__ApiKeys="[{\"sha256\":\"$API_KEY_SHA\",\"principalId\":\"nobody\",\"role\":\"user\",\"permissions\":\"read\"}]" \
-  taskset -c "$PIN_SERVER" "$OUT/SecureApi" --urls "http://127.0.0.1:$PORT" >/dev/null 2>&1 &
+  taskset -c "$PIN_SERVER" dotnet "$OUT/SecureApi.dll" --urls "http://127.0.0.1:$PORT" >/dev/null 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/public" && break; sleep 0.1; done
@@ -52,7 +54,7 @@ PROTECTED_URL="http://127.0.0.1:$PORT/protected"
 load -d3s "$PUBLIC_URL" >/dev/null                                            # warm-up
 load -d3s -H "Authorization: Bearer $TOKEN" "$PROTECTED_URL" >/dev/null        # warm-up (fills the TOKEN cache)
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds (127.0.0.1; server on CPU $PIN_SERVER, wrk on CPU $PIN_LOAD; AOT build, Production, cached TOKEN result)"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds (127.0.0.1; server on CPU $PIN_SERVER, wrk on CPU $PIN_LOAD; JIT Release build with the local stage, Production, cached TOKEN result)"
 RATIOS=()
 for round in $(seq 1 "$ROUNDS"); do
   PUBLIC=$(load -d"$DURATION" "$PUBLIC_URL" | rps)

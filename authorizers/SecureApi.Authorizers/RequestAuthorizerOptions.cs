@@ -1,3 +1,4 @@
+using SecureApi.AuthorizationStore;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -39,7 +40,7 @@ public sealed class RequestAuthorizerOptions
     {
         ArgumentNullException.ThrowIfNull(section);
         var o = new RequestAuthorizerOptions();
-        var r = new ConfigReader(section, o._bindErrors);
+        var r = new ConfigReader(section, SectionName, o._bindErrors);
         o.ApiKeyQueryParameter = r.String(nameof(ApiKeyQueryParameter)) ?? o.ApiKeyQueryParameter;
         o.CustomHeaderName = r.String(nameof(CustomHeaderName)) ?? o.CustomHeaderName;
         o.ApiKeys = ReadCredentials(section, nameof(ApiKeys), o._bindErrors);

@@ -1,3 +1,4 @@
+using SecureApi.AuthorizationStore;
 using Microsoft.Extensions.Configuration;
 
 namespace SecureApi.Authorizers;
@@ -91,7 +92,7 @@ public sealed class TokenAuthorizerOptions
     {
         ArgumentNullException.ThrowIfNull(section);
         var o = new TokenAuthorizerOptions();
-        var r = new ConfigReader(section, o._bindErrors);
+        var r = new ConfigReader(section, SectionName, o._bindErrors);
         o.Issuer = r.String(nameof(Issuer));
         o.Audiences = r.List(nameof(Audiences)) ?? r.List("Audience") ?? [];
         o.AudienceClaim = r.String(nameof(AudienceClaim)) ?? o.AudienceClaim;

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Configuration;
 
 namespace SecureApi.AuthorizationStore;
 
-/// <summary>Manual, reflection-free reads of scalar settings; parse problems become messages naming the setting.</summary>
-internal sealed class ConfigReader(IConfiguration section, string sectionName, List<string> errors)
+/// <summary>
+/// Manual, reflection-free reads of settings (the Native AOT functions have no configuration binder); parse problems
+/// become messages naming the setting as its environment variable. Shared by the store's and the authorizers' options.
+/// </summary>
+public sealed class ConfigReader(IConfiguration section, string sectionName, List<string> errors)
 {
     public string? String(string key)
     {
@@ -29,4 +32,18 @@ internal sealed class ConfigReader(IConfiguration section, string sectionName, L
         errors.Add($"{sectionName}__{key} must be true or false.");
         return fallback;
     }
+
+    /// <summary>A comma-separated list (blank entries dropped); also accepts a configuration array.</summary>
+    public List<string>? List(string key)
+    {
+        var raw = String(key);
+        if (raw is not null) return Split(raw);
+        var children = new List<string>();
+        foreach (var child in section.GetSection(key).GetChildren())
+            if (!string.IsNullOrWhiteSpace(child.Value)) children.Add(child.Value.Trim());
+        return children.Count > 0 ? children : null;
+    }
+
+    public static List<string> Split(string raw) =>
+        raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

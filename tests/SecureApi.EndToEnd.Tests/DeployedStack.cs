@@ -25,6 +25,7 @@ public sealed class DeployedStack : IAsyncLifetime
     private readonly List<LambdaFunctionProcess> _processes = [];
     private readonly Dictionary<string, RuntimeApiDouble> _runtimes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _executables = new(StringComparer.Ordinal);
+    private readonly List<string> _retiredOutput = [];
 
     /// <summary>The published native executable of each function, by logical id.</summary>
     public IReadOnlyDictionary<string, string> Executables => _executables;
@@ -36,12 +37,34 @@ public sealed class DeployedStack : IAsyncLifetime
     public GatewayTestCredentials Credentials { get; } = new();
     public IReadOnlyList<LambdaFunctionProcess> Processes => _processes;
 
+    /// <summary>
+    /// Extra environment per function (by Handler), on top of the function's own settings — e.g. the store settings
+    /// of <see cref="StoreBackedStack"/>. Null: only the settings the template gives each function.
+    /// </summary>
+    public Func<string, IReadOnlyDictionary<string, string>>? ExtraEnvironment { get; init; }
+
     public async Task InitializeAsync()
     {
         // Publish (or locate) all three first, so a slow first publish does not eat into any runtime's deadline.
         foreach (var function in Template.Functions.Values)
             _executables[function.LogicalId] = await PublishedFunctions.GetExecutableAsync(function.CodeUri, function.Handler);
 
+        await StartFunctionsAsync();
+    }
+
+    /// <summary>
+    /// Kills every function process and starts it again (fresh Runtime API doubles, a fresh gateway stage and so an
+    /// empty authorizer cache): what a redeploy or all execution environments recycling looks like. Output of the
+    /// killed processes stays in <see cref="Logs"/>.
+    /// </summary>
+    public async Task RestartFunctionsAsync()
+    {
+        await StopFunctionsAsync();
+        await StartFunctionsAsync();
+    }
+
+    private async Task StartFunctionsAsync()
+    {
         foreach (var function in Template.Functions.Values)
         {
             var runtime = await RuntimeApiDouble.StartAsync();
@@ -50,6 +73,8 @@ public sealed class DeployedStack : IAsyncLifetime
             var settings = Credentials.EnvironmentVariables
                 .Where(kv => kv.Key.StartsWith(function.Handler + "__", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value);
+            foreach (var (key, value) in ExtraEnvironment?.Invoke(function.Handler) ?? new Dictionary<string, string>())
+                settings[key] = value;
             var process = LambdaFunctionProcess.Start(_executables[function.LogicalId], function.Handler, runtime.Endpoint, settings);
             _processes.Add(process);
         }
@@ -73,6 +98,18 @@ public sealed class DeployedStack : IAsyncLifetime
             TimeProvider.System);
     }
 
+    private async Task StopFunctionsAsync()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+            _retiredOutput.Add($"--- {process.Name} (stopped)\n{process.Output}");
+        }
+        _processes.Clear();
+        foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync();
+        _runtimes.Clear();
+    }
+
     public static GatewayRequest ToGatewayRequest(ResolvedCaseRequest request) =>
         GatewayRequest.Create(request.Method, request.Path, request.Headers, request.Query, request.SourceIp);
 
@@ -80,14 +117,17 @@ public sealed class DeployedStack : IAsyncLifetime
     /// One client request through the stage, in API Gateway's order: method lookup (none → the
     /// MISSING_AUTHENTICATION_TOKEN gateway response), then the route's authorizer (or its cache), then the function.
     /// </summary>
-    public async Task<ClientResponse> SendAsync(GatewayRequest request)
+    /// <param name="requestBody">The request body, passed to the function as the proxy event's body (API Gateway does not show it to a TOKEN or REQUEST authorizer).</param>
+    public async Task<ClientResponse> SendAsync(GatewayRequest request, string? requestBody = null)
     {
         var outcome = await Gateway.AuthorizeAsync(request);
         if (outcome.Rejection is { } rejection)
             return new ClientResponse(rejection.StatusCode, rejection.ContentType, rejection.Body, outcome.Reason);
 
         var apiFunction = Definition.RouteFunctions[outcome.Route!];
-        var proxyEvent = JsonSerializer.Serialize(Gateway.CreateProxyRequest(request, outcome), APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest);
+        var proxyRequest = Gateway.CreateProxyRequest(request, outcome);
+        proxyRequest.Body = requestBody;
+        var proxyEvent = JsonSerializer.Serialize(proxyRequest, APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest);
         var result = await _runtimes[apiFunction].InvokeAsync(proxyEvent, new RuntimeApiEventOptions
         {
             FunctionArn = $"arn:aws:lambda:{Region}:{AccountId}:function:{apiFunction}",
@@ -131,13 +171,9 @@ public sealed class DeployedStack : IAsyncLifetime
     }
 
     /// <summary>All function output so far, for failure messages and "never logs a secret" checks.</summary>
-    public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name}\n{p.Output}"));
+    public string Logs => string.Join("\n", _retiredOutput.Concat(_processes.Select(p => $"--- {p.Name}\n{p.Output}")));
 
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes) process.Dispose();
-        foreach (var runtime in _runtimes.Values) await runtime.DisposeAsync();
-    }
+    public Task DisposeAsync() => StopFunctionsAsync();
 }
 
 [CollectionDefinition(Name)]

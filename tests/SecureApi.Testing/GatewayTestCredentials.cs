@@ -31,6 +31,9 @@ public sealed class GatewayTestCredentials
     public string WrongSignatureToken { get; }
     public string Jwks { get; }
 
+    private readonly SecurityKey _signingKey;
+    private readonly DateTime _now;
+
     public string AdminApiKey { get; } = "test-admin-key-" + RandomHex();
     public string UserApiKey { get; } = "test-user-key-" + RandomHex();
     public string WrongApiKey { get; } = "test-wrong-key-" + RandomHex();
@@ -46,6 +49,8 @@ public sealed class GatewayTestCredentials
         var key = new RsaSecurityKey(rsa.ExportParameters(true)) { KeyId = kid };
         var otherKey = new RsaSecurityKey(otherRsa.ExportParameters(true)) { KeyId = kid }; // same kid, different key
         Jwks = ToJwks(rsa.ExportParameters(false), kid);
+        _signingKey = key;
+        _now = now;
 
         UserToken = Mint(key, "test-user", "user", "read", Audience, now.AddMinutes(-1), now.AddMinutes(30));
         AdminToken = Mint(key, "test-admin", "admin", "read,write,delete", Audience, now.AddMinutes(-1), now.AddMinutes(30));
@@ -55,6 +60,13 @@ public sealed class GatewayTestCredentials
         WrongAudienceToken = Mint(key, "test-user", "user", "read", "some-other-api", now.AddMinutes(-1), now.AddMinutes(30));
         WrongSignatureToken = Mint(otherKey, "test-admin", "admin", "read,write,delete", Audience, now.AddMinutes(-1), now.AddMinutes(30));
     }
+
+    /// <summary>
+    /// A valid token (same issuer, audience and signing key as <see cref="UserToken"/>, valid for 30 minutes) for any
+    /// subject: for tests that need a principal of their own, e.g. one they disable in the authorization store.
+    /// </summary>
+    public string MintToken(string subject, string role = "user", string permissions = "read") =>
+        Mint(_signingKey, subject, role, permissions, Audience, _now.AddMinutes(-1), _now.AddMinutes(30));
 
     /// <summary>Configuration for the local gateway (in-memory configuration, ':' separators).</summary>
     public IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>

@@ -5,4 +5,10 @@ public sealed class AuthorizerConfigurationException(string section, IReadOnlyLi
     : Exception($"Invalid '{section}' configuration: " + string.Join(" ", errors))
 {
     public IReadOnlyList<string> Errors { get; } = errors;
+
+    /// <summary>Throws when <paramref name="errors"/> (an options class's Validate() result) is not empty.</summary>
+    public static void ThrowIfAny(string section, IReadOnlyList<string> errors)
+    {
+        if (errors.Count > 0) throw new AuthorizerConfigurationException(section, errors);
+    }
 }

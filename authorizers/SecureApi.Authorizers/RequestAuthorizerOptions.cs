@@ -138,9 +138,6 @@ public sealed class RequestAuthorizerOptions
         return true;
     }
 
-    internal void ThrowIfInvalid(bool storeConfigured = false)
-    {
-        var errors = Validate(storeConfigured);
-        if (errors.Count > 0) throw new AuthorizerConfigurationException(SectionName, errors);
-    }
+    internal void ThrowIfInvalid(bool storeConfigured = false) =>
+        AuthorizerConfigurationException.ThrowIfAny(SectionName, Validate(storeConfigured));
 }

@@ -174,9 +174,5 @@ public sealed class TokenAuthorizerOptions
         }
     }
 
-    internal void ThrowIfInvalid()
-    {
-        var errors = Validate();
-        if (errors.Count > 0) throw new AuthorizerConfigurationException(SectionName, errors);
-    }
+    internal void ThrowIfInvalid() => AuthorizerConfigurationException.ThrowIfAny(SectionName, Validate());
 }

@@ -36,17 +36,7 @@ public sealed record Candidate(string Name, string FileName, IReadOnlyList<strin
 
         // What Lambda sets for an on-demand function (docs/wire-contracts.md §1.5); --env entries override.
         var env = info.Environment;
-        env["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = Name;
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
-        env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + Name;
-        env["AWS_LAMBDA_LOG_STREAM_NAME"] = "coldstart/[$LATEST]bench";
-        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
-        env["AWS_REGION"] = "us-east-1";
-        env["AWS_DEFAULT_REGION"] = "us-east-1";
-        env["_HANDLER"] = Name;
-        env["TZ"] = ":UTC";
+        SecureApi.Testing.LambdaProcessEnvironment.Apply(env, Name, runtimeApi, handler: Name, taskRoot: Environment.CurrentDirectory);
         foreach (var (key, value) in extraEnvironment)
         {
             env[key] = value;

@@ -3,7 +3,7 @@ using SecureApi.Testing;
 namespace SecureApi.EndToEnd.Tests;
 
 /// <summary>
-/// The shared gateway matrix (tests/SecureApi.Testing/GatewayCases.cs) against the deployed shape: the same rows
+/// The shared gateway matrix (tools/SecureApi.Testing/GatewayCases.cs) against the deployed shape: the same rows
 /// the local run must pass, answered here by the published Native AOT functions behind the template's gateway.
 /// </summary>
 [Collection(DeployedStackCollection.Name)]

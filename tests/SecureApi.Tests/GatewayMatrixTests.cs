@@ -2,7 +2,7 @@ using SecureApi.Testing;
 
 namespace SecureApi.Tests;
 
-/// <summary>The shared matrix (tests/SecureApi.Testing/GatewayCases.cs) through the real local gateway stage.</summary>
+/// <summary>The shared matrix (tools/SecureApi.Testing/GatewayCases.cs) through the real local gateway stage.</summary>
 public sealed class GatewayMatrixTests(SecureApiFactory factory) : IClassFixture<SecureApiFactory>
 {
     public static TheoryData<string> Cases => new(GatewayCases.All.Select(c => c.Name));

@@ -60,17 +60,9 @@ public sealed class LambdaFunctionProcess : IDisposable
                 psi.Environment.Remove(key);
 
         var env = psi.Environment;
-        env["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = functionName;
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256";
-        env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/secureapi/" + functionName;
-        env["AWS_LAMBDA_LOG_STREAM_NAME"] = "e2e";
-        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
-        env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = "us-east-1";
-        env["AWS_EXECUTION_ENV"] = "AWS_Lambda_dotnet10";
-        env["_HANDLER"] = arguments is null ? Path.GetFileName(executable) : functionName;
-        env["LAMBDA_TASK_ROOT"] = arguments is null ? Path.GetDirectoryName(executable)! : AppContext.BaseDirectory;
+        LambdaProcessEnvironment.Apply(env, functionName, runtimeApi,
+            handler: arguments is null ? Path.GetFileName(executable) : functionName,
+            taskRoot: arguments is null ? Path.GetDirectoryName(executable)! : AppContext.BaseDirectory);
         foreach (var (key, value) in configuration) env[key] = value;
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"{executable} did not start");

@@ -78,7 +78,7 @@ public sealed class GatewayStageTests
     {
         var stage = Stage(Returning(Policy(("Allow", "arn:aws:execute-api:local:000000000000:local/prod/GET/public"))));
 
-        var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer x")));
+        var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer aaa.bbb.ccc")));
 
         Assert.Equal(403, outcome.Rejection?.StatusCode);
         Assert.Equal("""{"message":"User is not authorized to access this resource"}""", outcome.Rejection?.Body);
@@ -89,7 +89,7 @@ public sealed class GatewayStageTests
     {
         var stage = Stage(new ScriptedInvoker((_, _) => throw new InvalidOperationException("secret internals")));
 
-        var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer x")));
+        var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer aaa.bbb.ccc")));
 
         Assert.Equal(401, outcome.Rejection?.StatusCode);
         Assert.Equal("""{"message":"Unauthorized"}""", outcome.Rejection?.Body);
@@ -100,7 +100,7 @@ public sealed class GatewayStageTests
     {
         var stage = Stage(new ScriptedInvoker(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(30), ct); return AuthorizerInvocation.Unauthorized.Instance; }));
 
-        var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer x")));
+        var outcome = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer aaa.bbb.ccc")));
 
         Assert.Equal(401, outcome.Rejection?.StatusCode);
     }
@@ -120,7 +120,7 @@ public sealed class GatewayStageTests
             case "array-context-value": response.Context = new() { ["list"] = JsonDocument.Parse("[1]").RootElement }; break;
         }
 
-        var outcome = await Stage(Returning(response)).AuthorizeAsync(Get("/protected", ("Authorization", "Bearer x")));
+        var outcome = await Stage(Returning(response)).AuthorizeAsync(Get("/protected", ("Authorization", "Bearer aaa.bbb.ccc")));
 
         Assert.Equal(401, outcome.Rejection?.StatusCode);
     }
@@ -131,7 +131,7 @@ public sealed class GatewayStageTests
         var response = Policy(("Allow", ProtectedArn));
         response.Context = new() { ["role"] = "user", ["count"] = 1, ["flag"] = true, ["ratio"] = JsonDocument.Parse("2.5").RootElement };
         var stage = Stage(Returning(response));
-        var request = Get("/protected", ("Authorization", "Bearer x"));
+        var request = Get("/protected", ("Authorization", "Bearer aaa.bbb.ccc"));
 
         var outcome = await stage.AuthorizeAsync(request);
         var proxy = stage.CreateProxyRequest(request, outcome);

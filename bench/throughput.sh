@@ -5,7 +5,7 @@
 # compiled in (-p:WithLocalGateway=true); the Native AOT binary Lambda runs has no stage to measure.
 # Needs wrk (apt-get install -y wrk). The server is pinned to CPU 0 and wrk to CPU 1 (taskset), and ROUNDS
 # alternating runs of each route are taken so machine noise hits both alike; the median ratio is reported.
-# Bounded: 3 s warm-up per route, then ROUNDS x 2 x DURATION.
+# Bounded: 10 s warm-up per route (a JIT build: tiered compilation settles first), then ROUNDS x 2 x DURATION.
 #   ROUNDS=3 DURATION=5s CONNECTIONS=32 bench/throughput.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,8 +51,8 @@ load() { taskset -c "$PIN_LOAD" wrk -t"$THREADS" -c"$CONNECTIONS" "$@"; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
 PUBLIC_URL="http://127.0.0.1:$PORT/public"
 PROTECTED_URL="http://127.0.0.1:$PORT/protected"
-load -d3s "$PUBLIC_URL" >/dev/null                                            # warm-up
-load -d3s -H "Authorization: Bearer $TOKEN" "$PROTECTED_URL" >/dev/null        # warm-up (fills the TOKEN cache)
+load -d10s "$PUBLIC_URL" >/dev/null                                           # warm-up (tiered JIT)
+load -d10s -H "Authorization: Bearer $TOKEN" "$PROTECTED_URL" >/dev/null       # warm-up (tiered JIT; fills the TOKEN cache)
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds (127.0.0.1; server on CPU $PIN_SERVER, wrk on CPU $PIN_LOAD; JIT Release build with the local stage, Production, cached TOKEN result)"
 RATIOS=()

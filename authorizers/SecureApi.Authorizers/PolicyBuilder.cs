@@ -6,12 +6,16 @@ namespace SecureApi.Authorizers;
 /// Builds the decision for a valid credential. The policy has one statement per route of the table, under the
 /// methodArn's own API and stage: Allow where the principal's role/permissions satisfy the rule, Deny elsewhere.
 /// That stays correct when API Gateway re-checks a cached policy against later routes. The route table is passed
-/// per decision (the store's table, or the configured seed); only the resource ARN strings of the last
-/// (table instance, stage) seen are reused (immutable text, never a decision).
+/// per decision (the store's table, or the configured seed). The Allow and Deny statement of each route for the last
+/// (table instance, stage) seen are built once and shared by every response — they are never modified after
+/// creation — so a decision allocates its statement list, not nine statements with two sets each: that is what
+/// keeps the REQUEST decision within its 2 µs goal with the admin routes in the table.
 /// </summary>
 internal sealed class PolicyBuilder(RouteRules defaultRoutes)
 {
-    private sealed record StageResources(RouteRules Routes, string Prefix, string[] Resources);
+    private sealed record StageResources(
+        RouteRules Routes, string Prefix,
+        APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement[] Allow, APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement[] Deny);
     private StageResources? _lastStage; // a reference: read and replaced atomically
 
     /// <summary>The decision against the table this builder was created with.</summary>
@@ -27,7 +31,7 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
         IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions, string? sourceIp = null, string? keyId = null,
         long? expiresAt = null)
     {
-        var resources = ResourcesFor(routes, arn);
+        var stage = StatementsFor(routes, arn);
         var rules = routes.Rules;
         var statements = new List<APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement>(rules.Count);
         var allowed = false;
@@ -36,12 +40,7 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
             var rule = rules[i];
             var satisfied = rule.IsSatisfiedBy(roles, permissions);
             if (satisfied && arn.Verb.SequenceEqual(rule.Verb) && rule.MatchesPath(arn.Path)) allowed = true;
-            statements.Add(new APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement
-            {
-                Effect = satisfied ? "Allow" : "Deny",
-                Action = ["execute-api:Invoke"],
-                Resource = [resources[i]],
-            });
+            statements.Add(satisfied ? stage.Allow[i] : stage.Deny[i]);
         }
 
         var context = new APIGatewayCustomAuthorizerContextOutput
@@ -67,15 +66,29 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
             allowed ? ReasonCodes.Allowed : ReasonCodes.RouteNotCovered, principalId, authType);
     }
 
-    private string[] ResourcesFor(RouteRules routes, in MethodArn arn)
+    private StageResources StatementsFor(RouteRules routes, in MethodArn arn)
     {
         var last = _lastStage;
-        if (last is not null && ReferenceEquals(last.Routes, routes) && arn.StagePrefix.SequenceEqual(last.Prefix)) return last.Resources;
+        if (last is not null && ReferenceEquals(last.Routes, routes) && arn.StagePrefix.SequenceEqual(last.Prefix)) return last;
         var prefix = arn.StagePrefix.ToString();
         var rules = routes.Rules;
-        var resources = new string[rules.Count];
-        for (var i = 0; i < resources.Length; i++) resources[i] = prefix + rules[i].Verb + rules[i].ResourcePattern;
-        _lastStage = new StageResources(routes, prefix, resources);
-        return resources;
+        var allow = new APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement[rules.Count];
+        var deny = new APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement[rules.Count];
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var resource = prefix + rules[i].Verb + rules[i].ResourcePattern;
+            allow[i] = Statement("Allow", resource);
+            deny[i] = Statement("Deny", resource);
+        }
+        var stage = new StageResources(routes, prefix, allow, deny);
+        _lastStage = stage;
+        return stage;
     }
+
+    private static APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement Statement(string effect, string resource) => new()
+    {
+        Effect = effect,
+        Action = ["execute-api:Invoke"],
+        Resource = [resource],
+    };
 }

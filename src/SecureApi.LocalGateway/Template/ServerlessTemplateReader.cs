@@ -37,7 +37,7 @@ public static class ServerlessTemplateReader
             var apis = resources.EnumerateObject().Where(r => TypeOf(r.Value) == ApiType).ToList();
             if (apis.Count != 1)
                 throw new GatewayTemplateException($"{source}: the stage plays exactly one {ApiType}; found {apis.Count}.");
-            var (apiId, api) = (apis[0].Name, Object(apis[0].Value, "Properties", apiId: apis[0].Name));
+            var (apiId, api) = (apis[0].Name, Object(apis[0].Value, "Properties", apis[0].Name));
 
             var stageName = LiteralString(api, "StageName", $"{apiId}.Properties") ?? throw new GatewayTemplateException($"{apiId}.Properties.StageName is required.");
             var auth = api.TryGetProperty("Auth", out var a) ? a : default;
@@ -187,11 +187,10 @@ public static class ServerlessTemplateReader
         return new GatewayResponses(overrides);
     }
 
-    private static JsonElement Object(JsonElement parent, string name, string where = "", string? apiId = null)
+    private static JsonElement Object(JsonElement parent, string name, string where)
     {
-        var at = apiId ?? where;
         if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Object)
-            throw new GatewayTemplateException($"{at}.{name} must be an object.");
+            throw new GatewayTemplateException($"{where}.{name} must be an object.");
         return value;
     }
 

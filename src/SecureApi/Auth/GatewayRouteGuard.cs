@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Routing.Patterns;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Lambda.AspNetCoreServer;
 
@@ -32,14 +31,7 @@ public sealed partial class GatewayRouteGuard(RequestDelegate next, ILogger<Gate
         var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
         return methods is { Count: > 0 } &&
                methods.Contains(request.HttpMethod ?? "", StringComparer.Ordinal) &&
-               string.Equals(Resource(endpoint.RoutePattern), request.Resource, StringComparison.Ordinal);
-    }
-
-    /// <summary>The route pattern as API Gateway spells a resource: leading slash, no trailing one.</summary>
-    private static string Resource(RoutePattern pattern)
-    {
-        var text = "/" + (pattern.RawText ?? "").Trim('/');
-        return text;
+               string.Equals(EndpointRoutes.TemplatePath(endpoint), request.Resource, StringComparison.Ordinal);
     }
 
     private static partial class Log

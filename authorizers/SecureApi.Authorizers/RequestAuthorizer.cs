@@ -116,7 +116,8 @@ public sealed class RequestAuthorizer
         // cache); WhenAll observes both, so a failure of either fails the decision closed.
         var credentialRead = _store.FindUsableCredentialByHashAsync(hash!, ct);
         var routesRead = RoutesAsync(ct).AsTask();
-        await Task.WhenAll(credentialRead, routesRead).ConfigureAwait(false);
+        if (!(credentialRead.IsCompletedSuccessfully && routesRead.IsCompletedSuccessfully)) // both cache hits (usual): no wait
+            await Task.WhenAll(credentialRead, routesRead).ConfigureAwait(false);
         var credential = await credentialRead.ConfigureAwait(false);
         if (credential is null || !string.Equals(credential.Kind, authType, StringComparison.Ordinal))
             return AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, authType);

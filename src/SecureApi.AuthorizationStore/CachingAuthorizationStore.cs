@@ -32,18 +32,35 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     /// <summary>The store behind the cache.</summary>
     public IAuthorizationStore Inner => _inner;
 
-    public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default) =>
-        CachedAsync(_principals, StoreInput.Id(principalId, nameof(principalId)), ct => _inner.GetPrincipalAsync(principalId, ct), cancellationToken);
+    // The three per-request reads answer a hit synchronously (no closure, no state machine): they run on every
+    // authorizer decision and every protected API request.
+    public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default)
+    {
+        var id = StoreInput.Id(principalId, nameof(principalId));
+        return _principals.TryGet(id, out var hit)
+            ? Task.FromResult(hit)
+            : LoadAsync(_principals, id, ct => _inner.GetPrincipalAsync(id, ct), cancellationToken);
+    }
 
-    public async Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default)
+    public Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var hash = StoreInput.Sha256(sha256, nameof(sha256));
-        var found = await CachedAsync(_credentials, hash, ct => _inner.FindUsableCredentialByHashAsync(hash, ct), cancellationToken).ConfigureAwait(false);
-        return found is not null && found.IsUsableAt(_time.GetUtcNow()) ? found : null;
+        return _credentials.TryGet(hash, out var hit)
+            ? Task.FromResult(UsableNow(hit))
+            : LoadUsableAsync(hash, cancellationToken);
     }
 
     public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) =>
-        CachedAsync(_routes, RoutePolicyKey, _inner.GetRoutePolicyAsync, cancellationToken);
+        _routes.TryGet(RoutePolicyKey, out var hit)
+            ? Task.FromResult(hit)
+            : LoadAsync(_routes, RoutePolicyKey, _inner.GetRoutePolicyAsync, cancellationToken);
+
+    private async Task<CredentialRecord?> LoadUsableAsync(string hash, CancellationToken ct) =>
+        UsableNow(await LoadAsync(_credentials, hash, c => _inner.FindUsableCredentialByHashAsync(hash, c), ct).ConfigureAwait(false));
+
+    /// <summary>A cached credential can expire while cached: re-checked on every answer.</summary>
+    private CredentialRecord? UsableNow(CredentialRecord? found) =>
+        found is not null && found.IsUsableAt(_time.GetUtcNow()) ? found : null;
 
     public async Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default)
     {
@@ -106,10 +123,10 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) =>
         _inner.ListAuditRecordsAsync(dayUtc, limit, cancellationToken);
 
-    private static async Task<T?> CachedAsync<T>(ExpiringCache<T> cache, string key, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
+    /// <summary>A miss: reads through and caches the answer (found or not), unless invalidated meanwhile.</summary>
+    private static async Task<T?> LoadAsync<T>(ExpiringCache<T> cache, string key, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
         where T : class
     {
-        if (cache.TryGet(key, out var hit)) return hit;
         var version = cache.Version;
         var value = await load(ct).ConfigureAwait(false);
         cache.Set(key, value, version);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cold start of the Native AOT RequestAuthorizer to its first decision (process start → first response through a
 # loopback Runtime API) against a DynamoDB-compatible server (moto) on a free loopback port, twice:
-#  1. one lookup: a key from the function's configuration (the seed); the store is read once, for the route table;
+#  1. a key from the function's configuration (the seed), without a store and with one (read once: the route table);
 #  2. a key only the store knows: credential by hash and route table (read together), then the principal.
 # Usage: bench/coldstart-request-store.sh [RUNS]   (default 20). Needs moto_server (pip install 'moto[server]').
 set -euo pipefail
@@ -29,8 +29,11 @@ COMMON=(--env "AuthorizationStore__TableName=$TABLE" --env "AuthorizationStore__
   --env "AWS_ACCESS_KEY_ID=testing" --env "AWS_SECRET_ACCESS_KEY=testing" --env "AWS_REGION=us-east-1"
   --env "RequestAuthorizer__ApiKeys=$(cat "$OUT/inputs/seed-api-keys.json")" --runs "$RUNS")
 
-echo "== REQUEST: AOT RequestAuthorizer, configured key, one store lookup (route table; moto on $URL) =="
+# The same binary and key without a store (env -u drops the store settings) is the baseline: the difference is what
+# the AWS SDK's first call and one lookup cost.
+echo "== REQUEST: AOT RequestAuthorizer, configured key: no store vs one store lookup (route table; moto on $URL) =="
 dotnet bench/ColdStart/bin/Release/net10.0/ColdStart.dll \
+  --candidate "request-no-store-aot=env -u AuthorizationStore__TableName -u AuthorizationStore__ServiceUrl $OUT/request-aot/RequestAuthorizer" \
   --candidate "request-one-lookup-aot=$OUT/request-aot/RequestAuthorizer" \
   --event "$OUT/inputs/request-seed-event.json" "${COMMON[@]}" ${SHOW_RESPONSE:+--show-response}
 

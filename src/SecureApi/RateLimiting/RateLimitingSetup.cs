@@ -74,20 +74,15 @@ internal static class RateLimitRejection
         var decision = refused.Decision;
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         var retryAfter = RateWindows.SecondsUntil(now, decision.RetryAt);
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too Many Requests",
-                Type = "https://tools.ietf.org/html/rfc6585#section-4",
-                Detail = decision.Refusal == RateLimitRefusal.Quota
-                    ? $"The {RatePlan.PeriodText(decision.Plan.Period)}'s quota of this plan is used up; retry after {retryAfter} s."
-                    : $"More than {decision.Plan.Burst} requests in this rate window; retry after {retryAfter} s.",
-            },
-        });
+            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too Many Requests", Type = "https://tools.ietf.org/html/rfc6585#section-4" },
+        };
+        // Which of the RateLimit field's policies refused: "burst" (wait for the rate window) or "quota" (wait for the period).
+        problem.ProblemDetails.Extensions["policy"] = decision.Refusal == RateLimitRefusal.Quota ? "quota" : "burst";
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
     }
 }

@@ -60,15 +60,15 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
             {
                 var (admitted, item) = await TryUpdateAsync(key, w, plan, sameWindow, ct).ConfigureAwait(false);
                 var (used, win, winUsed) = Read(item);
-                if (admitted) return new RateLimitDecision(RateLimitRefusal.None, plan, used, winUsed, w.PeriodEnd, w.WindowEnd, w.Window);
-                if (used >= plan.Quota) return Refused(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
-                if (win > w.Window || (win == w.Window && winUsed >= plan.Burst))
-                    return Refused(RateLimitRefusal.Rate, used, Math.Max(winUsed, plan.Burst)); // a later stored window: this clock is behind; wait a window
+                if (admitted) return Decision(RateLimitRefusal.None, used, winUsed);
+                if (win > w.Window) w = w.Later(win, plan); // another process's clock is ahead: count into its (newest) window, never a fresh one
+                if (used >= plan.Quota) return Decision(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
+                if (win == w.Window && winUsed >= plan.Burst) return Decision(RateLimitRefusal.Rate, used, winUsed);
                 sameWindow = win == w.Window; // the guess was wrong: try the other shape against what is stored now
             }
             throw new AuthorizationStoreConflictException("The rate-limit counter kept changing under concurrent writes.");
 
-            RateLimitDecision Refused(RateLimitRefusal why, long used, long winUsed) =>
+            RateLimitDecision Decision(RateLimitRefusal why, long used, long winUsed) =>
                 new(why, plan, used, winUsed, w.PeriodEnd, w.WindowEnd, w.Window);
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -31,6 +31,10 @@ public readonly record struct RateWindows(string PeriodId, DateTimeOffset Period
         return new RateWindows(id, start, end, window, windowEnd);
     }
 
+    /// <summary>The same quota period with a later rate window (one another process's clock already reached).</summary>
+    public RateWindows Later(long window, RatePlan plan) =>
+        window <= Window ? this : this with { Window = window, WindowEnd = DateTimeOffset.FromUnixTimeMilliseconds((window + 1) * plan.WindowMilliseconds) };
+
     /// <summary>Whole seconds from <paramref name="now"/> to <paramref name="until"/>, rounded up, at least 1 (Retry-After, RateLimit t).</summary>
     public static long SecondsUntil(DateTimeOffset now, DateTimeOffset until) =>
         Math.Max(1, (long)Math.Ceiling((until - now).TotalSeconds));

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2.Model;
 using SecureApi.AuthorizationStore.DynamoDb;
 using SecureApi.AuthorizationStore.RateLimits;
 using SecureApi.Testing;
+using static SecureApi.AuthorizationStore.Tests.TestData;
 
 namespace SecureApi.AuthorizationStore.Tests.RateLimits;
 
@@ -54,6 +55,21 @@ public sealed class DynamoDbRateLimitCounterStoreTests(DynamoDbServerFixture dyn
         Assert.True((await b.TryTakeAsync("P#alice", plan, lastB)).Admitted);
         Assert.Equal(3, b.Writes);
         Assert.Equal(lastA, lastB);
+    }
+
+    [Fact]
+    public async Task A_process_whose_clock_is_behind_counts_into_the_newer_window_and_gets_no_fresh_burst()
+    {
+        var table = await NewTableAsync();
+        var ahead = await NewAsync(new ManualClock(Start.AddSeconds(1)), table);
+        var behind = await NewAsync(Clock, table);
+
+        var aheadTakes = await TakeAsync(ahead, "P#alice", Small, 2);
+        var behindTake = await behind.TryTakeAsync("P#alice", Small, -1);
+
+        Assert.All(aheadTakes, d => Assert.True(d.Admitted));
+        Assert.Equal(RateLimitRefusal.Rate, behindTake.Refusal);
+        Assert.Equal(Start.AddSeconds(2), behindTake.RetryAt); // the end of the newer window
     }
 
     [Fact]

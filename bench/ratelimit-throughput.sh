@@ -21,8 +21,12 @@ dotnet publish "$ROOT/src/SecureApi" -c Release -p:PublishAot=false -p:WithLocal
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 LIMITED_PORT=$(free_port)
 OPEN_PORT=$(free_port)
+KEY=$(head -c 32 /dev/urandom | base64 -w0)                          # the stage's TOKEN authorizer needs settings; no token is sent
+API_KEY_SHA=$(head -c 16 /dev/urandom | sha256sum | cut -d' ' -f1)
 start() { # port, RateLimits__Enabled
   ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  TokenAuthorizer__Issuer=bench-issuer TokenAuthorizer__Audiences=bench-api TokenAuthorizer__SymmetricKey="$KEY" \
+  RequestAuthorizer__ApiKeys="[{\"sha256\":\"$API_KEY_SHA\",\"principalId\":\"nobody\",\"role\":\"user\",\"permissions\":\"read\"}]" \
   RateLimits__Enabled="$2" RateLimits__DefaultPlan__RatePerSecond=100000 RateLimits__DefaultPlan__Burst=1000000 \
   RateLimits__DefaultPlan__Quota=2000000000 \
     taskset -c "$PIN_SERVER" dotnet "$OUT/SecureApi.dll" --urls "http://127.0.0.1:$1" >/dev/null 2>&1 &

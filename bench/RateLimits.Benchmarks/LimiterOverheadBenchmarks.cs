@@ -41,15 +41,19 @@ public class LimiterOverheadBenchmarks
         builder.Services.AddAuthorizationStore();
         builder.Services.AddSecureApiRateLimiting();
         _app = builder.Build();
+        _app.UseRouting();           // explicit, so the delegate built below holds routing and endpoints too
         _app.UseRateLimiter();
         _app.MapGet("/open", () => "ok");
         _app.MapGet("/limited", () => "ok").RequireRateLimiting(RateLimitPolicies.Plan);
+        _app.UseEndpoints(_ => { });
         _app.StartAsync().GetAwaiter().GetResult();
         _pipeline = ((IApplicationBuilder)_app).Build();
         _contexts = _app.Services.GetRequiredService<IHttpContextFactory>();
 
-        if (Send("/limited").GetAwaiter().GetResult() is not (200, true))
-            throw new InvalidOperationException("GET /limited must answer 200 with the RateLimit fields.");
+        if (Send("/limited").GetAwaiter().GetResult() is not (200, true) and var limited)
+            throw new InvalidOperationException($"GET /limited must answer 200 with the RateLimit fields, not {limited}.");
+        if (Send("/open").GetAwaiter().GetResult() is not (200, false) and var open)
+            throw new InvalidOperationException($"GET /open must answer 200 without the RateLimit fields, not {open}.");
     }
 
     [GlobalCleanup]

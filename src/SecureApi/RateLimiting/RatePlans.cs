@@ -15,7 +15,15 @@ public sealed class RatePlans(IAuthorizationStore store, RateLimitOptions option
     /// <summary>Throws AuthorizationStoreUnavailableException when the store cannot answer (the caller applies OnStoreFailure).</summary>
     public async ValueTask<RatePlan> ForPrincipalAsync(string principalId, CancellationToken ct)
     {
-        var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
+        PrincipalRecord? principal;
+        try
+        {
+            principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            return options.DefaultPlan; // an id the store cannot hold (the route check refuses such callers first): no own plan
+        }
         return principal?.Plan is { } own ? own.Over(options.DefaultPlan) : options.DefaultPlan;
     }
 }

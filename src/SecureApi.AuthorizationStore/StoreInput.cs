@@ -54,6 +54,7 @@ internal static class StoreInput
             Id = Id(change.Id, "principalId"),
             Roles = Names(change.Roles, "roles"),
             Permissions = Names(change.Permissions, "permissions"),
+            Plan = change.Plan is { IsEmpty: false } plan ? plan : null,
         };
     }
 

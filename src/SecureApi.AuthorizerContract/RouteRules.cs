@@ -63,6 +63,7 @@ public sealed class RouteRules
         new RouteRule("GET", "/protected/admin", RequiredRole: "admin"),
         new RouteRule("GET", "/protected/admin/principals/{principalId}", RequiredRole: "admin"),
         new RouteRule("PUT", "/protected/admin/principals/{principalId}", RequiredRole: "admin"),
+        new RouteRule("GET", "/protected/admin/principals/{principalId}/usage", RequiredRole: "admin"),
         new RouteRule("GET", "/protected/admin/principals/{principalId}/keys", RequiredRole: "admin"),
         new RouteRule("POST", "/protected/admin/principals/{principalId}/keys", RequiredRole: "admin"),
         new RouteRule("DELETE", "/protected/admin/keys/{keyId}", RequiredRole: "admin"),

@@ -2,6 +2,7 @@ using SecureApi.Endpoints;
 using SecureApi.Auth;
 using SecureApi.Lambda.AspNetCoreServer;
 using SecureApi.Setup;
+using SecureApi.RateLimiting;
 #if LOCAL_GATEWAY
 using SecureApi.LocalGateway;
 #endif
@@ -16,6 +17,7 @@ builder.Services.AddAuthentication(ApiGatewayAuthorizerDefaults.AuthenticationSc
     .AddApiGatewayAuthorizer();                                                   // User from requestContext.authorizer
 builder.Services.AddAuthorizationStore();                                         // principals, keys, route table, audit: DynamoDB or in-memory (one singleton)
 builder.Services.AddRoutePolicies();                                              // per request: route table, principal status, key status (store, short cache)
+builder.Services.AddSecureApiRateLimiting();                                      // per-principal rate limits and quotas, counted in the store across all instances
 builder.Services.AddSecureApiOpenApi();                                           // OpenAPI document with security schemes
 #if LOCAL_GATEWAY
 builder.Services.AddLocalGateway();                                               // dotnet run: serverless.template's API Gateway stage in front (never in the deployed binary)
@@ -28,6 +30,7 @@ app.UseStatusCodePages();                                                       
 app.UseMiddleware<GatewayRouteGuard>();                                           // a protected endpoint runs only for the route API Gateway authorized
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();                                                             // routes with .RequireRateLimiting(RateLimitPolicies.Plan): 429 + RateLimit fields
 
 app.MapSecureApiOpenApi();                                                        // GET /openapi/v1.json (Kestrel only)
 app.MapPublicApi();                                                               // GET /public

@@ -26,15 +26,19 @@ public sealed class DynamoDbServerForApi : IAsyncLifetime
     }
 
     /// <summary>A host whose store is a fresh table on the server, created at start (CreateTableIfMissing).</summary>
-    public SecureApiFactory NewFactory() => new()
+    public SecureApiFactory NewFactory() => NewFactory("api-authz-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>A host on the named table (several hosts on one table: separate API instances sharing the store).</summary>
+    public SecureApiFactory NewFactory(string table) => new()
     {
         ExtraConfiguration = new Dictionary<string, string?>
         {
-            ["AuthorizationStore:TableName"] = "api-authz-" + Guid.NewGuid().ToString("N")[..12],
+            ["AuthorizationStore:TableName"] = table,
             ["AuthorizationStore:ServiceUrl"] = Server.ServiceUrl,
             ["AuthorizationStore:Region"] = DynamoDbCompatibleServer.Region,
             ["AuthorizationStore:CreateTableIfMissing"] = "true",
             ["AuthorizationStore:TimeoutMilliseconds"] = "5000",
+            ["RateLimits:TimeoutMilliseconds"] = "5000",
         },
     };
 }

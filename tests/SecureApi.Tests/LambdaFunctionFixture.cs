@@ -29,6 +29,10 @@ public sealed class LambdaFunctionFixture : IAsyncLifetime
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            // A default plan the shared rows never reach (they replay many requests per caller within seconds).
+            ["RateLimits__DefaultPlan__RatePerSecond"] = "100000",
+            ["RateLimits__DefaultPlan__Burst"] = "1000000",
+            ["RateLimits__DefaultPlan__Quota"] = "1000000000",
         });
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Credentials.Configuration).Build();

@@ -43,10 +43,18 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
     /// </summary>
     public Action<APIGatewayCustomAuthorizerResponse>? EditAuthorizerResponse { get; init; }
 
+    /// <summary>A default plan no other test's traffic reaches (the clock stands still); rate-limit tests set their own.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> RoomyRateLimits = new Dictionary<string, string?>
+    {
+        ["RateLimits:DefaultPlan:RatePerSecond"] = "100000",
+        ["RateLimits:DefaultPlan:Burst"] = "1000000",
+        ["RateLimits:DefaultPlan:Quota"] = "1000000000",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing"); // no developer defaults, no user secrets
-        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Credentials.Configuration).AddInMemoryCollection(ExtraConfiguration ?? new Dictionary<string, string?>()));
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Credentials.Configuration).AddInMemoryCollection(RoomyRateLimits).AddInMemoryCollection(ExtraConfiguration ?? new Dictionary<string, string?>()));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(TimeOverride ?? Clock);

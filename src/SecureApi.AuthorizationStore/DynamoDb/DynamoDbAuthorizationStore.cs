@@ -63,7 +63,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
                 var existingItem = await GetAsync(TableKeys.Principal(change.Id), TableKeys.PrincipalProfileSortKey, ct).ConfigureAwait(false);
                 var existing = existingItem is null ? null : ToPrincipal(existingItem);
                 var now = _time.GetUtcNow();
-                var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now);
+                var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now, change.Plan);
                 var put = new Put { TableName = _table, Item = Principal(stored) };
                 if (existingItem is null)
                 {

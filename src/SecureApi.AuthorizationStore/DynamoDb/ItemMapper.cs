@@ -24,13 +24,41 @@ internal static class ItemMapper
         item["disabled"] = new AttributeValue { BOOL = p.Disabled };
         item["createdAt"] = Time(p.CreatedAt);
         item["updatedAt"] = Time(p.UpdatedAt);
+        if (p.Plan is { IsEmpty: false } plan) item["plan"] = Plan(plan);
         return item;
     }
 
     public static PrincipalRecord ToPrincipal(Dictionary<string, AttributeValue> item) => new(
         Str(item, "id"), Strings(item, "roles"), Strings(item, "permissions"),
         item.TryGetValue("disabled", out var d) && d.BOOL == true,
-        ReadTime(item, "createdAt"), ReadTime(item, "updatedAt"));
+        ReadTime(item, "createdAt"), ReadTime(item, "updatedAt"),
+        item.TryGetValue("plan", out var plan) ? ToPlan(plan) : null);
+
+    /// <summary>A principal's plan: a map holding only the fields it sets (absent = the default plan's value).</summary>
+    private static AttributeValue Plan(RateLimits.RatePlanOverride plan)
+    {
+        var m = new Dictionary<string, AttributeValue>();
+        if (plan.RatePerSecond is { } rate) m["ratePerSecond"] = N(rate);
+        if (plan.Burst is { } burst) m["burst"] = N(burst);
+        if (plan.Quota is { } quota) m["quota"] = N(quota);
+        if (plan.Period is { } period) m["quotaPeriod"] = S(RateLimits.RatePlan.PeriodText(period));
+        return new AttributeValue { M = m };
+    }
+
+    private static RateLimits.RatePlanOverride ToPlan(AttributeValue value)
+    {
+        var m = value.M ?? throw new InvalidDataException("Stored plan is not a map.");
+        return new RateLimits.RatePlanOverride(
+            m.TryGetValue("ratePerSecond", out var r) ? checked((int)Long(r)) : null,
+            m.TryGetValue("burst", out var b) ? checked((int)Long(b)) : null,
+            m.TryGetValue("quota", out var q) ? Long(q) : null,
+            m.TryGetValue("quotaPeriod", out var p)
+                ? RateLimits.RatePlan.ParsePeriod(p.S) ?? throw new InvalidDataException("Stored plan has an unknown quotaPeriod.")
+                : null);
+    }
+
+    private static long Long(AttributeValue v) =>
+        v.N is { } n ? long.Parse(n, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : throw new InvalidDataException("Stored plan field is not a number.");
 
     /// <summary>The same attributes under one of the credential's three keys (by key id, by hash, in its principal).</summary>
     public static Dictionary<string, AttributeValue> Credential(CredentialRecord c, string pk, string sk)

@@ -24,6 +24,9 @@ internal static class TableKeys
     public static string CredentialByHash(string sha256) => "CREDHASH#" + sha256;
     public static string CredentialInPrincipal(string keyId) => CredentialListPrefix + keyId;
     public static string AuditDay(DateOnly dayUtc) => "AUDIT#" + dayUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>Rate-limit counters of one partition (a principal or a source address), one item per quota period.</summary>
+    public static string RateCounter(string partition) => "RATE#" + partition;
+    public static string RateCounterPeriod(string periodId) => "QUOTA#" + periodId;
     /// <summary>Fixed-width UTC time first, so sort order is time order; the id keeps same-tick records apart.</summary>
     public static string AuditEntry(DateTimeOffset at, string id) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + "#" + id;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using SecureApi.Auth;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
+using SecureApi.RateLimiting;
 
 namespace SecureApi.Endpoints;
 
@@ -16,13 +17,17 @@ public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/protected/admin").WithTags("Admin");
+        var group = app.MapGroup("/protected/admin").WithTags("Admin")
+            .RequireRateLimiting(RateLimitPolicies.Plan);                                   // per principal
         group.MapGet("/principals/{principalId}", GetPrincipal).WithName("GetPrincipal")
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal: roles, permissions, disabled.");
         group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal")
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("Creates (201) or replaces (200) a principal.");
+        group.MapGet("/principals/{principalId}/usage", PrincipalUsage.GetUsage).WithName("GetPrincipalUsage")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .WithSummary("A principal's plan, current counts and what remains (rate window and quota period).");
         group.MapGet("/principals/{principalId}/keys", ListKeys).WithName("ListKeys")
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal's keys, without secrets or hashes.");
@@ -53,16 +58,17 @@ public static class AdminApi
     }
 
     public static async Task<Results<Ok<PrincipalResponse>, Created<PrincipalResponse>, ValidationProblem>> PutPrincipal(
-        string principalId, PrincipalBody body, HttpContext context, IAuthorizationStore store, ILogger<AdminApiLog> logger, CancellationToken ct)
+        string principalId, PrincipalBody body, HttpContext context, IAuthorizationStore store, RateLimitOptions rateLimits, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
         var input = new AdminValidation();
         input.Id(principalId, "principalId");
         var roles = input.Names(body.Roles, "roles");
         var permissions = input.Names(body.Permissions, "permissions");
+        var plan = input.Plan(body.Plan, rateLimits.DefaultPlan);
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
         var actor = Actor(context);
-        var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false), actor, ct);
+        var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan), actor, ct);
         AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
         var response = ToResponse(result.Principal);
         return result.Created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
@@ -151,7 +157,7 @@ public static class AdminApi
             : throw new InvalidOperationException("Admin change without an authenticated principal.");
 
     private static PrincipalResponse ToResponse(PrincipalRecord p) =>
-        new(p.Id, p.Roles, p.Permissions, p.Disabled, p.CreatedAt, p.UpdatedAt);
+        new(p.Id, p.Roles, p.Permissions, p.Disabled, p.CreatedAt, p.UpdatedAt, PlanBodies.ToBody(p.Plan));
 
     private static KeyResponse ToResponse(CredentialRecord c) =>
         new(c.KeyId, c.Kind, c.PrincipalId, c.Status == CredentialStatus.Active ? "active" : "revoked", c.ExpiresAt, c.CreatedAt, c.Description, c.RevokedAt);

@@ -4,11 +4,14 @@ namespace SecureApi.Endpoints;
 // names it, not a binding failure; responses never carry a secret hash.
 
 /// <summary>PUT /protected/admin/principals/{principalId}: the whole principal (roles and permissions replace the stored ones).</summary>
-public sealed record PrincipalBody(IReadOnlyList<string?>? Roles, IReadOnlyList<string?>? Permissions, bool? Disabled);
+/// <remarks>Plan: optional rate-limit plan; each absent field takes the default plan's value (RateLimiting/PlanBodies).</remarks>
+public sealed record PrincipalBody(IReadOnlyList<string?>? Roles, IReadOnlyList<string?>? Permissions, bool? Disabled,
+    RateLimiting.PlanBody? Plan = null);
 
+/// <remarks>Plan: the principal's own plan fields (null: the default plan).</remarks>
 public sealed record PrincipalResponse(
     string PrincipalId, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions, bool Disabled,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RateLimiting.PlanBody? Plan = null);
 
 /// <summary>POST /protected/admin/principals/{principalId}/keys. ExpiresAt is ISO 8601 text, checked by the handler.</summary>
 public sealed record NewKeyBody(string? Kind, string? ExpiresAt, string? Description);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecureApi.Auth;
 using SecureApi.AuthorizerContract;
+using SecureApi.RateLimiting;
 
 namespace SecureApi.Endpoints;
 
@@ -13,7 +14,8 @@ public static class ProtectedApi
 {
     public static RouteGroupBuilder MapProtectedApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/protected").WithTags("Protected").RequireAuthorization();
+        var group = app.MapGroup("/protected").WithTags("Protected").RequireAuthorization()
+            .RequireRateLimiting(RateLimitPolicies.Plan);                                   // per principal
         group.MapGet("", GetProtected).WithName("GetProtected")
             .BehindGatewayAuthorizer(AuthorizerNames.Token)
             .RequireRoutePolicy()

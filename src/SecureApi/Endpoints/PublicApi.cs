@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SecureApi.RateLimiting;
 
 namespace SecureApi.Endpoints;
 
@@ -9,7 +10,8 @@ public static class PublicApi
 
     public static RouteGroupBuilder MapPublicApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/public").WithTags("Public").AllowAnonymous();
+        var group = app.MapGroup("/public").WithTags("Public").AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicies.Plan);                                   // per source address
         group.MapGet("", GetStatus).WithName("GetPublicStatus").WithSummary("Service status; no authentication.");
         return group;
     }

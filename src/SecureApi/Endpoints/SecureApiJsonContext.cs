@@ -15,6 +15,7 @@ namespace SecureApi.Endpoints;
 [JsonSerializable(typeof(KeyListResponse))]
 [JsonSerializable(typeof(RoutePolicyBody))]
 [JsonSerializable(typeof(RoutePolicyResponse))]
+[JsonSerializable(typeof(RateLimiting.UsageResponse))]
 internal sealed partial class SecureApiJsonContext : JsonSerializerContext
 {
 }

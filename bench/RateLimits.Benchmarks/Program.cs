@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(RateLimits.Benchmarks.LimiterOverheadBenchmarks).Assembly).Run(args);

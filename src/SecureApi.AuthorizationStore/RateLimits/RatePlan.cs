@@ -1,0 +1,60 @@
+namespace SecureApi.AuthorizationStore.RateLimits;
+
+/// <summary>Calendar UTC period of a quota.</summary>
+public enum QuotaPeriod
+{
+    Day,
+    Month,
+}
+
+/// <summary>
+/// A resolved plan: at most <see cref="Burst"/> requests per rate window of Burst / RatePerSecond seconds (so
+/// RatePerSecond on average) and at most <see cref="Quota"/> per calendar UTC day or month. See docs/rate-limits.md.
+/// </summary>
+public sealed record RatePlan(int RatePerSecond, int Burst, long Quota, QuotaPeriod Period)
+{
+    public const int MaxRatePerSecond = 100_000;
+    public const int MaxBurst = 1_000_000;
+    public const long MaxQuota = 1_000_000_000_000;
+
+    /// <summary>Rate window length in milliseconds: Burst / RatePerSecond seconds, rounded up to a whole millisecond.</summary>
+    public long WindowMilliseconds => ((long)Burst * 1000 + RatePerSecond - 1) / RatePerSecond;
+
+    /// <summary>Every rule a plan must meet, as messages naming the field under <paramref name="prefix"/>; empty when valid.</summary>
+    public IReadOnlyList<(string Field, string Message)> Problems(string prefix)
+    {
+        var problems = new List<(string, string)>();
+        if (RatePerSecond is < 1 or > MaxRatePerSecond)
+            problems.Add((prefix + "ratePerSecond", $"{prefix}ratePerSecond must be 1-{MaxRatePerSecond}."));
+        if (Burst is < 1 or > MaxBurst)
+            problems.Add((prefix + "burst", $"{prefix}burst must be 1-{MaxBurst}."));
+        else if (Burst < RatePerSecond)
+            problems.Add((prefix + "burst", $"{prefix}burst must be at least {prefix}ratePerSecond (a rate window is burst / ratePerSecond seconds, at least one)."));
+        if (Quota is < 1 or > MaxQuota)
+            problems.Add((prefix + "quota", $"{prefix}quota must be 1-{MaxQuota}."));
+        if (!Enum.IsDefined(Period))
+            problems.Add((prefix + "quotaPeriod", $"{prefix}quotaPeriod must be 'day' or 'month'."));
+        return problems;
+    }
+
+    public static string PeriodText(QuotaPeriod period) => period == QuotaPeriod.Month ? "month" : "day";
+
+    public static QuotaPeriod? ParsePeriod(string? text) => text switch
+    {
+        "day" => QuotaPeriod.Day,
+        "month" => QuotaPeriod.Month,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// A principal's own plan as stored: each field optional, an absent one takes the default plan's value (so a
+/// changed default reaches every principal that did not set that field).
+/// </summary>
+public sealed record RatePlanOverride(int? RatePerSecond = null, int? Burst = null, long? Quota = null, QuotaPeriod? Period = null)
+{
+    public bool IsEmpty => RatePerSecond is null && Burst is null && Quota is null && Period is null;
+
+    public RatePlan Over(RatePlan defaults) => new(
+        RatePerSecond ?? defaults.RatePerSecond, Burst ?? defaults.Burst, Quota ?? defaults.Quota, Period ?? defaults.Period);
+}

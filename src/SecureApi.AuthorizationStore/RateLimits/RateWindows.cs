@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace SecureApi.AuthorizationStore.RateLimits;
+
+/// <summary>
+/// The windows one request falls into: the quota period (calendar UTC day or month, named by its id) and the rate
+/// window (index = Unix milliseconds / window length, so every process computes the same index from its clock).
+/// </summary>
+public readonly record struct RateWindows(string PeriodId, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, long Window, DateTimeOffset WindowEnd)
+{
+    public static RateWindows At(DateTimeOffset now, RatePlan plan)
+    {
+        var utc = now.ToUniversalTime();
+        DateTimeOffset start, end;
+        string id;
+        if (plan.Period == QuotaPeriod.Month)
+        {
+            start = new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
+            end = start.AddMonths(1);
+            id = "month#" + start.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            start = new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero);
+            end = start.AddDays(1);
+            id = "day#" + start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        var windowMs = plan.WindowMilliseconds;
+        var window = utc.ToUnixTimeMilliseconds() / windowMs;
+        var windowEnd = DateTimeOffset.FromUnixTimeMilliseconds((window + 1) * windowMs);
+        return new RateWindows(id, start, end, window, windowEnd);
+    }
+
+    /// <summary>The same quota period with a later rate window (one another process's clock already reached).</summary>
+    public RateWindows Later(long window, RatePlan plan) =>
+        window <= Window ? this : this with { Window = window, WindowEnd = DateTimeOffset.FromUnixTimeMilliseconds((window + 1) * plan.WindowMilliseconds) };
+
+    /// <summary>Whole seconds from <paramref name="now"/> to <paramref name="until"/>, rounded up, at least 1 (Retry-After, RateLimit t).</summary>
+    public static long SecondsUntil(DateTimeOffset now, DateTimeOffset until) =>
+        Math.Max(1, (long)Math.Ceiling((until - now).TotalSeconds));
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.Setup;
+
+namespace SecureApi.RateLimiting;
+
+/// <summary>Names of the rate-limiting policies routes declare in the route table.</summary>
+public static class RateLimitPolicies
+{
+    /// <summary>The caller's plan: per principal, or per source address on public routes.</summary>
+    public const string Plan = "plan";
+}
+
+/// <summary>
+/// Per-principal rate limits and quotas through ASP.NET Core's rate limiting, counted in the authorization store
+/// (DynamoDB: one conditional UpdateItem per admitted request; in-memory for `dotnet run`). Refused → 429
+/// application/problem+json with Retry-After; counter store down → OnStoreFailure (503 + Retry-After by default).
+/// Every limited response carries RateLimit-Policy and RateLimit. See docs/rate-limits.md.
+/// </summary>
+public static class RateLimitingSetup
+{
+    public static IServiceCollection AddSecureApiRateLimiting(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton(sp => RateLimitOptions.FromConfiguration(
+            sp.GetRequiredService<IConfiguration>().GetSection(RateLimitOptions.SectionName)));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<RateLimitOptions>();
+            options.ThrowIfInvalid();
+            return RateLimitCounterStoreFactory.Create(sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>(), options.Timeout);
+        });
+        services.TryAddSingleton<RatePlans>();
+        services.TryAddSingleton<RateLimiterServices>();
+        services.TryAddSingleton<PlanRateLimiterPolicy>();
+        services.AddHostedService<RateLimitStartup>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((o, sp) =>
+        {
+            o.AddPolicy(RateLimitPolicies.Plan, sp.GetRequiredService<PlanRateLimiterPolicy>());
+            o.OnRejected = RateLimitRejection.WriteAsync;
+        });
+        return services;
+    }
+
+    /// <summary>Invalid settings stop the host at start with a message naming them; the counter store is built before the first request.</summary>
+    private sealed class RateLimitStartup(RateLimitOptions options, IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            options.ThrowIfInvalid();
+            services.GetRequiredService<IRateLimitCounterStore>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>The answers to a refused request: 429 (a limit) or 503 (the counter store did not answer, fail closed).</summary>
+internal static class RateLimitRejection
+{
+    public static async ValueTask WriteAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var context = rejected.HttpContext;
+        if (rejected.Lease is not RefusedLease refused)
+        {
+            await StoreProblems.WriteUnavailableAsync(context);
+            return;
+        }
+        var decision = refused.Decision;
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var retryAfter = RateWindows.SecondsUntil(now, decision.RetryAt);
+        var problem = new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too Many Requests", Type = "https://tools.ietf.org/html/rfc6585#section-4" },
+        };
+        // Which of the RateLimit field's policies refused: "burst" (wait for the rate window) or "quota" (wait for the period).
+        problem.ProblemDetails.Extensions["policy"] = decision.Refusal == RateLimitRefusal.Quota ? "quota" : "burst";
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
+    }
+}

@@ -1,0 +1,29 @@
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.RateLimits;
+
+namespace SecureApi.RateLimiting;
+
+/// <summary>
+/// The plan in force for a partition: a principal's own fields over the default plan (read through the
+/// authorization store's short cache, so a changed plan applies within AuthorizationStore:CacheSeconds);
+/// a source address (public routes) and a principal the store does not hold get the default plan.
+/// </summary>
+public sealed class RatePlans(IAuthorizationStore store, RateLimitOptions options)
+{
+    public RatePlan Default => options.DefaultPlan;
+
+    /// <summary>Throws AuthorizationStoreUnavailableException when the store cannot answer (the caller applies OnStoreFailure).</summary>
+    public async ValueTask<RatePlan> ForPrincipalAsync(string principalId, CancellationToken ct)
+    {
+        PrincipalRecord? principal;
+        try
+        {
+            principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            return options.DefaultPlan; // an id the store cannot hold (the route check refuses such callers first): no own plan
+        }
+        return principal?.Plan is { } own ? own.Over(options.DefaultPlan) : options.DefaultPlan;
+    }
+}

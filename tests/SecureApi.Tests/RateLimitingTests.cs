@@ -1,0 +1,185 @@
+using Microsoft.Extensions.DependencyInjection;
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.Testing;
+
+namespace SecureApi.Tests;
+
+/// <summary>Per-principal and per-address limits through the local stage, on the in-memory counters and a standing clock.</summary>
+public sealed class RateLimitingTests
+{
+    private static SecureApiFactory WithDefaultPlan(int rate, int burst, long quota, string period = "day", Action<IServiceCollection>? services = null,
+        params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["RateLimits:DefaultPlan:RatePerSecond"] = rate.ToString(),
+            ["RateLimits:DefaultPlan:Burst"] = burst.ToString(),
+            ["RateLimits:DefaultPlan:Quota"] = quota.ToString(),
+            ["RateLimits:DefaultPlan:QuotaPeriod"] = period,
+        };
+        foreach (var (key, value) in more) settings[key] = value;
+        return new SecureApiFactory { ExtraConfiguration = settings, ExtraServices = services };
+    }
+
+    private static async Task<List<(int Status, string Body, IHeaderDictionary Headers)>> CallAsync(SecureApiFactory factory, CaseRequest request, int times)
+    {
+        var results = new List<(int, string, IHeaderDictionary)>();
+        for (var i = 0; i < times; i++) results.Add(await factory.SendAsync(request));
+        return results;
+    }
+
+    [Fact]
+    public async Task A_principal_over_its_rate_gets_429_problem_with_retry_after()
+    {
+        await using var factory = WithDefaultPlan(rate: 2, burst: 2, quota: 1000);
+
+        var r = await CallAsync(factory, new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey), 3);
+
+        Assert.Equal([200, 200, 429], r.Select(x => x.Status));
+        Assert.Equal("application/problem+json", r[2].Headers.ContentType.ToString());
+        Assert.Equal("1", r[2].Headers.RetryAfter.ToString());
+        var problem = AdminCalls.Json(r[2].Body);
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Too Many Requests", problem.GetProperty("title").GetString());
+        Assert.Equal("burst", problem.GetProperty("policy").GetString());
+    }
+
+    [Fact]
+    public async Task Every_limited_response_carries_the_ratelimit_policy_and_ratelimit_fields()
+    {
+        await using var factory = WithDefaultPlan(rate: 2, burst: 2, quota: 1000);
+        var secondsToMidnight = (long)Math.Ceiling((factory.Clock.GetUtcNow().UtcDateTime.Date.AddDays(1) - factory.Clock.GetUtcNow().UtcDateTime).TotalSeconds);
+
+        var r = await CallAsync(factory, new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey), 3);
+
+        Assert.All(r, x => Assert.Equal("\"burst\";q=2;w=1, \"quota\";q=1000;w=86400", x.Headers["RateLimit-Policy"].ToString()));
+        Assert.Equal($"\"burst\";r=1;t=1, \"quota\";r=999;t={Math.Max(1, secondsToMidnight)}", r[0].Headers["RateLimit"].ToString());
+        Assert.StartsWith("\"burst\";r=0;t=1, \"quota\";r=998;", r[1].Headers["RateLimit"].ToString());
+        Assert.StartsWith("\"burst\";r=0;t=1, \"quota\";r=998;", r[2].Headers["RateLimit"].ToString());
+    }
+
+    [Fact]
+    public async Task A_principal_over_its_quota_gets_429_with_retry_after_until_the_utc_day_ends()
+    {
+        await using var factory = WithDefaultPlan(rate: 100, burst: 100, quota: 2);
+        var now = factory.Clock.GetUtcNow();
+        var secondsToMidnight = (long)Math.Ceiling((now.UtcDateTime.Date.AddDays(1) - now.UtcDateTime).TotalSeconds);
+
+        var r = await CallAsync(factory, new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey), 3);
+
+        Assert.Equal([200, 200, 429], r.Select(x => x.Status));
+        Assert.Equal(Math.Max(1, secondsToMidnight).ToString(), r[2].Headers.RetryAfter.ToString());
+        Assert.Equal("quota", AdminCalls.Json(r[2].Body).GetProperty("policy").GetString());
+    }
+
+    [Fact]
+    public async Task Public_routes_are_limited_per_source_address()
+    {
+        await using var factory = WithDefaultPlan(rate: 2, burst: 2, quota: 1000);
+
+        var first = await CallAsync(factory, new CaseRequest("GET", "/public", SourceIp: "198.51.100.20"), 3);
+        var other = await CallAsync(factory, new CaseRequest("GET", "/public", SourceIp: "198.51.100.21"), 2);
+
+        Assert.Equal([200, 200, 429], first.Select(x => x.Status));
+        Assert.Equal([200, 200], other.Select(x => x.Status));
+        Assert.NotEmpty(other[0].Headers["RateLimit"].ToString());
+    }
+
+    [Fact]
+    public async Task A_principals_own_plan_set_through_the_admin_api_limits_it_and_usage_shows_what_remains()
+    {
+        await using var factory = new SecureApiFactory();
+        await factory.SendAsync("PUT", "/principals/alice", """{"roles":["admin"],"permissions":[],"plan":{"quota":2}}""");
+        var (_, keyBody, _) = await factory.SendAsync("POST", "/principals/alice/keys", """{"kind":"api-key"}""");
+        var secret = AdminCalls.Json(keyBody).GetProperty("secret").GetString()!;
+        var alice = new ResolvedCaseRequest("GET", "/protected/admin", [], [new("api_key", secret)], GatewayTestCredentials.DefaultSourceIp);
+
+        var r = new List<int>();
+        for (var i = 0; i < 3; i++) r.Add((await factory.SendAsync(alice)).Status);
+        var (usageStatus, usageBody, _) = await factory.SendAsync("GET", "/principals/alice/usage");
+        var (principalStatus, principalBody, _) = await factory.SendAsync("GET", "/principals/alice");
+        var (unknown, _, _) = await factory.SendAsync("GET", "/principals/nobody/usage");
+
+        Assert.Equal([200, 200, 429], r);
+        Assert.Equal(200, usageStatus);
+        var usage = AdminCalls.Json(usageBody);
+        Assert.Equal(2, usage.GetProperty("plan").GetProperty("quota").GetInt64());
+        Assert.Equal(100000, usage.GetProperty("plan").GetProperty("ratePerSecond").GetInt32()); // absent field: the default plan's
+        Assert.Equal("day", usage.GetProperty("plan").GetProperty("quotaPeriod").GetString());
+        Assert.Equal((2, 2, 0), (usage.GetProperty("quota").GetProperty("limit").GetInt64(), usage.GetProperty("quota").GetProperty("used").GetInt64(), usage.GetProperty("quota").GetProperty("remaining").GetInt64()));
+        Assert.Equal(200, principalStatus);
+        Assert.Equal(2, AdminCalls.Json(principalBody).GetProperty("plan").GetProperty("quota").GetInt64());
+        Assert.Equal(404, unknown);
+    }
+
+    public static TheoryData<string, string> InvalidPlans => new()
+    {
+        { """{"ratePerSecond":0}""", "plan.ratePerSecond" },
+        { """{"ratePerSecond":100001}""", "plan.ratePerSecond" },
+        { """{"burst":0}""", "plan.burst" },
+        { """{"ratePerSecond":10,"burst":5}""", "plan.burst" },
+        { """{"quota":0}""", "plan.quota" },
+        { """{"quotaPeriod":"week"}""", "plan.quotaPeriod" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidPlans))]
+    public async Task An_invalid_plan_is_a_400_naming_the_field_and_writes_nothing(string plan, string field)
+    {
+        await using var factory = WithDefaultPlan(rate: 10, burst: 20, quota: 1000);
+
+        var (status, body, _) = await factory.SendAsync("PUT", "/principals/alice", $$"""{"roles":[],"permissions":[],"plan":{{plan}}}""");
+
+        Assert.Equal(400, status);
+        Assert.True(AdminCalls.Json(body).GetProperty("errors").TryGetProperty(field, out _), body);
+        Assert.Null(await factory.Store().GetPrincipalAsync("alice"));
+    }
+
+    [Fact]
+    public async Task An_unreachable_counter_store_fails_closed_with_503_and_retry_after()
+    {
+        await using var factory = WithDefaultPlan(10, 20, 1000, services: s => s.AddSingleton<IRateLimitCounterStore>(new DownCounterStore()));
+
+        var (status, body, headers) = await factory.SendAsync(new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey));
+
+        Assert.Equal(503, status);
+        Assert.False(string.IsNullOrEmpty(headers.RetryAfter.ToString()));
+        Assert.Equal("application/problem+json", headers.ContentType.ToString());
+        Assert.DoesNotContain("timeout", body);
+    }
+
+    [Fact]
+    public async Task With_fail_open_an_unreachable_counter_store_serves_the_request_uncounted()
+    {
+        await using var factory = WithDefaultPlan(10, 20, 1000, services: s => s.AddSingleton<IRateLimitCounterStore>(new DownCounterStore()),
+            more: ("RateLimits:OnStoreFailure", "FailOpen"));
+
+        var (status, _, _) = await factory.SendAsync(new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey));
+
+        Assert.Equal(200, status);
+    }
+
+    [Theory]
+    [InlineData("RateLimits:OnStoreFailure", "Maybe", "RateLimits__OnStoreFailure")]
+    [InlineData("RateLimits:DefaultPlan:RatePerSecond", "0", "RateLimits__DefaultPlan__RatePerSecond")]
+    [InlineData("RateLimits:DefaultPlan:QuotaPeriod", "week", "RateLimits__DefaultPlan__QuotaPeriod")]
+    [InlineData("RateLimits:TimeoutMilliseconds", "0", "RateLimits__TimeoutMilliseconds")]
+    public async Task Invalid_rate_limit_settings_stop_the_start_naming_the_setting(string key, string value, string named)
+    {
+        await using var factory = WithDefaultPlan(10, 20, 1000, more: (key, value));
+
+        var e = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains(named, e.ToString());
+    }
+
+    private sealed class DownCounterStore : IRateLimitCounterStore
+    {
+        public ValueTask<RateLimitDecision> TryTakeAsync(string partition, RatePlan plan, long lastWindow, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException<RateLimitDecision>(new AuthorizationStoreUnavailableException("UpdateItem: timeout"));
+
+        public Task<RateUsage> GetUsageAsync(string partition, RatePlan plan, CancellationToken cancellationToken = default) =>
+            Task.FromException<RateUsage>(new AuthorizationStoreUnavailableException("GetItem: timeout"));
+    }
+}

@@ -37,8 +37,12 @@ public sealed class DynamoDbServerForApi : IAsyncLifetime
             ["AuthorizationStore:ServiceUrl"] = Server.ServiceUrl,
             ["AuthorizationStore:Region"] = DynamoDbCompatibleServer.Region,
             ["AuthorizationStore:CreateTableIfMissing"] = "true",
-            ["AuthorizationStore:TimeoutMilliseconds"] = "5000",
-            ["RateLimits:TimeoutMilliseconds"] = "5000",
+            // The largest budgets (store, counters, the stage's authorizer): these tests assert what is admitted, with
+            // hundreds of cold requests at once on a one-request-at-a-time server on a busy CI machine; the timeout
+            // paths have tests of their own (an unreachable port).
+            ["AuthorizationStore:TimeoutMilliseconds"] = "30000",
+            ["RateLimits:TimeoutMilliseconds"] = "10000",
+            ["Gateway:AuthorizerTimeout"] = "00:00:30",
         },
     };
 }

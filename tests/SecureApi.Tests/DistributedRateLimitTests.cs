@@ -48,6 +48,10 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
         return await Task.WhenAll(calls);
     }
 
+    /// <summary>"200x50, 429x150": the status counts in one readable line.</summary>
+    private static string Statuses((int Status, string? RetryAfter)[] results) =>
+        string.Join(", ", results.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}x{g.Count()}"));
+
     private static async Task<long> UsedAsync(SecureApiFactory instance, HttpClient client, string principalId)
     {
         using var response = await client.GetAsync($"/protected/admin/principals/{principalId}/usage?api_key={instance.Credentials.AdminApiKey}");
@@ -65,6 +69,7 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
 
             var results = await HammerAsync(clients, [secret]);
 
+            Assert.Equal($"200x{Quota}, 429x{Requests - Quota}", Statuses(results));   // any other status shows up here
             Assert.Equal(Quota, results.Count(r => r.Status == 200));
             Assert.Equal(Requests - Quota, results.Count(r => r.Status == 429));
             Assert.All(results.Where(r => r.Status == 429), r => Assert.False(string.IsNullOrEmpty(r.RetryAfter)));
@@ -88,6 +93,7 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
             var bob = await AddPrincipalWithKeyAsync(instances[0].Store(), "dist-bob");
 
             var results = await HammerAsync(clients, [alice, bob]);   // even requests alice, odd bob: 100 each
+            Assert.Equal($"200x{2 * Quota}, 429x{Requests - 2 * Quota}", Statuses(results));
             var aliceResults = results.Where((_, i) => i % 2 == 0).ToArray();
             var bobResults = results.Where((_, i) => i % 2 == 1).ToArray();
 

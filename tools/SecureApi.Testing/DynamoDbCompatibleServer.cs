@@ -6,9 +6,8 @@ using System.Net.Sockets;
 namespace SecureApi.Testing;
 
 /// <summary>
-/// A real DynamoDB-compatible server for tests: moto's server (Python package moto) on a free loopback port,
-/// started by the test itself and killed with its process tree on dispose. Uses `moto_server` from PATH, else
-/// `python3 -m moto.server`. It accepts any credentials: pass <see cref="AccessKeyId"/>/<see cref="SecretAccessKey"/>
+/// A real DynamoDB-compatible server for tests: moto's server (Python package moto, `pip install 'moto[server]'`)
+/// on a free loopback port, started by the test itself with python3 and killed with its process tree on dispose. It accepts any credentials: pass <see cref="AccessKeyId"/>/<see cref="SecretAccessKey"/>
 /// (BasicAWSCredentials) or <see cref="ClientEnvironment"/> to a child process. Data lives in memory only.
 /// </summary>
 public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
@@ -96,16 +95,22 @@ public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// moto's own WSGI application under werkzeug, one request at a time (moto_server has no flag for it).
+    /// DynamoDB applies each conditional write atomically; moto's threaded server does not: two threads can both
+    /// pass a condition like <c>n &lt; :limit</c> and one increment is lost (seen: 51 of 50 admitted). The rate-limit,
+    /// replay and lockout tests race conditional writes from many clients, so every test server serializes.
+    /// </summary>
     private static ProcessStartInfo Command(int port)
     {
-        var args = new[] { "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture) };
-        var info = FindOnPath("moto_server") is { } moto ? new ProcessStartInfo(moto) : new ProcessStartInfo(FindOnPath("python3") ?? "python3");
-        if (info.FileName.EndsWith("python3", StringComparison.Ordinal))
-        {
-            info.ArgumentList.Add("-m");
-            info.ArgumentList.Add("moto.server");
-        }
-        foreach (var a in args) info.ArgumentList.Add(a);
+        var info = new ProcessStartInfo(FindOnPath("python3") ?? "python3");
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(
+            "import sys\n" +
+            "from werkzeug.serving import run_simple\n" +
+            "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app\n" +
+            "run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)\n");
+        info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         return info;
     }
 

@@ -28,9 +28,10 @@ public sealed class DynamoDbServerForApi : IAsyncLifetime
     /// <summary>A host whose store is a fresh table on the server, created at start (CreateTableIfMissing).</summary>
     public SecureApiFactory NewFactory() => NewFactory("api-authz-" + Guid.NewGuid().ToString("N")[..12]);
 
-    /// <summary>A host on the named table (several hosts on one table: separate API instances sharing the store).</summary>
-    public SecureApiFactory NewFactory(string table) => new()
+    /// <summary>A host on the named table (several hosts on one table and one set of credentials: instances of one deployment).</summary>
+    public SecureApiFactory NewFactory(string table, GatewayTestCredentials? credentials = null) => new()
     {
+        Credentials = credentials ?? new GatewayTestCredentials(),
         ExtraConfiguration = new Dictionary<string, string?>
         {
             ["AuthorizationStore:TableName"] = table,

@@ -1,7 +1,6 @@
 using System.Net;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
-using SecureApi.AuthorizerContract;
 using SecureApi.Testing;
 
 namespace SecureApi.Tests;
@@ -15,18 +14,19 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
     private const int Requests = 200;
     private const long Quota = 50;
 
-    private static async Task<string> AddPrincipalWithKeyAsync(IAuthorizationStore store, string principalId)
+    /// <summary>A JWT user with its own plan: each request costs the store one counter update (its principal and
+    /// the route table come from each instance's cache), so the counter is what the test races.</summary>
+    private static async Task<string> AddUserWithPlanAsync(SecureApiFactory instance, string principalId)
     {
-        await store.PutPrincipalAsync(new PrincipalChange(principalId, ["admin"], [], Plan: new RatePlanOverride(RatePerSecond: 1000, Burst: 1000, Quota: Quota)), "test-setup");
-        var secret = "dist-" + Guid.NewGuid().ToString("N");
-        await store.CreateCredentialAsync(new NewCredential("key-" + principalId, AuthTypes.ApiKey, principalId, GatewayTestCredentials.Sha256Hex(secret), null, null), "test-setup");
-        return secret;
+        await instance.Store().PutPrincipalAsync(new PrincipalChange(principalId, [], ["read"], Plan: new RatePlanOverride(RatePerSecond: 1000, Burst: 1000, Quota: Quota)), "test-setup");
+        return instance.Credentials.MintToken(principalId);
     }
 
     private async Task<(SecureApiFactory[] Instances, HttpClient[] Clients)> ThreeInstancesAsync()
     {
         var table = "rate-" + Guid.NewGuid().ToString("N")[..12];
-        var instances = Enumerable.Range(0, 3).Select(_ => dynamo.NewFactory(table)).ToArray();
+        var credentials = new GatewayTestCredentials();   // one deployment: the same issuer and signing key everywhere
+        var instances = Enumerable.Range(0, 3).Select(_ => dynamo.NewFactory(table, credentials)).ToArray();
         foreach (var instance in instances)
         {
             instance.UseKestrel(0);
@@ -35,13 +35,15 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
         return (instances, instances.Select(i => i.CreateClient()).ToArray());
     }
 
-    private static async Task<(int Status, string? RetryAfter)[]> HammerAsync(HttpClient[] clients, IReadOnlyList<string> secrets)
+    private static async Task<(int Status, string? RetryAfter)[]> HammerAsync(HttpClient[] clients, IReadOnlyList<string> tokens)
     {
         using var start = new ManualResetEventSlim();
         var calls = Enumerable.Range(0, Requests).Select(i => Task.Run(async () =>
         {
             start.Wait();
-            using var response = await clients[i % clients.Length].GetAsync("/protected/admin?api_key=" + secrets[i % secrets.Count]);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/protected");
+            request.Headers.Authorization = new("Bearer", tokens[i % tokens.Count]);
+            using var response = await clients[i % clients.Length].SendAsync(request);
             return ((int)response.StatusCode, response.Headers.RetryAfter?.ToString());
         })).ToArray();
         start.Set();
@@ -65,9 +67,9 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
         var (instances, clients) = await ThreeInstancesAsync();
         try
         {
-            var secret = await AddPrincipalWithKeyAsync(instances[0].Store(), "dist-alice");
+            var token = await AddUserWithPlanAsync(instances[0], "dist-alice");
 
-            var results = await HammerAsync(clients, [secret]);
+            var results = await HammerAsync(clients, [token]);
 
             Assert.Equal($"200x{Quota}, 429x{Requests - Quota}", Statuses(results));   // any other status shows up here
             Assert.Equal(Quota, results.Count(r => r.Status == 200));
@@ -89,8 +91,8 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
         var (instances, clients) = await ThreeInstancesAsync();
         try
         {
-            var alice = await AddPrincipalWithKeyAsync(instances[0].Store(), "dist-alice");
-            var bob = await AddPrincipalWithKeyAsync(instances[0].Store(), "dist-bob");
+            var alice = await AddUserWithPlanAsync(instances[0], "dist-alice");
+            var bob = await AddUserWithPlanAsync(instances[0], "dist-bob");
 
             var results = await HammerAsync(clients, [alice, bob]);   // even requests alice, odd bob: 100 each
             Assert.Equal($"200x{2 * Quota}, 429x{Requests - 2 * Quota}", Statuses(results));

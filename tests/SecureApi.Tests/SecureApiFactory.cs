@@ -23,7 +23,8 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
 {
     private int _invocations;
 
-    public GatewayTestCredentials Credentials { get; } = new();
+    /// <summary>Signing key, tokens and seed keys; share one between factories that stand for instances of one deployment.</summary>
+    public GatewayTestCredentials Credentials { get; init; } = new();
     public ManualClock Clock { get; } = new();
     public int AuthorizerInvocations => Volatile.Read(ref _invocations);
 

@@ -12,7 +12,9 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
 
     public DynamoDbCompatibleServer Server => _server ?? throw new InvalidOperationException("Server not started.");
 
-    public async Task InitializeAsync() => _server = await DynamoDbCompatibleServer.StartAsync();
+    // Atomic UpdateItem: moto checks a condition and applies the update without a lock, DynamoDB atomically; the
+    // counter contract's concurrent conditional updates need DynamoDB's behaviour (see StartWithAtomicUpdatesAsync).
+    public async Task InitializeAsync() => _server = await DynamoDbCompatibleServer.StartWithAtomicUpdatesAsync();
 
     public Task DisposeAsync()
     {

@@ -4,7 +4,7 @@ using SecureApi.Testing;
 namespace SecureApi.Tests;
 
 /// <summary>moto's DynamoDB-compatible server on loopback, with the SDK's default chains pointed at it (this process).</summary>
-public sealed class DynamoDbServerForApi : IAsyncLifetime
+public class DynamoDbServerForApi : IAsyncLifetime
 {
     private DynamoDbCompatibleServer? _server;
 
@@ -12,12 +12,14 @@ public sealed class DynamoDbServerForApi : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await DynamoDbCompatibleServer.StartAsync();
+        _server = await StartServerAsync();
         // The API builds its client from the default credential chain, as on Lambda; moto accepts any credentials.
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", DynamoDbCompatibleServer.AccessKeyId);
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", DynamoDbCompatibleServer.SecretAccessKey);
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
     }
+
+    protected virtual Task<DynamoDbCompatibleServer> StartServerAsync() => DynamoDbCompatibleServer.StartAsync();
 
     public Task DisposeAsync()
     {
@@ -26,19 +28,15 @@ public sealed class DynamoDbServerForApi : IAsyncLifetime
     }
 
     /// <summary>A host whose store is a fresh table on the server, created at start (CreateTableIfMissing).</summary>
-    public SecureApiFactory NewFactory() => NewFactory("api-authz-" + Guid.NewGuid().ToString("N")[..12]);
-
-    /// <summary>A host on the named table (several hosts on one table: separate API instances sharing the store).</summary>
-    public SecureApiFactory NewFactory(string table) => new()
+    public SecureApiFactory NewFactory() => new()
     {
         ExtraConfiguration = new Dictionary<string, string?>
         {
-            ["AuthorizationStore:TableName"] = table,
+            ["AuthorizationStore:TableName"] = "api-authz-" + Guid.NewGuid().ToString("N")[..12],
             ["AuthorizationStore:ServiceUrl"] = Server.ServiceUrl,
             ["AuthorizationStore:Region"] = DynamoDbCompatibleServer.Region,
             ["AuthorizationStore:CreateTableIfMissing"] = "true",
             ["AuthorizationStore:TimeoutMilliseconds"] = "5000",
-            ["RateLimits:TimeoutMilliseconds"] = "5000",
         },
     };
 }

@@ -43,10 +43,22 @@ public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
     };
 
     /// <summary>Starts the server and returns once it answers HTTP; throws with its output when it cannot start.</summary>
-    public static async Task<DynamoDbCompatibleServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<DynamoDbCompatibleServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(atomicUpdates: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(CancellationToken)"/>, with UpdateItem made atomic. moto evaluates an UpdateItem's
+    /// condition and applies the update without a lock, so two concurrent conditional updates of one item can both
+    /// pass; DynamoDB applies each atomically. Tests of concurrent conditional updates (the rate-limit counters)
+    /// use this server to get DynamoDB's guarantee; every other request stays concurrent.
+    /// </summary>
+    public static Task<DynamoDbCompatibleServer> StartWithAtomicUpdatesAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(atomicUpdates: true, cancellationToken);
+
+    private static async Task<DynamoDbCompatibleServer> StartAsync(bool atomicUpdates, CancellationToken cancellationToken)
     {
         var port = FreeLoopbackPort();
-        var start = Command(port);
+        var start = atomicUpdates ? AtomicUpdatesCommand(port) : Command(port);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
@@ -106,6 +118,28 @@ public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
             info.ArgumentList.Add("moto.server");
         }
         foreach (var a in args) info.ArgumentList.Add(a);
+        return info;
+    }
+
+    // moto.server's main() with DynamoDBBackend.update_item behind one lock (condition check + update as one step).
+    private const string AtomicUpdatesMoto = """
+        import sys, threading
+        import moto.server as server
+        from moto.dynamodb.models import DynamoDBBackend
+        lock = threading.Lock()
+        update_item = DynamoDBBackend.update_item
+        def atomic_update_item(self, *args, **kwargs):
+            with lock:
+                return update_item(self, *args, **kwargs)
+        DynamoDBBackend.update_item = atomic_update_item
+        server.main(sys.argv[1:])
+        """;
+
+    private static ProcessStartInfo AtomicUpdatesCommand(int port)
+    {
+        var info = new ProcessStartInfo(FindOnPath("python3") ?? "python3");
+        foreach (var a in new[] { "-c", AtomicUpdatesMoto, "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
         return info;
     }
 

@@ -101,16 +101,33 @@ public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
     /// pass a condition like <c>n &lt; :limit</c> and one increment is lost (seen: 51 of 50 admitted). The rate-limit,
     /// replay and lockout tests race conditional writes from many clients, so every test server serializes.
     /// </summary>
+    /// <summary>
+    /// moto's server (its own main()) with every item write behind one lock. DynamoDB applies each conditional write
+    /// atomically; moto checks the condition and applies the write as separate steps, so two concurrent conditional
+    /// updates of one item can both pass (seen: 51–54 of a quota of 50 admitted, and a lost increment). The
+    /// rate-limit, replay and lockout tests race conditional writes, so every test server has DynamoDB's guarantee.
+    /// Reads stay concurrent. moto_server has no option for this, hence the few lines of Python.
+    /// </summary>
+    private const string MotoWithAtomicWrites = """
+        import sys, threading
+        import moto.server as server
+        from moto.dynamodb.models import DynamoDBBackend
+        lock = threading.Lock()
+        def atomic(write):
+            def locked(self, *args, **kwargs):
+                with lock:
+                    return write(self, *args, **kwargs)
+            return locked
+        for name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
+            setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
+        server.main(sys.argv[1:])
+        """;
+
     private static ProcessStartInfo Command(int port)
     {
         var info = new ProcessStartInfo(FindOnPath("python3") ?? "python3");
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(
-            "import sys\n" +
-            "from werkzeug.serving import run_simple\n" +
-            "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app\n" +
-            "run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)\n");
-        info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        foreach (var a in new[] { "-c", MotoWithAtomicWrites, "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
         return info;
     }
 

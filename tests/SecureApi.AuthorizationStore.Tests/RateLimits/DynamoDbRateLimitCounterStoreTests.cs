@@ -24,7 +24,7 @@ public sealed class DynamoDbRateLimitCounterStoreTests(DynamoDbServerFixture dyn
     }
 
     private Task<DynamoDbRateLimitCounterStore> NewAsync(TimeProvider clock, string table) =>
-        Task.FromResult(new DynamoDbRateLimitCounterStore(dynamo.Client(dynamo.Options(table)), table, clock, TimeSpan.FromSeconds(5)));
+        Task.FromResult(new DynamoDbRateLimitCounterStore(dynamo.Client(dynamo.Options(table, timeoutMilliseconds: 30_000)), table, clock, TimeSpan.FromSeconds(30)));
 
     [Fact]
     public async Task An_admitted_request_is_one_write_once_the_process_knows_the_window()

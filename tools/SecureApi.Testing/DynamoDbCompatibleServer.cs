@@ -112,7 +112,7 @@ public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
         import sys, threading
         import moto.server as server
         from moto.dynamodb.models import DynamoDBBackend
-        lock = threading.Lock()
+        lock = threading.RLock()  # re-entrant: transact_write_items calls the other writes
         def atomic(write):
             def locked(self, *args, **kwargs):
                 with lock:

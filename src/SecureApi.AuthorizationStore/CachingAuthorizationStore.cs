@@ -123,13 +123,8 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) =>
         _inner.ListAuditRecordsAsync(dayUtc, limit, cancellationToken);
 
-    /// <summary>A miss: reads through and caches the answer (found or not), unless invalidated meanwhile.</summary>
-    private static async Task<T?> LoadAsync<T>(ExpiringCache<T> cache, string key, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
-        where T : class
-    {
-        var version = cache.Version;
-        var value = await load(ct).ConfigureAwait(false);
-        cache.Set(key, value, version);
-        return value;
-    }
+    /// <summary>A miss: reads through (one read per key however many callers miss at once) and caches the answer.</summary>
+    private static Task<T?> LoadAsync<T>(ExpiringCache<T> cache, string key, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
+        where T : class =>
+        cache.LoadOnceAsync(key, load, ct);
 }

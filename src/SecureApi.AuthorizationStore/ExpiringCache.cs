@@ -4,11 +4,14 @@ namespace SecureApi.AuthorizationStore;
 /// A small TTL map (absence cached too) driven by a <see cref="TimeProvider"/>. Bounded: random-hash probes must
 /// not grow memory, so when full it drops expired entries and, if still full, everything. A read that started
 /// before an invalidation never stores its (possibly stale) answer: <see cref="Version"/> is checked on set.
+/// Concurrent misses for one key share one load (<see cref="LoadOnceAsync"/>): a cold instance under a burst of
+/// requests sends the store one read per key, not one per request.
 /// </summary>
 internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int maxEntries) where TValue : class
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (TValue? Value, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<TValue?>> _loading = new(StringComparer.Ordinal);
     private long _version;
 
     public long Version
@@ -46,12 +49,57 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
         }
     }
 
+    /// <summary>
+    /// A miss: joins the load of this key already running, else starts <paramref name="load"/>, which caches its
+    /// answer (unless invalidated meanwhile). No one caller cancels the shared load (the store bounds it by its own
+    /// time budget); each caller stops waiting on its own token. A failure reaches every caller that shared the
+    /// load and is not cached.
+    /// </summary>
+    public Task<TValue?> LoadOnceAsync(string key, Func<CancellationToken, Task<TValue?>> load, CancellationToken ct)
+    {
+        TaskCompletionSource<TValue?>? mine = null;
+        Task<TValue?>? shared;
+        long version;
+        lock (_gate)
+        {
+            version = _version;
+            if (!_loading.TryGetValue(key, out shared))
+            {
+                mine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                shared = mine.Task;
+                _loading[key] = shared;
+            }
+        }
+        if (mine is not null) _ = LoadAndCacheAsync(key, load, version, mine);
+        return shared.WaitAsync(ct);
+    }
+
+    private async Task LoadAndCacheAsync(string key, Func<CancellationToken, Task<TValue?>> load, long version, TaskCompletionSource<TValue?> mine)
+    {
+        TValue? value = null;
+        Exception? error = null;
+        try
+        {
+            value = await load(CancellationToken.None).ConfigureAwait(false);
+            Set(key, value, version);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        lock (_gate)
+            if (_loading.TryGetValue(key, out var current) && current == mine.Task) _loading.Remove(key);
+        if (error is null) mine.SetResult(value);
+        else mine.SetException(error);
+    }
+
     public void Invalidate(string key)
     {
         lock (_gate)
         {
             _version++;
             _entries.Remove(key);
+            _loading.Remove(key); // a caller after the change must not join a load that began before it
         }
     }
 }

@@ -46,6 +46,57 @@ public sealed class CachingAuthorizationStoreTests
     }
 
     [Fact]
+    public async Task Concurrent_misses_for_one_principal_send_the_store_one_read()
+    {
+        await _backing.PutPrincipalAsync(Principal("alice"), Admin);
+        var release = new TaskCompletionSource();
+        _flaky.Held = release.Task;
+
+        var reads = Enumerable.Range(0, 50).Select(_ => _cached.GetPrincipalAsync("alice")).ToArray();
+        release.SetResult();
+        var principals = await Task.WhenAll(reads);
+
+        Assert.All(principals, p => Assert.Equal("alice", p?.Id));
+        Assert.Equal(1, _flaky.Calls);
+    }
+
+    [Fact]
+    public async Task A_read_after_a_change_through_the_cache_does_not_join_a_read_that_began_before_it()
+    {
+        await _backing.PutPrincipalAsync(Principal("alice"), Admin);
+        var release = new TaskCompletionSource();
+        _flaky.Held = release.Task;
+        var before = _cached.GetPrincipalAsync("alice");                        // held: began before the change
+
+        _flaky.Held = null;
+        await _cached.PutPrincipalAsync(Principal("alice") with { Disabled = true }, Admin);
+        var after = await _cached.GetPrincipalAsync("alice").WaitAsync(TimeSpan.FromSeconds(10)); // joining the held read would never end
+        release.SetResult();
+        await before;
+
+        Assert.True(after!.Disabled);
+        Assert.True((await _cached.GetPrincipalAsync("alice"))!.Disabled);     // the older read's answer was not cached
+    }
+
+    [Fact]
+    public async Task A_failed_read_shared_by_concurrent_callers_fails_each_of_them_and_is_not_cached()
+    {
+        await _backing.PutPrincipalAsync(Principal("alice"), Admin);
+        var release = new TaskCompletionSource();
+        _flaky.Held = release.Task;
+        _flaky.Down = true;
+
+        var reads = Enumerable.Range(0, 5).Select(_ => _cached.GetPrincipalAsync("alice")).ToArray();
+        release.SetResult();
+        foreach (var read in reads) await Assert.ThrowsAsync<AuthorizationStoreUnavailableException>(() => read);
+
+        _flaky.Held = null;
+        _flaky.Down = false;
+        Assert.NotNull(await _cached.GetPrincipalAsync("alice"));
+        Assert.Equal(2, _flaky.Calls);
+    }
+
+    [Fact]
     public async Task A_revocation_through_the_cache_is_visible_at_once()
     {
         var key = await KeyForAliceAsync();

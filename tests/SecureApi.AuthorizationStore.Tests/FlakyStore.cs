@@ -1,15 +1,23 @@
 namespace SecureApi.AuthorizationStore.Tests;
 
-/// <summary>A store that fails every call while <see cref="Down"/> is true and counts the calls that reach it.</summary>
+/// <summary>
+/// A store that fails every call while <see cref="Down"/> is true, holds every answer until <see cref="Held"/>
+/// completes (when set: the answer is what the store held when called, delivered late), and counts the calls.
+/// </summary>
 internal sealed class FlakyStore(IAuthorizationStore inner) : IAuthorizationStore
 {
-    public bool Down { get; set; }
-    public int Calls { get; private set; }
+    private int _calls;
 
-    private Task<T> Pass<T>(Func<Task<T>> call)
+    public bool Down { get; set; }
+    public Task? Held { get; set; }
+    public int Calls => Volatile.Read(ref _calls);
+
+    private async Task<T> Pass<T>(Func<Task<T>> call)
     {
-        Calls++;
-        return Down ? Task.FromException<T>(new AuthorizationStoreUnavailableException("down")) : call();
+        Interlocked.Increment(ref _calls);
+        var answer = Down ? Task.FromException<T>(new AuthorizationStoreUnavailableException("down")) : call();
+        if (Held is { } held) await held;
+        return await answer;
     }
 
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default) => Pass(() => inner.GetPrincipalAsync(principalId, cancellationToken));

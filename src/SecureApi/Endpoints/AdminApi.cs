@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using SecureApi.Auth;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
+using SecureApi.StepUp;
 
 namespace SecureApi.Endpoints;
 
@@ -21,22 +22,22 @@ public static class AdminApi
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal: roles, permissions, disabled.");
         group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Creates (201) or replaces (200) a principal.");
         group.MapGet("/principals/{principalId}/keys", ListKeys).WithName("ListKeys")
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal's keys, without secrets or hashes.");
         group.MapPost("/principals/{principalId}/keys", CreateKey).WithName("CreateKey")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Generates a key; the secret is in this response only.");
         group.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Revokes a key.");
         group.MapGet("/routes", GetRoutes).WithName("GetRoutePolicy")
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("The route policy table in force.");
         group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Replaces the route policy table; it must cover exactly the API's routes.");
         return group;
     }

@@ -15,6 +15,8 @@ namespace SecureApi.Endpoints;
 [JsonSerializable(typeof(KeyListResponse))]
 [JsonSerializable(typeof(RoutePolicyBody))]
 [JsonSerializable(typeof(RoutePolicyResponse))]
+[JsonSerializable(typeof(SecureApi.StepUp.MfaCodeBody))]
+[JsonSerializable(typeof(SecureApi.StepUp.MfaEnrollmentResponse))]
 internal sealed partial class SecureApiJsonContext : JsonSerializerContext
 {
 }

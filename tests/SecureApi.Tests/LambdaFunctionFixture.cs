@@ -29,6 +29,8 @@ public sealed class LambdaFunctionFixture : IAsyncLifetime
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Outside Development the API needs a key for TOTP secrets (docs/step-up.md); a throw-away one here.
+            ["StepUp__DevelopmentKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Credentials.Configuration).Build();

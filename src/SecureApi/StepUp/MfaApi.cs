@@ -66,7 +66,7 @@ public static class MfaApi
         }
     }
 
-    public static async Task<IResult> ConfirmEnrollment(
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult, ValidationProblem>> ConfirmEnrollment(
         MfaCodeBody body, HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         if (!TotpCodes.IsWellFormed(body.Code)) return CodeProblem();
@@ -77,19 +77,19 @@ public static class MfaApi
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already confirmed");
 
         var result = await check.VerifyCodeAsync(principalId, body.Code!, ct, pending: true);
-        if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.Refusal(context, result);
+        if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.CodeRefusal(context, result);
         if (!await store.ConfirmEnrollmentAsync(principalId, result.Enrollment!.CreatedAt, principalId, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The enrollment changed", detail: "Start the enrollment again.");
         MfaApiLog.EnrollmentConfirmed(logger, principalId);
         return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> Verify(MfaCodeBody body, HttpContext context, StepUpCheck check, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Verify(MfaCodeBody body, HttpContext context, StepUpCheck check, CancellationToken ct)
     {
         if (!TotpCodes.IsWellFormed(body.Code)) return CodeProblem();
         var principalId = Caller(context);
         var result = await check.VerifyCodeAsync(principalId, body.Code!, ct);
-        if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.Refusal(context, result);
+        if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.CodeRefusal(context, result);
         await check.OpenWindowAsync(StepUpCredential.Of(context.User, context.Request), principalId, ct);
         return TypedResults.NoContent();
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace SecureApi.StepUp;
 
@@ -36,14 +37,19 @@ internal static class StepUpFilter
 
     public static IResult Refusal(HttpContext http, StepUpResult result)
     {
+        if (result.Outcome != StepUpOutcome.MalformedCode) return CodeRefusal(http, result);
+        return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+        {
+            [StepUpCheck.CodeHeader] = ["The code must be exactly 6 digits, sent once."],
+        });
+    }
+
+    /// <summary>Locked out → 429 with Retry-After; anything else → 401 with the challenge.</summary>
+    public static ProblemHttpResult CodeRefusal(HttpContext http, StepUpResult result)
+    {
         var options = http.RequestServices.GetRequiredService<StepUpOptions>();
         switch (result.Outcome)
         {
-            case StepUpOutcome.MalformedCode:
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    [StepUpCheck.CodeHeader] = ["The code must be exactly 6 digits, sent once."],
-                });
             case StepUpOutcome.LockedOut:
                 var seconds = Math.Max(1, (long)Math.Ceiling(result.RetryAfter.TotalSeconds));
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -57,7 +63,7 @@ internal static class StepUpFilter
     }
 
     /// <summary>RFC 9470 §3: error, error_description, acr_values and max_age on a Bearer challenge; the body says the same.</summary>
-    private static IResult Challenge(HttpContext http, StepUpOptions options, string description)
+    private static ProblemHttpResult Challenge(HttpContext http, StepUpOptions options, string description)
     {
         var maxAge = options.MaxAuthAgeSeconds.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers.WWWAuthenticate =

@@ -11,7 +11,7 @@ namespace SecureApi.Endpoints;
 /// The admin API under /protected/admin (REQUEST authorizer; the route table asks role admin): principals, their
 /// keys and the route table in the authorization store. Every change is written with its audit record (actor =
 /// the caller's principalId) in one store transaction, after all validation, and logs one line — never a secret
-/// or hash. Store unavailable → 503 (see Setup/StoreProblems).
+/// or hash. Store unavailable → 503 (see Setup/StoreProblems). Every write needs step-up (docs/step-up.md).
 /// </summary>
 public static class AdminApi
 {

@@ -91,11 +91,11 @@ public sealed class KmsDataKeySource(Amazon.KeyManagementService.IAmazonKeyManag
         try
         {
             if (_current is { } raced) return raced;
-            var generated = await kms.GenerateDataKeyAsync(new Amazon.KeyManagementService.Model.GenerateDataKeyRequest
+            var generated = await Kms("GenerateDataKey", () => kms.GenerateDataKeyAsync(new Amazon.KeyManagementService.Model.GenerateDataKeyRequest
             {
                 KeyId = keyId,
                 KeySpec = Amazon.KeyManagementService.DataKeySpec.AES_256,
-            }, ct).ConfigureAwait(false);
+            }, ct)).ConfigureAwait(false);
             var key = new DataKey(generated.Plaintext.ToArray(), generated.CiphertextBlob.ToArray());
             _unwrapped[Convert.ToBase64String(key.Wrapped)] = key.Plain;
             return _current = key;
@@ -111,13 +111,30 @@ public sealed class KmsDataKeySource(Amazon.KeyManagementService.IAmazonKeyManag
         if (wrapped.Length == 0) throw new CryptographicException("The secret was encrypted under a local key; this instance uses KMS.");
         var id = Convert.ToBase64String(wrapped.Span);
         if (_unwrapped.TryGetValue(id, out var known)) return known;
-        var decrypted = await kms.DecryptAsync(new Amazon.KeyManagementService.Model.DecryptRequest
+        var decrypted = await Kms("Decrypt", () => kms.DecryptAsync(new Amazon.KeyManagementService.Model.DecryptRequest
         {
             KeyId = keyId,
             CiphertextBlob = new MemoryStream(wrapped.ToArray(), writable: false),
-        }, ct).ConfigureAwait(false);
+        }, ct)).ConfigureAwait(false);
         var plain = decrypted.Plaintext.ToArray();
         if (plain.Length != 32) throw new CryptographicException("KMS returned a data key of the wrong size.");
         return _unwrapped[id] = plain;
+    }
+
+    /// <summary>KMS unreachable or refusing: the same fail-closed answer as a store outage (503), with the error code only.</summary>
+    private static async Task<T> Kms<T>(string operation, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Amazon.Runtime.AmazonServiceException e)
+        {
+            throw new SecureApi.AuthorizationStore.AuthorizationStoreUnavailableException($"KMS refused {operation} ({e.ErrorCode ?? e.GetType().Name}).", e);
+        }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonClientException or HttpRequestException or IOException)
+        {
+            throw new SecureApi.AuthorizationStore.AuthorizationStoreUnavailableException($"KMS could not be reached for {operation} ({e.GetType().Name}).", e);
+        }
     }
 }

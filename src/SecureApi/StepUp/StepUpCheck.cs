@@ -129,9 +129,9 @@ public sealed partial class StepUpCheck(
         {
             return await protector.UnprotectAsync(enrollment.EncryptedSecret, enrollment.PrincipalId, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is CryptographicException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        catch (CryptographicException e)
         {
-            // A key we cannot use (KMS down, an ephemeral key from before a restart): fail closed as a store outage.
+            // A key we cannot use (an ephemeral key from before a restart, a tampered item): fail closed as a store outage.
             throw new AuthorizationStoreUnavailableException("The enrollment secret could not be decrypted.", e);
         }
     }

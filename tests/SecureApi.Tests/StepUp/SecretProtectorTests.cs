@@ -63,6 +63,25 @@ public sealed class SecretProtectorTests(DynamoDbServerForApi moto) : IClassFixt
     }
 
     [Fact]
+    public async Task Kms_unreachable_fails_enrollment_closed_with_503_and_stores_nothing()
+    {
+        await using var factory = new SecureApiFactory
+        {
+            ExtraConfiguration = new Dictionary<string, string?>
+            {
+                ["StepUp:KmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000",
+                ["StepUp:KmsServiceUrl"] = $"http://127.0.0.1:{DynamoDbCompatibleServer.FreeLoopbackPort()}",
+            },
+        };
+
+        var (status, _, headers) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment", CaseCredential.AdminApiKey));
+
+        Assert.Equal(503, status);
+        Assert.Equal("application/problem+json", headers.ContentType);
+        Assert.Null(await factory.Services.GetRequiredService<IStepUpStore>().GetEnrollmentAsync(AdminCalls.Actor));
+    }
+
+    [Fact]
     public async Task The_api_enrolls_and_verifies_with_secrets_under_a_kms_data_key_in_dynamodb()
     {
         var keyId = await NewKeyAsync();

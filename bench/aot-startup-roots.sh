@@ -20,6 +20,7 @@ dotnet publish "$PROJECT" -c Release -p:PublishAot=false -p:EventSourceSupport=t
 cd "$WORK/app"
 dotnet "$ROOT/bench/ColdStart/bin/Release/net10.0/ColdStart.dll" --candidate roots="dotnet $WORK/app/$NAME.dll" \
   --event "$EVENT" --runs 1 --env ASPNETCORE_ENVIRONMENT=Production --env Logging__LogLevel__Default=Warning \
+  --env StepUp__DevelopmentKey="$(head -c 32 /dev/urandom | base64)" \
   --env DOTNET_STARTUP_HOOKS="$ROOT/bench/AotStartupRoots/bin/Release/net10.0/AotStartupRoots.dll" \
   --env AOT_STARTUP_ROOTS_OUT="$WORK/roots.txt" >/dev/null
 cd "$ROOT"

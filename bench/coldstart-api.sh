@@ -23,4 +23,5 @@ dotnet "$ROOT/bench/ColdStart/bin/Release/net10.0/ColdStart.dll" \
   --event "$ROOT/bench/api-protected-event.json" \
   --runs "$RUNS" \
   --env ASPNETCORE_ENVIRONMENT=Production \
+  --env StepUp__DevelopmentKey="$(head -c 32 /dev/urandom | base64)" \
   --env Logging__LogLevel__Default=Warning

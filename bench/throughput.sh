@@ -37,7 +37,7 @@ PY
 )
 
 # Rate limits off: this measures the stage and authorization; bench/ratelimit-throughput.sh measures the limiter.
-ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning RateLimits__Enabled=false \
+ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning RateLimits__Enabled=false StepUp__DevelopmentKey="$(head -c 32 /dev/urandom | base64)" \
 TokenAuthorizer__Issuer=bench-issuer TokenAuthorizer__Audiences=bench-api TokenAuthorizer__SymmetricKey="$KEY" \
 RequestAuthorizer__ApiKeys="[{\"sha256\":\"$API_KEY_SHA\",\"principalId\":\"nobody\",\"role\":\"user\",\"permissions\":\"read\"}]" \
   taskset -c "$PIN_SERVER" dotnet "$OUT/SecureApi.dll" --urls "http://127.0.0.1:$PORT" >/dev/null 2>&1 &

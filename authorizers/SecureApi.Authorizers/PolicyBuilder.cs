@@ -11,6 +11,9 @@ namespace SecureApi.Authorizers;
 /// creation — so a decision allocates its statement list, not nine statements with two sets each: that is what
 /// keeps the REQUEST decision within its 2 µs goal with the admin routes in the table.
 /// </summary>
+/// <summary>The token's amr values and auth_time (epoch seconds), for the context; either may be absent.</summary>
+internal sealed record TokenAuthentication(IReadOnlyList<string> Amr, long? AuthTime);
+
 internal sealed class PolicyBuilder(RouteRules defaultRoutes)
 {
     private sealed record StageResources(
@@ -22,14 +25,14 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
     public AuthorizerDecision Decide(
         in MethodArn arn, string principalId, string authType,
         IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions, string? sourceIp = null,
-        long? expiresAt = null) =>
-        Decide(defaultRoutes, arn, principalId, authType, roles, permissions, sourceIp, expiresAt: expiresAt);
+        long? expiresAt = null, TokenAuthentication? authentication = null) =>
+        Decide(defaultRoutes, arn, principalId, authType, roles, permissions, sourceIp, expiresAt: expiresAt, authentication: authentication);
 
     /// <summary>The decision against <paramref name="routes"/>; <paramref name="keyId"/> (a stored credential's id) goes into the context.</summary>
     public AuthorizerDecision Decide(
         RouteRules routes, in MethodArn arn, string principalId, string authType,
         IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions, string? sourceIp = null, string? keyId = null,
-        long? expiresAt = null)
+        long? expiresAt = null, TokenAuthentication? authentication = null)
     {
         var stage = StatementsFor(routes, arn);
         var rules = routes.Rules;
@@ -54,6 +57,9 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
         if (keyId is not null) context[AuthorizerContextKeys.KeyId] = keyId;
         // A number (epoch seconds): the API refuses a cached decision whose token has expired.
         if (expiresAt is { } exp) context[AuthorizerContextKeys.ExpiresAt] = exp;
+        // How the IdP authenticated the user: the API's step-up check accepts a recent MFA (docs/step-up.md).
+        if (authentication is { Amr.Count: > 0 }) context[AuthorizerContextKeys.Amr] = ContextList.Join(authentication.Amr);
+        if (authentication?.AuthTime is { } authTime) context[AuthorizerContextKeys.AuthTime] = authTime;
 
         var response = new APIGatewayCustomAuthorizerResponse
         {

@@ -147,7 +147,8 @@ public sealed class TokenAuthorizer
         IReadOnlyCollection<string> roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
         IReadOnlyCollection<string> permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
         var expiresAt = (long)(token.ValidTo - DateTime.UnixEpoch).TotalSeconds;
-        if (_store is null) return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt);
+        var authentication = Authentication(token);
+        if (_store is null) return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication);
 
         // Principal overlay (docs/authorization-store.md): a stored record for sub *replaces* the token's roles and
         // permissions (so an admin can also take rights away, not only add); disabled → 401; no record → the token's.
@@ -164,8 +165,24 @@ public sealed class TokenAuthorizer
         {
             return Fail(ReasonCodes.StoreUnavailable);
         }
-        return _policy.Decide(routes, arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt);
+        return _policy.Decide(routes, arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication);
     }
+
+    /// <summary>amr (an array of strings, RFC 8176) and auth_time (a whole number of seconds); anything else is left out.</summary>
+    private static TokenAuthentication? Authentication(JsonWebToken token)
+    {
+        var amr = ClaimValues(token, AmrClaim, firstOnly: false);
+        long? authTime = token.TryGetPayloadValue<object>("auth_time", out var value) && value switch
+        {
+            long l => l,
+            int i => i,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e when e.TryGetInt64(out var n) => n,
+            _ => (long?)null,
+        } is { } seconds ? seconds : null;
+        return amr.Count == 0 && authTime is null ? null : new TokenAuthentication(amr, authTime);
+    }
+
+    private static readonly string[] AmrClaim = ["amr"];
 
     /// <summary>exp − iat; without iat, exp − nbf; without both, exp − now. At most MaxTokenLifetimeSeconds.</summary>
     private bool LifetimeWithinMaximum(JsonWebToken token)

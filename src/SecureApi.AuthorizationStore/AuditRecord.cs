@@ -14,4 +14,8 @@ public static class AuditActions
     public const string CredentialCreated = "credential.created";
     public const string CredentialRevoked = "credential.revoked";
     public const string RoutePolicyUpdated = "route-policy.updated";
+    /// <summary>Step-up (docs/step-up.md): a TOTP enrollment was started, confirmed, or deleted/reset.</summary>
+    public const string MfaEnrollmentStarted = "mfa-enrollment.started";
+    public const string MfaEnrollmentConfirmed = "mfa-enrollment.confirmed";
+    public const string MfaEnrollmentDeleted = "mfa-enrollment.deleted";
 }

@@ -153,6 +153,12 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         }
     }
 
+    /// <summary>For the in-memory step-up store: its enrollment changes join this store's audit trail.</summary>
+    internal void AppendAudit(AuditRecord record)
+    {
+        lock (_gate) _audit.Add(record);
+    }
+
     private CreateCredentialOutcome CheckCreate(NewCredential c) =>
         _keyIdByHash.ContainsKey(c.Sha256) ? CreateCredentialOutcome.DuplicateHash
         : _credentialsByKeyId.ContainsKey(c.KeyId) ? CreateCredentialOutcome.DuplicateKeyId

@@ -23,6 +23,14 @@ public static class AuthorizerContextKeys
     /// the token expired; the API refuses a context whose expiresAt has passed.
     /// </summary>
     public const string ExpiresAt = "expiresAt";
+    /// <summary>
+    /// TOKEN authorizer: the token's <c>amr</c> (RFC 8176 authentication methods), comma-separated (see
+    /// <see cref="ContextList"/>); absent when the token has none. With <see cref="AuthTime"/> it lets the API accept
+    /// the IdP's own MFA as step-up (docs/step-up.md).
+    /// </summary>
+    public const string Amr = "amr";
+    /// <summary>TOKEN authorizer: the token's <c>auth_time</c>, epoch seconds, a JSON number; absent when the token has none.</summary>
+    public const string AuthTime = "authTime";
     /// <summary>Added by API Gateway itself: milliseconds the authorizer took (0 on a cache hit).</summary>
     public const string IntegrationLatency = "integrationLatency";
 }

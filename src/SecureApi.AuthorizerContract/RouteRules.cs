@@ -54,7 +54,8 @@ public sealed record RouteRule(string Verb, string Path, string? RequiredPermiss
 public sealed class RouteRules
 {
     /// <summary>
-    /// GET /protected needs permission "read"; GET /protected/admin and the admin API need role "admin". The seed:
+    /// GET /protected needs permission "read"; GET /protected/admin and the admin API need role "admin"; MFA
+    /// self-enrollment needs an authenticated caller only (a rule with neither requirement). The seed:
     /// a route table stored at run time replaces it.
     /// </summary>
     public static RouteRules Default { get; } = new(
@@ -69,6 +70,16 @@ public sealed class RouteRules
         new RouteRule("DELETE", "/protected/admin/keys/{keyId}", RequiredRole: "admin"),
         new RouteRule("GET", "/protected/admin/routes", RequiredRole: "admin"),
         new RouteRule("PUT", "/protected/admin/routes", RequiredRole: "admin"),
+        // Step-up (docs/step-up.md): every caller enrolls for itself, so these need only an authenticated principal.
+        new RouteRule("POST", "/protected/mfa/enrollment"),
+        new RouteRule("DELETE", "/protected/mfa/enrollment"),
+        new RouteRule("POST", "/protected/mfa/enrollment/confirm"),
+        new RouteRule("POST", "/protected/mfa/verify"),
+        new RouteRule("POST", "/protected/admin/mfa/enrollment"),
+        new RouteRule("DELETE", "/protected/admin/mfa/enrollment"),
+        new RouteRule("POST", "/protected/admin/mfa/enrollment/confirm"),
+        new RouteRule("POST", "/protected/admin/mfa/verify"),
+        new RouteRule("DELETE", "/protected/admin/principals/{principalId}/mfa", RequiredRole: "admin"),
     ]);
 
     public RouteRules(IReadOnlyList<RouteRule> rules)

@@ -3,6 +3,7 @@ using SecureApi.Auth;
 using SecureApi.Lambda.AspNetCoreServer;
 using SecureApi.Setup;
 using SecureApi.RateLimiting;
+using SecureApi.StepUp;
 #if LOCAL_GATEWAY
 using SecureApi.LocalGateway;
 #endif
@@ -16,6 +17,7 @@ builder.Services.AddSecureApiProblemDetails();                                  
 builder.Services.AddAuthentication(ApiGatewayAuthorizerDefaults.AuthenticationScheme)
     .AddApiGatewayAuthorizer();                                                   // User from requestContext.authorizer
 builder.Services.AddAuthorizationStore();                                         // principals, keys, route table, audit: DynamoDB or in-memory (one singleton)
+builder.Services.AddStepUp();                                                     // TOTP enrollment, step-up windows, lockout (store); KMS-protected secrets
 builder.Services.AddRoutePolicies();                                              // per request: route table, principal status, key status (store, short cache)
 builder.Services.AddSecureApiRateLimiting();                                      // per-principal rate limits and quotas, counted in the store across all instances
 builder.Services.AddSecureApiOpenApi();                                           // OpenAPI document with security schemes
@@ -36,6 +38,7 @@ app.MapSecureApiOpenApi();                                                      
 app.MapPublicApi();                                                               // GET /public
 app.MapProtectedApi();                                                            // GET /protected, GET /protected/admin
 app.MapAdminApi();                                                                // /protected/admin/principals, keys, routes (role admin)
+app.MapMfaApi();                                                                  // /protected/mfa/…, /protected/admin/mfa/… (enrollment, verify), admin reset
 
 app.Run();
 

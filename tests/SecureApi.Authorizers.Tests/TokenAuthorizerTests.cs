@@ -65,6 +65,28 @@ public sealed class TokenAuthorizerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_context_carries_amr_and_auth_time_for_the_apis_step_up_check()
+    {
+        var authTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 42;
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(Claims(c => { c["amr"] = new[] { "pwd", "mfa", "a,b" }; c["auth_time"] = authTime; })));
+
+        var context = decision.Response!.Context!;
+        Assert.Equal("pwd,mfa", context[AuthorizerContextKeys.Amr]); // a value with the separator is left out, never split
+        Assert.Equal(authTime, Assert.IsType<long>(context[AuthorizerContextKeys.AuthTime]));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-a-number")]
+    public async Task A_token_without_amr_or_a_numeric_auth_time_leaves_them_out_of_the_context(string? authTime)
+    {
+        var decision = await Authorize(StaticAuthorizer(), _tokens.Create(Claims(c => { if (authTime is not null) c["auth_time"] = authTime; })));
+
+        Assert.False(decision.Response!.Context!.ContainsKey(AuthorizerContextKeys.Amr));
+        Assert.False(decision.Response.Context.ContainsKey(AuthorizerContextKeys.AuthTime));
+    }
+
+    [Fact]
     public async Task Valid_token_without_admin_role_is_denied_on_the_admin_route()
     {
         var decision = await Authorize(StaticAuthorizer(), _tokens.Create(), Events.AdminArn);

@@ -63,6 +63,8 @@ public sealed class DeployedStack : IAsyncLifetime
         await StartFunctionsAsync();
     }
 
+    private readonly string _stepUpKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private async Task StartFunctionsAsync()
     {
         foreach (var function in Template.Functions.Values)
@@ -75,6 +77,8 @@ public sealed class DeployedStack : IAsyncLifetime
                 .ToDictionary(kv => kv.Key, kv => kv.Value);
             foreach (var (key, value) in ExtraEnvironment?.Invoke(function.Handler) ?? new Dictionary<string, string>())
                 settings[key] = value;
+            // The template gives the API StepUp__KmsKeyId; without a KMS here, a local key of this stack (kept across restarts).
+            if (!settings.ContainsKey("StepUp__KmsKeyId")) settings["StepUp__DevelopmentKey"] = _stepUpKey;
             var process = LambdaFunctionProcess.Start(_executables[function.LogicalId], function.Handler, runtime.Endpoint, settings);
             _processes.Add(process);
         }

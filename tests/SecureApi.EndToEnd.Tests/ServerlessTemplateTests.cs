@@ -54,13 +54,25 @@ public sealed class ServerlessTemplateTests
         var role = resources.GetProperty(roleId).GetProperty("Properties");
         Assert.False(role.TryGetProperty("ManagedPolicyArns", out _), $"{roleId} attaches managed policies");
 
-        var statements = role.GetProperty("Policies").EnumerateArray()
+        // Step-up (docs/step-up.md): the API's one conditional policy, for a KMS key the stack takes rather than creates.
+        var policies = role.GetProperty("Policies").EnumerateArray().ToList();
+        foreach (var conditional in policies.Where(p => p.TryGetProperty("Fn::If", out _)))
+        {
+            Assert.Equal("ApiFunction", functionId);
+            var branches = conditional.GetProperty("Fn::If");
+            Assert.Equal("CreateStepUpKey", branches[0].GetString());
+            Assert.Equal("AWS::NoValue", branches[1].GetProperty("Ref").GetString());
+            var kms = Assert.Single(branches[2].GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray());
+            Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], kms.GetProperty("Action").EnumerateArray().Select(a => a.GetString()).Order());
+            Assert.Equal("StepUpKmsKeyArn", kms.GetProperty("Resource").GetProperty("Ref").GetString());
+        }
+        var statements = policies.Where(p => !p.TryGetProperty("Fn::If", out _))
             .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
         Assert.NotEmpty(statements);
         // The authorizers only read (GetItem: credential by hash, principal, route table); the API also runs the
         // admin calls (Query for lists, TransactWriteItems = per-item PutItem/UpdateItem/ConditionCheckItem).
         string[] tableActions = functionId == "ApiFunction"
-            ? ["dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+            ? ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
             : ["dynamodb:GetItem"];
         var granted = new List<string>();
         foreach (var statement in statements)
@@ -78,6 +90,27 @@ public sealed class ServerlessTemplateTests
             Assert.Equal(logGroupId, resource[0].GetString());
         }
         Assert.Equal(tableActions, granted.Order());
+    }
+
+    [Fact]
+    public void The_step_up_kms_key_may_be_used_only_by_the_api_function_and_its_arn_is_in_the_api_environment()
+    {
+        var key = Resources().GetProperty("StepUpKey");
+        Assert.Equal("AWS::KMS::Key", key.GetProperty("Type").GetString());
+        Assert.Equal("CreateStepUpKey", key.GetProperty("Condition").GetString());
+        var statements = key.GetProperty("Properties").GetProperty("KeyPolicy").GetProperty("Statement").EnumerateArray().ToList();
+        string[] use = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncrypt*", "kms:*"];
+        foreach (var statement in statements)
+        {
+            var actions = statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!).ToList();
+            var principal = statement.GetProperty("Principal").GetProperty("AWS");
+            var isApiRole = principal.ValueKind == System.Text.Json.JsonValueKind.Object && principal.TryGetProperty("Fn::GetAtt", out var role) && role[0].GetString() == "ApiFunctionRole";
+            if (isApiRole) Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], actions.Order());
+            else Assert.DoesNotContain(actions, a => use.Contains(a));
+        }
+        Assert.Contains(statements, s => s.GetProperty("Principal").GetProperty("AWS").TryGetProperty("Fn::GetAtt", out _));
+
+        Assert.Equal("CreateStepUpKey", Template.Functions["ApiFunction"].Environment["StepUp__KmsKeyId"].GetProperty("Fn::If")[0].GetString());
     }
 
     [Fact]

@@ -3,6 +3,9 @@ using System.Text.Json;
 using Amazon.Runtime;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.DynamoDb;
+using SecureApi.AuthorizationStore.StepUp;
+using SecureApi.AuthorizerContract;
+using SecureApi.StepUp;
 using SecureApi.LocalGateway;
 using SecureApi.Testing;
 
@@ -32,11 +35,23 @@ public sealed class StoreBackedStack : IAsyncLifetime
         var credentials = new BasicAWSCredentials(DynamoDbCompatibleServer.AccessKeyId, DynamoDbCompatibleServer.SecretAccessKey);
         using (var store = new DynamoDbAuthorizationStore(DynamoDbClientFactory.Create(options, credentials), options, TimeProvider.System, ownsClient: true))
             await store.CreateTableIfMissingAsync(TimeSpan.FromSeconds(30));
+        // Admin writes need step-up (docs/step-up.md): the seed admin key has stepped up for the whole run, as a code
+        // would do for 5 minutes. StepUpApiTests use admin keys of their own, which get no window from this.
+        using (var client = DynamoDbClientFactory.Create(options, credentials))
+            await new DynamoDbStepUpStore(client, options, TimeProvider.System).OpenWindowAsync(
+                StepUpCredential.For(AuthTypes.ApiKey, SeedAdmin, null, null), SeedAdmin, DateTimeOffset.UtcNow.AddHours(2));
+        // TOTP secrets under a KMS data key, as deployed (the template's StepUp__KmsKeyId), with moto's KMS.
+        using var kms = new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(credentials,
+            new Amazon.KeyManagementService.AmazonKeyManagementServiceConfig { ServiceURL = Server.ServiceUrl, AuthenticationRegion = DynamoDbCompatibleServer.Region });
+        var kmsKey = (await kms.CreateKeyAsync(new Amazon.KeyManagementService.Model.CreateKeyRequest { Description = "e2e step-up" })).KeyMetadata.Arn;
 
         var environment = new Dictionary<string, string>(Server.ClientEnvironment)
         {
             ["AuthorizationStore__TableName"] = TableName,
             ["AuthorizationStore__CacheSeconds"] = CacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["StepUp__KmsKeyId"] = kmsKey,
+            ["StepUp__KmsServiceUrl"] = Server.ServiceUrl,
+            ["StepUp__KmsRegion"] = DynamoDbCompatibleServer.Region,
         };
         Stack = new DeployedStack { ExtraEnvironment = _ => environment };
         await Stack.InitializeAsync();
@@ -58,6 +73,19 @@ public sealed class StoreBackedStack : IAsyncLifetime
 
     public Task<ClientResponse> WithApiKeyAsync(string path, string apiKey) =>
         Stack.SendAsync(GatewayRequest.Create("GET", path, [], [new("api_key", apiKey)], GatewayTestCredentials.DefaultSourceIp));
+
+    /// <summary>Any call with an API key, an optional X-MFA-Code and JSON body.</summary>
+    public Task<ClientResponse> WithApiKeyAsync(string method, string path, string apiKey, string? mfaCode, object? body = null)
+    {
+        var headers = new List<KeyValuePair<string, string>>();
+        if (body is not null) headers.Add(new("Content-Type", "application/json"));
+        if (mfaCode is not null) headers.Add(new("X-MFA-Code", mfaCode));
+        return Stack.SendAsync(GatewayRequest.Create(method, path, headers, [new("api_key", apiKey)], GatewayTestCredentials.DefaultSourceIp),
+            body is null ? null : JsonSerializer.Serialize(body));
+    }
+
+    /// <summary>The principal of the seed admin key (RequestAuthorizer__ApiKeys).</summary>
+    public const string SeedAdmin = "api-key-user";
 
     public Task<ClientResponse> WithTokenAsync(string path, string token) =>
         Stack.SendAsync(GatewayRequest.Create("GET", path, [new("Authorization", "Bearer " + token)], [], GatewayTestCredentials.DefaultSourceIp));

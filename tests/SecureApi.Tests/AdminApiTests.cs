@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizerContract;
 using SecureApi.Testing;
 
 namespace SecureApi.Tests;
@@ -146,8 +147,8 @@ public sealed class AdminApiTests(SecureApiFactory factory) : IClassFixture<Secu
         { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Select((r, i) => i == 0 ? (object)new { verb = r.Verb, path = "/protected/*", requiredPermission = r.RequiredPermission, requiredRole = r.RequiredRole } : AdminCalls.Rule(r))), "routes[0].path" },
         { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Select((r, i) => i == 1 ? (object)new { verb = r.Verb, path = r.Path, requiredPermission = r.RequiredPermission, requiredRole = "ad,min" } : AdminCalls.Rule(r))), "routes[1].requiredRole" },
         { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Skip(1).Select(AdminCalls.Rule)), "routes" },
-        { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Select(AdminCalls.Rule).Append(new { verb = "GET", path = "/protected/secret", requiredPermission = (string?)null, requiredRole = "admin" })), $"routes[{SecureApi.AuthorizerContract.RouteRules.Default.Rules.Count}]" },
-        { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Select(AdminCalls.Rule).Append(AdminCalls.Rule(rules.First()))), $"routes[{SecureApi.AuthorizerContract.RouteRules.Default.Rules.Count}]" },
+        { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Select(AdminCalls.Rule).Append(new { verb = "GET", path = "/protected/secret", requiredPermission = (string?)null, requiredRole = "admin" })), $"routes[{RouteRules.Default.Rules.Count}]" },
+        { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Select(AdminCalls.Rule).Append(AdminCalls.Rule(rules.First()))), $"routes[{RouteRules.Default.Rules.Count}]" },
     };
 
     [Theory]

@@ -11,9 +11,27 @@ internal static class AdminCalls
 {
     public const string Actor = "api-key-user";
 
-    public static Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(
-        this SecureApiFactory factory, string method, string path, string? json = null, CaseCredential credential = CaseCredential.AdminApiKey) =>
-        factory.SendAsync(new CaseRequest(method, "/protected/admin" + path, credential), json);
+    /// <summary>Writes need step-up (docs/step-up.md): these calls are made by an admin who has stepped up.</summary>
+    public static async Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(
+        this SecureApiFactory factory, string method, string path, string? json = null, CaseCredential credential = CaseCredential.AdminApiKey)
+    {
+        var request = new CaseRequest(method, "/protected/admin" + path, credential);
+        if (method != "GET") await factory.StepUpAsync(request);
+        return await factory.SendAsync(request, json);
+    }
+
+    /// <summary>Opens a step-up window for the credential of <paramref name="request"/>, as a verified code would.</summary>
+    public static async Task StepUpAsync(this SecureApiFactory factory, CaseRequest request)
+    {
+        var store = factory.Services.GetRequiredService<SecureApi.AuthorizationStore.StepUp.IStepUpStore>();
+        var until = factory.Clock.GetUtcNow().AddMinutes(5);
+        var authorization = request.Resolve(factory.Credentials).Headers.FirstOrDefault(h => h.Key == "Authorization").Value;
+        (string Credential, string Principal)[] windows = authorization is null
+            ? [(SecureApi.StepUp.StepUpCredential.For(AuthTypes.ApiKey, Actor, null, null), Actor),
+               (SecureApi.StepUp.StepUpCredential.For(AuthTypes.CustomHeader, "custom-user", null, null), "custom-user")]
+            : [(SecureApi.StepUp.StepUpCredential.For(AuthTypes.Jwt, "", null, authorization), request.Credential == CaseCredential.AdminToken ? "test-admin" : "test-user")];
+        foreach (var (credential, principal) in windows) await store.OpenWindowAsync(credential, principal, until);
+    }
 
     public static IAuthorizationStore Store(this SecureApiFactory factory) => factory.Services.GetRequiredService<IAuthorizationStore>();
 

@@ -33,6 +33,8 @@ public sealed class LambdaFunctionFixture : IAsyncLifetime
             ["RateLimits__DefaultPlan__RatePerSecond"] = "100000",
             ["RateLimits__DefaultPlan__Burst"] = "1000000",
             ["RateLimits__DefaultPlan__Quota"] = "1000000000",
+            // Outside Development the API needs a key for TOTP secrets (docs/step-up.md); a throw-away one here.
+            ["StepUp__DevelopmentKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Credentials.Configuration).Build();

@@ -68,6 +68,23 @@ public sealed class GatewayTestCredentials
     public string MintToken(string subject, string role = "user", string permissions = "read") =>
         Mint(_signingKey, subject, role, permissions, Audience, _now.AddMinutes(-1), _now.AddMinutes(30));
 
+    /// <summary>As <see cref="MintToken(string, string, string)"/>, with extra payload claims (e.g. amr and auth_time for step-up tests).</summary>
+    public string MintToken(string subject, IReadOnlyDictionary<string, object> extraClaims, string role = "user", string permissions = "read")
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = role, ["permissions"] = permissions.Split(',') };
+        foreach (var (name, value) in extraClaims) claims[name] = value;
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = _now.AddMinutes(-1),
+            NotBefore = _now.AddMinutes(-1),
+            Expires = _now.AddMinutes(30),
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(_signingKey, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
     /// <summary>Configuration for the local gateway (in-memory configuration, ':' separators).</summary>
     public IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>
     {

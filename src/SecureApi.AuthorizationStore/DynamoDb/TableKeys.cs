@@ -19,6 +19,14 @@ internal static class TableKeys
     public const string CredentialListPrefix = "CREDENTIAL#";
     public const string RoutePolicyKey = "ROUTE-POLICY";
 
+    // Step-up (docs/step-up.md): the enrollment, last accepted time step and failure counter live in the principal's
+    // partition; a credential's step-up window in its own (the credential id is "key:…" or "token:<sha256>").
+    public const string MfaEnrollmentSortKey = "MFA-ENROLLMENT";
+    public const string MfaLastStepSortKey = "MFA-LAST-STEP";
+    public const string MfaFailuresSortKey = "MFA-FAILURES";
+    public const string StepUpWindowSortKey = "WINDOW";
+    public static string StepUpWindow(string credentialId) => "STEPUP#" + credentialId;
+
     public static string Principal(string principalId) => "PRINCIPAL#" + principalId;
     public static string CredentialByKeyId(string keyId) => "CREDENTIAL#" + keyId;
     public static string CredentialByHash(string sha256) => "CREDHASH#" + sha256;

@@ -59,6 +59,11 @@ public sealed partial class ApiGatewayAuthorizerHandler(
             Add(identity, ApiGatewayAuthorizerClaimTypes.SourceIp, sourceIp);
         if (authorizer.GetString(AuthorizerContextKeys.KeyId) is { Length: > 0 } keyId)
             Add(identity, ApiGatewayAuthorizerClaimTypes.KeyId, keyId);
+        // Step-up through the IdP's MFA: amr and auth_time as the TOKEN authorizer read them from the token.
+        foreach (var amr in ContextList.Split(authorizer.GetString(AuthorizerContextKeys.Amr)))
+            Add(identity, ApiGatewayAuthorizerClaimTypes.Amr, amr);
+        if (authorizer.GetString(AuthorizerContextKeys.AuthTime) is { Length: > 0 } authTime)
+            Add(identity, ApiGatewayAuthorizerClaimTypes.AuthTime, authTime);
 
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(ticket));

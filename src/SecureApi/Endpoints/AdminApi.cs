@@ -4,6 +4,7 @@ using SecureApi.Auth;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
 using SecureApi.RateLimiting;
+using SecureApi.StepUp;
 
 namespace SecureApi.Endpoints;
 
@@ -11,7 +12,7 @@ namespace SecureApi.Endpoints;
 /// The admin API under /protected/admin (REQUEST authorizer; the route table asks role admin): principals, their
 /// keys and the route table in the authorization store. Every change is written with its audit record (actor =
 /// the caller's principalId) in one store transaction, after all validation, and logs one line — never a secret
-/// or hash. Store unavailable → 503 (see Setup/StoreProblems).
+/// or hash. Store unavailable → 503 (see Setup/StoreProblems). Every write needs step-up (docs/step-up.md).
 /// </summary>
 public static class AdminApi
 {
@@ -23,7 +24,7 @@ public static class AdminApi
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal: roles, permissions, disabled.");
         group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Creates (201) or replaces (200) a principal.");
         group.MapGet("/principals/{principalId}/usage", PrincipalUsage.GetUsage).WithName("GetPrincipalUsage")
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
@@ -32,16 +33,16 @@ public static class AdminApi
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal's keys, without secrets or hashes.");
         group.MapPost("/principals/{principalId}/keys", CreateKey).WithName("CreateKey")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Generates a key; the secret is in this response only.");
         group.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Revokes a key.");
         group.MapGet("/routes", GetRoutes).WithName("GetRoutePolicy")
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("The route policy table in force.");
         group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Replaces the route policy table; it must cover exactly the API's routes.");
         return group;
     }

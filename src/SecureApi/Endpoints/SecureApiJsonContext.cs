@@ -16,6 +16,8 @@ namespace SecureApi.Endpoints;
 [JsonSerializable(typeof(RoutePolicyBody))]
 [JsonSerializable(typeof(RoutePolicyResponse))]
 [JsonSerializable(typeof(RateLimiting.UsageResponse))]
+[JsonSerializable(typeof(SecureApi.StepUp.MfaCodeBody))]
+[JsonSerializable(typeof(SecureApi.StepUp.MfaEnrollmentResponse))]
 internal sealed partial class SecureApiJsonContext : JsonSerializerContext
 {
 }

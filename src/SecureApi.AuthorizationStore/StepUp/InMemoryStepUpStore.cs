@@ -1,0 +1,114 @@
+namespace SecureApi.AuthorizationStore.StepUp;
+
+/// <summary>
+/// The step-up store of `dotnet run` without a table: the DynamoDB store's semantics behind one lock. Enrollment
+/// audit records go to the given in-memory authorization store's trail (the one trail the admin reads).
+/// </summary>
+public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorizationStore? audit = null) : IStepUpStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, MfaEnrollment> _enrollments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastSteps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FailedAttempts> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StepUpWindow> _windows = new(StringComparer.Ordinal);
+
+    public Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        lock (_gate) return Task.FromResult(_enrollments.GetValueOrDefault(principalId));
+    }
+
+    public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, string actor, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        StepUpInput.Secret(encryptedSecret);
+        actor = AuditEntries.Actor(actor);
+        lock (_gate)
+        {
+            if (_enrollments.TryGetValue(principalId, out var existing) && existing.Status == MfaEnrollmentStatus.Confirmed) return Task.FromResult(false);
+            var now = time.GetUtcNow();
+            _enrollments[principalId] = new MfaEnrollment(principalId, [.. encryptedSecret], MfaEnrollmentStatus.Pending, now, null);
+            audit?.AppendAudit(StepUpAudit.Started(principalId, now, actor));
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        actor = AuditEntries.Actor(actor);
+        lock (_gate)
+        {
+            if (!_enrollments.TryGetValue(principalId, out var existing) || existing.Status != MfaEnrollmentStatus.Pending || existing.CreatedAt != createdAt)
+                return Task.FromResult(false);
+            var now = time.GetUtcNow();
+            _enrollments[principalId] = existing with { Status = MfaEnrollmentStatus.Confirmed, ConfirmedAt = now };
+            audit?.AppendAudit(StepUpAudit.Confirmed(principalId, now, actor));
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        actor = AuditEntries.Actor(actor);
+        lock (_gate)
+        {
+            if (!_enrollments.Remove(principalId, out var existing)) return Task.FromResult(false);
+            audit?.AppendAudit(StepUpAudit.Deleted(principalId, existing.Status, time.GetUtcNow(), actor));
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> TryAcceptTimeStepAsync(string principalId, long timeStep, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        lock (_gate)
+        {
+            if (_lastSteps.TryGetValue(principalId, out var last) && last >= timeStep) return Task.FromResult(false);
+            _lastSteps[principalId] = timeStep;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<FailedAttempts?> GetFailedAttemptsAsync(string principalId, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        lock (_gate)
+        {
+            return Task.FromResult(_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > time.GetUtcNow() ? f : null);
+        }
+    }
+
+    public Task<FailedAttempts> RecordFailedAttemptAsync(string principalId, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        StepUpInput.Positive(window, nameof(window));
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            var counted = _failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > now
+                ? f with { Count = f.Count + 1 }
+                : new FailedAttempts(1, now + window);
+            _failures[principalId] = counted;
+            return Task.FromResult(counted);
+        }
+    }
+
+    public Task OpenWindowAsync(string credentialId, string principalId, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.CredentialId(credentialId);
+        StepUpInput.PrincipalId(principalId);
+        lock (_gate) _windows[credentialId] = new StepUpWindow(credentialId, principalId, until);
+        return Task.CompletedTask;
+    }
+
+    public Task<StepUpWindow?> GetWindowAsync(string credentialId, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.CredentialId(credentialId);
+        lock (_gate)
+        {
+            return Task.FromResult(_windows.TryGetValue(credentialId, out var w) && w.Until > time.GetUtcNow() ? w : null);
+        }
+    }
+}

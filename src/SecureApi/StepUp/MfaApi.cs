@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
+using QRCoder;
+using SecureApi.Auth;
+using SecureApi.AuthorizationStore.StepUp;
+using SecureApi.AuthorizerContract;
+using SecureApi.Endpoints;
+
+namespace SecureApi.StepUp;
+
+/// <summary>
+/// TOTP enrollment by the caller for itself, the same under both authorizers — /protected/mfa (TOKEN: IdP users) and
+/// /protected/admin/mfa (REQUEST: key-based principals) — and an admin's reset of another principal's enrollment.
+/// A pending enrollment satisfies nothing until confirmed with a code; deleting or resetting one needs step-up.
+/// Every enrollment change is audited in the store. See docs/step-up.md.
+/// </summary>
+public static class MfaApi
+{
+    public static RouteGroupBuilder MapMfaApi(this IEndpointRouteBuilder app)
+    {
+        MapSelfService(app.MapGroup("/protected/mfa").WithTags("MFA"), AuthorizerNames.Token, "Token");
+        MapSelfService(app.MapGroup("/protected/admin/mfa").WithTags("MFA"), AuthorizerNames.Request, "Key");
+
+        var admin = app.MapGroup("/protected/admin").WithTags("Admin");
+        admin.MapDelete("/principals/{principalId}/mfa", ResetEnrollment).WithName("ResetMfaEnrollment")
+            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+            .WithSummary("Removes another principal's TOTP enrollment (audited).");
+        return admin;
+    }
+
+    private static void MapSelfService(RouteGroupBuilder group, string authorizer, string names)
+    {
+        group.MapPost("/enrollment", StartEnrollment).WithName("StartMfaEnrollment" + names)
+            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
+            .WithSummary("Starts (or restarts) a pending TOTP enrollment; the secret is in this response only.");
+        group.MapPost("/enrollment/confirm", ConfirmEnrollment).WithName("ConfirmMfaEnrollment" + names)
+            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
+            .WithSummary("Confirms the pending enrollment with a code from the app.");
+        group.MapDelete("/enrollment", DeleteEnrollment).WithName("DeleteMfaEnrollment" + names)
+            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy().RequireStepUp()
+            .WithSummary("Removes the caller's enrollment.");
+        group.MapPost("/verify", Verify).WithName("VerifyMfaCode" + names)
+            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
+            .WithSummary("Verifies a code and opens the step-up window for the presenting credential.");
+    }
+
+    public static async Task<Results<Created<MfaEnrollmentResponse>, ProblemHttpResult>> StartEnrollment(
+        HttpContext context, IStepUpStore store, SecretProtector protector, StepUpOptions options, ILogger<MfaApiLog> logger, CancellationToken ct)
+    {
+        var principalId = Caller(context);
+        var secret = TotpCodes.NewSecret();
+        try
+        {
+            var encrypted = await protector.ProtectAsync(secret, principalId, ct);
+            if (!await store.StartEnrollmentAsync(principalId, encrypted, principalId, ct))
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already enrolled",
+                    detail: "A confirmed enrollment exists; DELETE it (with step-up) before enrolling again.");
+            MfaApiLog.EnrollmentStarted(logger, principalId);
+            var uri = TotpCodes.OtpAuthUri(secret, options.Issuer, principalId);
+            context.Response.Headers.CacheControl = "no-store"; // the secret must not sit in any cache
+            return TypedResults.Created((string?)null, new MfaEnrollmentResponse(TotpCodes.Base32(secret), uri, QrPng(uri), "pending"));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult, ValidationProblem>> ConfirmEnrollment(
+        MfaCodeBody body, HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
+    {
+        if (!TotpCodes.IsWellFormed(body.Code)) return CodeProblem();
+        var principalId = Caller(context);
+        var enrollment = await store.GetEnrollmentAsync(principalId, ct);
+        if (enrollment is null) return TypedResults.NotFound();
+        if (enrollment.Status == MfaEnrollmentStatus.Confirmed)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already confirmed");
+
+        var result = await check.VerifyCodeAsync(principalId, body.Code!, ct, pending: true);
+        if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.CodeRefusal(context, result);
+        if (!await store.ConfirmEnrollmentAsync(principalId, result.Enrollment!.CreatedAt, principalId, ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The enrollment changed", detail: "Start the enrollment again.");
+        MfaApiLog.EnrollmentConfirmed(logger, principalId);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Verify(MfaCodeBody body, HttpContext context, StepUpCheck check, CancellationToken ct)
+    {
+        if (!TotpCodes.IsWellFormed(body.Code)) return CodeProblem();
+        var principalId = Caller(context);
+        var result = await check.VerifyCodeAsync(principalId, body.Code!, ct);
+        if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.CodeRefusal(context, result);
+        await check.OpenWindowAsync(StepUpCredential.Of(context.User, context.Request), principalId, ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, NotFound>> DeleteEnrollment(
+        HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
+    {
+        var principalId = Caller(context);
+        if (!await store.DeleteEnrollmentAsync(principalId, principalId, ct)) return TypedResults.NotFound();
+        MfaApiLog.EnrollmentDeleted(logger, principalId, principalId);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem>> ResetEnrollment(
+        string principalId, HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
+    {
+        var input = new AdminValidation();
+        input.Id(principalId, "principalId");
+        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        var actor = Caller(context);
+        if (!await store.DeleteEnrollmentAsync(principalId, actor, ct)) return TypedResults.NotFound();
+        MfaApiLog.EnrollmentDeleted(logger, actor, principalId);
+        return TypedResults.NoContent();
+    }
+
+    private static ValidationProblem CodeProblem() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The code must be exactly 6 digits."] });
+
+    private static string QrPng(string uri)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        return Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));
+    }
+
+    // The route policy admitted only an authenticated caller with a principalId.
+    private static string Caller(HttpContext context) =>
+        context.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } id
+            ? id
+            : throw new InvalidOperationException("MFA call without an authenticated principal.");
+}
+
+/// <summary>One line per enrollment change: who and whose. Never a secret, URI or code.</summary>
+public sealed partial class MfaApiLog
+{
+    private MfaApiLog() { }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Principal {PrincipalId} started a TOTP enrollment.")]
+    public static partial void EnrollmentStarted(ILogger logger, string principalId);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Principal {PrincipalId} confirmed its TOTP enrollment.")]
+    public static partial void EnrollmentConfirmed(ILogger logger, string principalId);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "{Actor} deleted the TOTP enrollment of principal {PrincipalId}.")]
+    public static partial void EnrollmentDeleted(ILogger logger, string actor, string principalId);
+}

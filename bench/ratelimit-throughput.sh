@@ -28,7 +28,7 @@ start() { # port, RateLimits__Enabled
   TokenAuthorizer__Issuer=bench-issuer TokenAuthorizer__Audiences=bench-api TokenAuthorizer__SymmetricKey="$KEY" \
   RequestAuthorizer__ApiKeys="[{\"sha256\":\"$API_KEY_SHA\",\"principalId\":\"nobody\",\"role\":\"user\",\"permissions\":\"read\"}]" \
   RateLimits__Enabled="$2" RateLimits__DefaultPlan__RatePerSecond=100000 RateLimits__DefaultPlan__Burst=1000000 \
-  RateLimits__DefaultPlan__Quota=2000000000 \
+  RateLimits__DefaultPlan__Quota=2000000000 StepUp__DevelopmentKey="$(head -c 32 /dev/urandom | base64 -w0)" \
     taskset -c "$PIN_SERVER" dotnet "$OUT/SecureApi.dll" --urls "http://127.0.0.1:$1" >/dev/null 2>&1 &
   echo $!
 }

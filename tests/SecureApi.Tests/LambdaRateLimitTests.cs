@@ -23,6 +23,8 @@ public sealed class LambdaRateLimitTests : IAsyncLifetime
             ["RateLimits__DefaultPlan__RatePerSecond"] = "1",
             ["RateLimits__DefaultPlan__Burst"] = "1",
             ["RateLimits__DefaultPlan__Quota"] = "2",
+            // Outside Development the API needs a key for TOTP secrets (docs/step-up.md); a throw-away one here.
+            ["StepUp__DevelopmentKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
     }
 

@@ -5,6 +5,7 @@ using SecureApi.Auth;
 using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.AuthorizerContract;
 using SecureApi.Endpoints;
+using SecureApi.RateLimiting;
 
 namespace SecureApi.StepUp;
 
@@ -18,10 +19,13 @@ public static class MfaApi
 {
     public static RouteGroupBuilder MapMfaApi(this IEndpointRouteBuilder app)
     {
-        MapSelfService(app.MapGroup("/protected/mfa").WithTags("MFA"), AuthorizerNames.Token, "Token");
-        MapSelfService(app.MapGroup("/protected/admin/mfa").WithTags("MFA"), AuthorizerNames.Request, "Key");
+        MapSelfService(app.MapGroup("/protected/mfa").WithTags("MFA")
+            .RequireRateLimiting(RateLimitPolicies.Plan), AuthorizerNames.Token, "Token");            // per principal
+        MapSelfService(app.MapGroup("/protected/admin/mfa").WithTags("MFA")
+            .RequireRateLimiting(RateLimitPolicies.Plan), AuthorizerNames.Request, "Key");            // per principal
 
-        var admin = app.MapGroup("/protected/admin").WithTags("Admin");
+        var admin = app.MapGroup("/protected/admin").WithTags("Admin")
+            .RequireRateLimiting(RateLimitPolicies.Plan);                                            // per principal
         admin.MapDelete("/principals/{principalId}/mfa", ResetEnrollment).WithName("ResetMfaEnrollment")
             .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
             .WithSummary("Removes another principal's TOTP enrollment (audited).");

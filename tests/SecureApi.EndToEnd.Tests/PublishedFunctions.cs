@@ -9,7 +9,9 @@ namespace SecureApi.EndToEnd.Tests;
 /// <para>
 /// .ci/run publishes each project once into artifacts/publish/&lt;Name&gt; (and fails on any AOT warning) and sets
 /// SECUREAPI_PUBLISH_DIR, so CI never publishes twice. Without the variable (a developer's
-/// <c>dotnet test</c>) the first use publishes into the same folder (recreated; ILC's incremental build in obj/ keeps reruns cheap).
+/// <c>dotnet test</c>) the first use of each function in this test process publishes it into the same folder
+/// (recreated; ILC's incremental build in obj/ keeps reruns cheap); every later use, from any fixture, gets that
+/// one publish — republishing would delete the executable under a fixture whose function is running.
 /// </para>
 /// </summary>
 public static class PublishedFunctions
@@ -17,6 +19,7 @@ public static class PublishedFunctions
     public const string EnvironmentVariable = "SECUREAPI_PUBLISH_DIR";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly Dictionary<string, Task<string>> Published = new(StringComparer.Ordinal);
 
     /// <summary>The path of the native executable for <paramref name="codeUri"/> (a project folder) and its handler.</summary>
     public static async Task<string> GetExecutableAsync(string codeUri, string handler)
@@ -30,6 +33,17 @@ public static class PublishedFunctions
             return path;
         }
 
+        Task<string> publish;
+        lock (Published)
+        {
+            if (!Published.TryGetValue(handler, out publish!))
+                Published[handler] = publish = Task.Run(() => PublishOnceAsync(codeUri, handler));
+        }
+        return await publish;
+    }
+
+    private static async Task<string> PublishOnceAsync(string codeUri, string handler)
+    {
         var output = Path.Combine(RepositoryRoot.Path, "artifacts", "publish", handler);
         await Gate.WaitAsync();
         try

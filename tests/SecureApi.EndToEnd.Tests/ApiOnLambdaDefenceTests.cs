@@ -86,7 +86,13 @@ public sealed class ApiOnLambdaDefenceTests(DeployedStack stack)
         var workingDirectory = Directory.CreateTempSubdirectory("secureapi-cwd-").FullName;
         await using var runtime = await RuntimeApiDouble.StartAsync();
         using var process = LambdaFunctionProcess.Start(stack.Executables["ApiFunction"], "SecureApi", runtime.Endpoint,
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Trace", ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace" },
+            new Dictionary<string, string>
+            {
+                ["Logging__LogLevel__Default"] = "Trace",
+                ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
+                // Outside Development the API needs a key for TOTP secrets (docs/step-up.md); a throw-away one here.
+                ["StepUp__DevelopmentKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            },
             workingDirectory: workingDirectory);
         const string key = "sapi_never-log-this-key-0123456789";
         var proxyEvent = Event("GET", "/protected/admin", "/protected/admin", Admin(), new() { ["api_key"] = key });

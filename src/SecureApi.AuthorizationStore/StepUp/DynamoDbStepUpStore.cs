@@ -256,23 +256,10 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
         return response.Item is { Count: > 0 } item ? item : null;
     }
 
-    private async Task<int?> TryTransactAsync(List<TransactWriteItem> items, CancellationToken ct)
-    {
-        try
-        {
-            await _client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct).ConfigureAwait(false);
-            return null;
-        }
-        catch (TransactionCanceledException e) when (e.CancellationReasons?.FindIndex(r => r.Code == "ConditionalCheckFailed") is >= 0 and var index)
-        {
-            return index;
-        }
-    }
+    private Task<int?> TryTransactAsync(List<TransactWriteItem> items, CancellationToken ct) =>
+        AuditedTransaction.TryWriteAsync(_client, items, ct);
 
-    private TransactWriteItem AuditPut(AuditRecord audit) => new()
-    {
-        Put = new Put { TableName = _table, Item = Audit(audit), ConditionExpression = "attribute_not_exists(PK)" },
-    };
+    private TransactWriteItem AuditPut(AuditRecord audit) => AuditedTransaction.AuditPut(_table, audit);
 
     private static MfaEnrollment ToEnrollment(string principalId, Dictionary<string, AttributeValue> item)
     {

@@ -18,7 +18,8 @@ namespace RateLimits.Benchmarks;
 /// One request through routing + UseRateLimiter + a trivial endpoint, with the API's AddSecureApiRateLimiting on
 /// the in-memory counters (a plan that never refuses): GET /limited (.RequireRateLimiting(plan): partition,
 /// plan, one counter take, the two RateLimit fields) vs GET /open (same endpoint, no metadata). The difference
-/// is the limiter's overhead per request; goal ≤ 3 µs.
+/// is the limiter's overhead per request; goal ≤ 3 µs. GET /route-limited has a route limit in the default plan
+/// (never refusing either): two counter takes, four policies in the fields.
 /// </summary>
 [Config(typeof(ShortConfig))]
 public class LimiterOverheadBenchmarks
@@ -37,6 +38,9 @@ public class LimiterOverheadBenchmarks
             ["RateLimits:DefaultPlan:RatePerSecond"] = "100000",
             ["RateLimits:DefaultPlan:Burst"] = "1000000",
             ["RateLimits:DefaultPlan:Quota"] = "2000000000",
+            ["RateLimits:DefaultPlan:Routes:0:Verb"] = "GET",
+            ["RateLimits:DefaultPlan:Routes:0:Path"] = "/route-limited",
+            ["RateLimits:DefaultPlan:Routes:0:Quota"] = "1000000000",
         });
         builder.Services.AddAuthorizationStore();
         builder.Services.AddSecureApiRateLimiting();
@@ -45,6 +49,7 @@ public class LimiterOverheadBenchmarks
         _app.UseRateLimiter();
         _app.MapGet("/open", () => "ok");
         _app.MapGet("/limited", () => "ok").RequireRateLimiting(RateLimitPolicies.Plan);
+        _app.MapGet("/route-limited", () => "ok").RequireRateLimiting(RateLimitPolicies.Plan);
         _app.UseEndpoints(_ => { });
         _app.StartAsync().GetAwaiter().GetResult();
         _pipeline = ((IApplicationBuilder)_app).Build();
@@ -52,6 +57,8 @@ public class LimiterOverheadBenchmarks
 
         if (Send("/limited").GetAwaiter().GetResult() is not (200, true) and var limited)
             throw new InvalidOperationException($"GET /limited must answer 200 with the RateLimit fields, not {limited}.");
+        if (Send("/route-limited").GetAwaiter().GetResult() is not (200, true) and var routeLimited)
+            throw new InvalidOperationException($"GET /route-limited must answer 200 with the RateLimit fields, not {routeLimited}.");
         if (Send("/open").GetAwaiter().GetResult() is not (200, false) and var open)
             throw new InvalidOperationException($"GET /open must answer 200 without the RateLimit fields, not {open}.");
     }
@@ -64,6 +71,9 @@ public class LimiterOverheadBenchmarks
 
     [Benchmark]
     public Task<(int, bool)> Limited_route_in_memory_counters() => Send("/limited");
+
+    [Benchmark]
+    public Task<(int, bool)> Route_with_its_own_limit_in_memory_counters() => Send("/route-limited");
 
     private async Task<(int Status, bool HasFields)> Send(string path)
     {

@@ -24,6 +24,9 @@ public sealed class ConfigReader(IConfiguration section, string sectionName, Lis
         return fallback;
     }
 
+    /// <summary>Null when the setting is absent; else as <see cref="Int"/>.</summary>
+    public int? IntOrNull(string key) => String(key) is null ? null : Int(key, 0);
+
     public bool Bool(string key, bool fallback)
     {
         var raw = String(key);

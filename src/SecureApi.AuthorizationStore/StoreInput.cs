@@ -49,6 +49,7 @@ internal static class StoreInput
     public static PrincipalChange Principal(PrincipalChange? change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        if (change.Plan?.Routes is { } routes) RouteLimits(routes);
         return change with
         {
             Id = Id(change.Id, "principalId"),
@@ -56,6 +57,16 @@ internal static class StoreInput
             Permissions = Names(change.Permissions, "permissions"),
             Plan = change.Plan is { IsEmpty: false } plan ? plan : null,
         };
+    }
+
+    /// <summary>A plan's route limits: at most RouteLimit.MaxRoutes, each naming a verb and a path (the API checks them against its routes).</summary>
+    private static void RouteLimits(IReadOnlyList<RateLimits.RouteLimit> routes)
+    {
+        if (routes.Count > RateLimits.RouteLimit.MaxRoutes)
+            throw new ArgumentException($"plan.routes may hold at most {RateLimits.RouteLimit.MaxRoutes} route limits.", "plan");
+        foreach (var route in routes)
+            if (route is null || string.IsNullOrEmpty(route.Verb) || string.IsNullOrEmpty(route.Path) || !route.Path.StartsWith('/'))
+                throw new ArgumentException("Each route limit names a verb and a path starting with '/'.", "plan");
     }
 
     public static NewCredential Credential(NewCredential? credential)

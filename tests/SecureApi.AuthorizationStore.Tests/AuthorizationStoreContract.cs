@@ -1,3 +1,4 @@
+using SecureApi.AuthorizationStore.RateLimits;
 using SecureApi.Testing;
 using static SecureApi.AuthorizationStore.Tests.TestData;
 
@@ -65,6 +66,24 @@ public abstract class AuthorizationStoreContract
         Assert.Empty(stored.Roles);
         Assert.Equal(Start, stored.CreatedAt);
         Assert.Equal(Start.AddMinutes(5), stored.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task A_principals_plan_is_stored_with_only_the_fields_it_sets_and_its_route_limits_in_order()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var (withRoutes, noRoutes, defaultRoutes) = (Id("alice"), Id("bob"), Id("carol"));
+        RouteLimit[] routes = [new("GET", "/protected", Quota: 100), new("PUT", "/protected/admin/routes", RatePerSecond: 1, Burst: 2)];
+
+        await store.PutPrincipalAsync(new PrincipalChange(withRoutes, [], [], Plan: new(Quota: 5000, Period: QuotaPeriod.Month, Routes: routes)), Admin);
+        await store.PutPrincipalAsync(new PrincipalChange(noRoutes, [], [], Plan: new(Routes: [])), Admin);
+        await store.PutPrincipalAsync(new PrincipalChange(defaultRoutes, [], [], Plan: new(Burst: 3)), Admin);
+
+        var a = (await store.GetPrincipalAsync(withRoutes))!.Plan!;
+        Assert.Equal((null, null, 5000L, QuotaPeriod.Month), (a.RatePerSecond, a.Burst, a.Quota, a.Period));
+        Assert.Equal(routes, a.Routes);
+        Assert.Empty((await store.GetPrincipalAsync(noRoutes))!.Plan!.Routes!);   // present and empty: no route limits
+        Assert.Null((await store.GetPrincipalAsync(defaultRoutes))!.Plan!.Routes); // absent: the default plan's
     }
 
     [Fact]

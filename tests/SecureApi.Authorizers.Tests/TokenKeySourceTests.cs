@@ -27,7 +27,9 @@ public sealed class TokenKeySourceTests : IAsyncLifetime, IDisposable
             Issuer = _tokens.Issuer,
             Audiences = [_tokens.Audience],
             RequireHttpsMetadata = false,
-            KeyFetchTimeoutMs = 500,
+            // Generous: a loaded CI host can take longer than a tight bound to answer a loopback fetch, and a fetch
+            // cut short keeps the old keys (so a refetch test would miscount). The bound itself is tested below.
+            KeyFetchTimeoutMs = 10_000,
             KeyRefreshMinIntervalSeconds = 60,
         };
         if (discovery) options.MetadataAddress = _server.MetadataAddress; else options.JwksUri = _server.JwksUri;
@@ -281,7 +283,7 @@ public sealed class TokenKeySourceTests : IAsyncLifetime, IDisposable
         _server.Mode = mode;
         foreach (var discovery in new[] { false, true })
         {
-            var authorizer = Authorizer(discovery);
+            var authorizer = Authorizer(discovery, o => o.KeyFetchTimeoutMs = 500);
             var watch = Stopwatch.StartNew();
             var decision = await Authorize(authorizer, _tokens.Create());
             watch.Stop();

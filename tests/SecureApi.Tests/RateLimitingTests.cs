@@ -113,6 +113,107 @@ public sealed class RateLimitingTests
         Assert.Equal(404, unknown);
     }
 
+    [Fact]
+    public async Task A_route_limit_in_the_default_plan_refuses_that_route_while_the_principals_other_routes_still_serve()
+    {
+        await using var factory = WithDefaultPlan(rate: 100, burst: 100, quota: 1000, more:
+            [("RateLimits:DefaultPlan:Routes:0:Verb", "GET"), ("RateLimits:DefaultPlan:Routes:0:Path", "/protected/admin"),
+             ("RateLimits:DefaultPlan:Routes:0:RatePerSecond", "1"), ("RateLimits:DefaultPlan:Routes:0:Burst", "1")]);
+
+        var limited = await CallAsync(factory, new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey), 2);
+        var other = await factory.SendAsync(new CaseRequest("GET", "/protected/admin/routes", CaseCredential.AdminApiKey));
+
+        Assert.Equal([200, 429], limited.Select(x => x.Status));
+        Assert.Equal("route-burst", AdminCalls.Json(limited[1].Body).GetProperty("policy").GetString());
+        Assert.Equal("1", limited[1].Headers.RetryAfter.ToString());
+        Assert.Equal("\"burst\";q=100;w=1, \"quota\";q=1000;w=86400, \"route-burst\";q=1;w=1, \"route-quota\";q=1000;w=86400",
+            limited[0].Headers["RateLimit-Policy"].ToString());
+        Assert.StartsWith("\"burst\";r=99;t=1, \"quota\";r=999;t=", limited[0].Headers["RateLimit"].ToString());
+        Assert.Contains("\"route-burst\";r=0;t=1, \"route-quota\";r=999;t=", limited[0].Headers["RateLimit"].ToString());
+        Assert.StartsWith("\"route-burst\";r=0;t=1", limited[1].Headers["RateLimit"].ToString()); // refused on the route: the plan's counters untouched
+        Assert.Equal(200, other.Status);
+        Assert.DoesNotContain("route-", other.Headers["RateLimit-Policy"].ToString());
+    }
+
+    [Fact]
+    public async Task A_principals_own_route_limit_set_through_the_admin_api_applies_to_that_route_and_usage_shows_its_counts()
+    {
+        await using var factory = new SecureApiFactory();
+        var (putStatus, putBody, _) = await factory.SendAsync("PUT", "/principals/alice",
+            """{"roles":["admin"],"permissions":[],"plan":{"routes":[{"verb":"GET","path":"/protected/admin","quota":2}]}}""");
+        var alice = await AliceAsync(factory, "/protected/admin");
+
+        var r = new List<int>();
+        for (var i = 0; i < 2; i++) r.Add((await factory.SendAsync(alice)).Status);
+        var refused = await factory.SendAsync(alice);
+        var otherRoute = await factory.SendAsync(alice with { Path = "/protected/admin/routes" });
+        var usage = AdminCalls.Json((await factory.SendAsync("GET", "/principals/alice/usage")).Body);
+
+        Assert.Equal(201, putStatus);
+        Assert.Equal("GET", AdminCalls.Json(putBody).GetProperty("plan").GetProperty("routes")[0].GetProperty("verb").GetString());
+        Assert.Equal([200, 200], r);
+        Assert.Equal(429, refused.Status);
+        Assert.Equal("route-quota", AdminCalls.Json(refused.Body).GetProperty("policy").GetString());
+        Assert.Equal(200, otherRoute.Status);
+        var route = usage.GetProperty("routes")[0];
+        Assert.Equal(("GET", "/protected/admin"), (route.GetProperty("verb").GetString(), route.GetProperty("path").GetString()));
+        Assert.Equal((2L, 2L, 0L), (route.GetProperty("quota").GetProperty("limit").GetInt64(), route.GetProperty("quota").GetProperty("used").GetInt64(), route.GetProperty("quota").GetProperty("remaining").GetInt64()));
+        Assert.Equal(3, usage.GetProperty("quota").GetProperty("used").GetInt64()); // 2 on the route + 1 elsewhere; the route's refusals count nowhere
+        Assert.Equal(2, usage.GetProperty("plan").GetProperty("routes")[0].GetProperty("quota").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_request_the_plans_limit_refuses_after_it_passed_the_route_limit_is_not_counted_on_the_route()
+    {
+        await using var factory = new SecureApiFactory();
+        await factory.SendAsync("PUT", "/principals/alice",
+            """{"roles":["admin"],"permissions":[],"plan":{"quota":2,"routes":[{"verb":"GET","path":"/protected/admin","quota":2}]}}""");
+        var alice = await AliceAsync(factory, "/protected/admin/routes");
+
+        var elsewhere = new[] { (await factory.SendAsync(alice)).Status, (await factory.SendAsync(alice)).Status };
+        var onRoute = await factory.SendAsync(alice with { Path = "/protected/admin" });
+        var usage = AdminCalls.Json((await factory.SendAsync("GET", "/principals/alice/usage")).Body);
+
+        Assert.Equal([200, 200], elsewhere);
+        Assert.Equal(429, onRoute.Status);
+        Assert.Equal("quota", AdminCalls.Json(onRoute.Body).GetProperty("policy").GetString());
+        Assert.Equal(0, usage.GetProperty("routes")[0].GetProperty("quota").GetProperty("used").GetInt64());
+        Assert.Equal(2, usage.GetProperty("quota").GetProperty("used").GetInt64());
+    }
+
+    private static async Task<ResolvedCaseRequest> AliceAsync(SecureApiFactory factory, string path)
+    {
+        var (_, keyBody, _) = await factory.SendAsync("POST", "/principals/alice/keys", """{"kind":"api-key"}""");
+        var secret = AdminCalls.Json(keyBody).GetProperty("secret").GetString()!;
+        return new ResolvedCaseRequest("GET", path, [], [new("api_key", secret)], GatewayTestCredentials.DefaultSourceIp);
+    }
+
+    public static TheoryData<string, string> InvalidRouteLimits => new()
+    {
+        { """[null]""", "plan.routes[0]" },
+        { """[{"verb":"FETCH","path":"/protected/admin","quota":1}]""", "plan.routes[0].verb" },
+        { """[{"verb":"GET","path":"/nowhere","quota":1}]""", "plan.routes[0].path" },
+        { """[{"verb":"POST","path":"/protected/admin","quota":1}]""", "plan.routes[0].path" },                        // a route, not for that verb
+        { """[{"verb":"GET","path":"/protected/admin/principals/alice","quota":1}]""", "plan.routes[0].path" },        // a request path, not the route pattern
+        { """[{"verb":"GET","path":"/protected/admin"}]""", "plan.routes[0]" },                                        // sets no limit
+        { """[{"verb":"GET","path":"/protected/admin","quota":1},{"verb":"GET","path":"/protected/admin","quota":2}]""", "plan.routes[1]" },
+        { """[{"verb":"GET","path":"/protected/admin","burst":21}]""", "plan.routes[0].burst" },                      // above the plan's: not lower
+        { """[{"verb":"GET","path":"/protected/admin","quota":0}]""", "plan.routes[0].quota" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidRouteLimits))]
+    public async Task An_invalid_route_limit_is_a_400_naming_the_field_and_writes_nothing(string routes, string field)
+    {
+        await using var factory = WithDefaultPlan(rate: 10, burst: 20, quota: 1000);
+
+        var (status, body, _) = await factory.SendAsync("PUT", "/principals/alice", """{"roles":[],"permissions":[],"plan":{"routes":""" + routes + "}}");
+
+        Assert.Equal(400, status);
+        Assert.True(AdminCalls.Json(body).GetProperty("errors").TryGetProperty(field, out _), body);
+        Assert.Null(await factory.Store().GetPrincipalAsync("alice"));
+    }
+
     public static TheoryData<string, string> InvalidPlans => new()
     {
         { """{"ratePerSecond":0}""", "plan.ratePerSecond" },
@@ -165,6 +266,7 @@ public sealed class RateLimitingTests
     [InlineData("RateLimits:DefaultPlan:RatePerSecond", "0", "RateLimits__DefaultPlan__RatePerSecond")]
     [InlineData("RateLimits:DefaultPlan:QuotaPeriod", "week", "RateLimits__DefaultPlan__QuotaPeriod")]
     [InlineData("RateLimits:TimeoutMilliseconds", "0", "RateLimits__TimeoutMilliseconds")]
+    [InlineData("RateLimits:DefaultPlan:Routes:0:Verb", "BREW", "RateLimits__DefaultPlan__Routes__0__Verb")]
     public async Task Invalid_rate_limit_settings_stop_the_start_naming_the_setting(string key, string value, string named)
     {
         await using var factory = WithDefaultPlan(10, 20, 1000, more: (key, value));
@@ -178,6 +280,9 @@ public sealed class RateLimitingTests
     {
         public ValueTask<RateLimitDecision> TryTakeAsync(string partition, RatePlan plan, long lastWindow, CancellationToken cancellationToken = default) =>
             ValueTask.FromException<RateLimitDecision>(new AuthorizationStoreUnavailableException("UpdateItem: timeout"));
+
+        public ValueTask GiveBackAsync(string partition, RateLimitDecision taken, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new AuthorizationStoreUnavailableException("UpdateItem: timeout"));
 
         public Task<RateUsage> GetUsageAsync(string partition, RatePlan plan, CancellationToken cancellationToken = default) =>
             Task.FromException<RateUsage>(new AuthorizationStoreUnavailableException("GetItem: timeout"));

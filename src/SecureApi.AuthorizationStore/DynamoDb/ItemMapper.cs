@@ -42,7 +42,28 @@ internal static class ItemMapper
         if (plan.Burst is { } burst) m["burst"] = N(burst);
         if (plan.Quota is { } quota) m["quota"] = N(quota);
         if (plan.Period is { } period) m["quotaPeriod"] = S(RateLimits.RatePlan.PeriodText(period));
+        if (plan.Routes is { } routes) m["routes"] = new AttributeValue { L = [.. routes.Select(RouteLimit)] };
         return new AttributeValue { M = m };
+    }
+
+    private static AttributeValue RouteLimit(RateLimits.RouteLimit route)
+    {
+        var m = new Dictionary<string, AttributeValue> { ["verb"] = S(route.Verb), ["path"] = S(route.Path) };
+        if (route.RatePerSecond is { } rate) m["ratePerSecond"] = N(rate);
+        if (route.Burst is { } burst) m["burst"] = N(burst);
+        if (route.Quota is { } quota) m["quota"] = N(quota);
+        return new AttributeValue { M = m };
+    }
+
+    private static RateLimits.RouteLimit ToRouteLimit(AttributeValue value)
+    {
+        var m = value.M ?? throw new InvalidDataException("Stored route limit is not a map.");
+        return new RateLimits.RouteLimit(
+            m.TryGetValue("verb", out var v) && v.S is { } verb ? verb : throw new InvalidDataException("Stored route limit has no verb."),
+            m.TryGetValue("path", out var p) && p.S is { } path ? path : throw new InvalidDataException("Stored route limit has no path."),
+            m.TryGetValue("ratePerSecond", out var r) ? checked((int)Long(r)) : null,
+            m.TryGetValue("burst", out var b) ? checked((int)Long(b)) : null,
+            m.TryGetValue("quota", out var q) ? Long(q) : null);
     }
 
     private static RateLimits.RatePlanOverride ToPlan(AttributeValue value)
@@ -54,7 +75,8 @@ internal static class ItemMapper
             m.TryGetValue("quota", out var q) ? Long(q) : null,
             m.TryGetValue("quotaPeriod", out var p)
                 ? RateLimits.RatePlan.ParsePeriod(p.S) ?? throw new InvalidDataException("Stored plan has an unknown quotaPeriod.")
-                : null);
+                : null,
+            m.TryGetValue("routes", out var routes) ? [.. (routes.L ?? []).Select(ToRouteLimit)] : null);
     }
 
     private static long Long(AttributeValue v) =>

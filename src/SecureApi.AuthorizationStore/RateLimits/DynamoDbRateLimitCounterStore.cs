@@ -69,8 +69,47 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
             throw new AuthorizationStoreConflictException("The rate-limit counter kept changing under concurrent writes.");
 
             RateLimitDecision Decision(RateLimitRefusal why, long used, long winUsed) =>
-                new(why, plan, used, winUsed, w.PeriodEnd, w.WindowEnd, w.Window);
+                new(why, plan, used, winUsed, w.PeriodEnd, w.WindowEnd, w.Window, w.PeriodId);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask GiveBackAsync(string partition, RateLimitDecision taken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(partition);
+        if (!taken.Admitted) return;
+        await _bounded.RunAsync("GiveBackRateLimit", async ct =>
+        {
+            // Same window still stored: one less in both counts; the window has moved on: one less in the period only.
+            // Each shape is conditional, so a count never goes below zero and a later window's count is never touched.
+            var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(taken.PeriodId));
+            if (await TryGiveBackAsync(key, "ADD #used :minus, #winUsed :minus", "#win = :w AND #used > :zero AND #winUsed > :zero", taken.Window, ct).ConfigureAwait(false))
+                return true;
+            return await TryGiveBackAsync(key, "ADD #used :minus", "#win <> :w AND #used > :zero", taken.Window, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> TryGiveBackAsync(Dictionary<string, AttributeValue> key, string update, string condition, long window, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _writes);
+        try
+        {
+            await _client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _table,
+                Key = key,
+                UpdateExpression = update,
+                ConditionExpression = condition,
+                ExpressionAttributeNames = update.Contains("#winUsed", StringComparison.Ordinal)
+                    ? new() { ["#used"] = "used", ["#win"] = "win", ["#winUsed"] = "winUsed" }
+                    : new() { ["#used"] = "used", ["#win"] = "win" },
+                ExpressionAttributeValues = new() { [":minus"] = N(-1), [":zero"] = N(0), [":w"] = N(window) },
+            }, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     public Task<RateUsage> GetUsageAsync(string partition, RatePlan plan, CancellationToken cancellationToken = default)

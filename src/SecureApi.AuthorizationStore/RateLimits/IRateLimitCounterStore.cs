@@ -17,6 +17,13 @@ public interface IRateLimitCounterStore
     /// </summary>
     ValueTask<RateLimitDecision> TryTakeAsync(string partition, RatePlan plan, long lastWindow, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Undoes an admitted <paramref name="taken"/> (a request that passed a route's limit but was then refused by
+    /// the plan's overall limit, so it was never served): one count less in its quota period, and in its rate window
+    /// if that is still current. Never below zero; a no-op for a refusal or a period that has ended.
+    /// </summary>
+    ValueTask GiveBackAsync(string partition, RateLimitDecision taken, CancellationToken cancellationToken = default);
+
     /// <summary>The partition's counts in the current windows, without counting anything. One strongly consistent read.</summary>
     Task<RateUsage> GetUsageAsync(string partition, RatePlan plan, CancellationToken cancellationToken = default);
 }
@@ -26,4 +33,7 @@ public static class RateLimitPartitions
 {
     public static string Principal(string principalId) => "P#" + principalId;
     public static string SourceIp(string address) => "IP#" + address;
+
+    /// <summary>The counters of one route's limit inside a partition: "P#alice#R#GET /protected".</summary>
+    public static string Route(string partition, string verb, string path) => partition + "#R#" + verb + " " + path;
 }

@@ -26,8 +26,20 @@ public sealed class InMemoryRateLimitCounterStore(TimeProvider time) : IRateLimi
                 counter.Used++;
                 counter.WindowUsed++;
             }
-            return ValueTask.FromResult(new RateLimitDecision(refusal, plan, counter.Used, counter.WindowUsed, w.PeriodEnd, w.WindowEnd, w.Window));
+            return ValueTask.FromResult(new RateLimitDecision(refusal, plan, counter.Used, counter.WindowUsed, w.PeriodEnd, w.WindowEnd, w.Window, w.PeriodId));
         }
+    }
+
+    public ValueTask GiveBackAsync(string partition, RateLimitDecision taken, CancellationToken cancellationToken = default)
+    {
+        if (!taken.Admitted || !_counters.TryGetValue(partition, out var counter)) return ValueTask.CompletedTask;
+        lock (counter)
+        {
+            if (counter.PeriodId != taken.PeriodId) return ValueTask.CompletedTask;
+            if (counter.Used > 0) counter.Used--;
+            if (counter.Window == taken.Window && counter.WindowUsed > 0) counter.WindowUsed--;
+        }
+        return ValueTask.CompletedTask;
     }
 
     public Task<RateUsage> GetUsageAsync(string partition, RatePlan plan, CancellationToken cancellationToken = default)

@@ -10,10 +10,12 @@ public enum RateLimitRefusal
 
 /// <summary>
 /// The answer to one "take one" on a partition's counters: admitted or which limit refused it, with the counts
-/// after the decision (for the RateLimit response fields) and when each window ends.
+/// after the decision (for the RateLimit response fields), when each window ends, and which quota period and rate
+/// window it counted in (what <see cref="IRateLimitCounterStore.GiveBackAsync"/> needs to undo it).
 /// </summary>
 public readonly record struct RateLimitDecision(
-    RateLimitRefusal Refusal, RatePlan Plan, long QuotaUsed, long WindowUsed, DateTimeOffset QuotaResetsAt, DateTimeOffset WindowResetsAt, long Window)
+    RateLimitRefusal Refusal, RatePlan Plan, long QuotaUsed, long WindowUsed, DateTimeOffset QuotaResetsAt, DateTimeOffset WindowResetsAt, long Window,
+    string PeriodId)
 {
     public bool Admitted => Refusal == RateLimitRefusal.None;
     public long QuotaRemaining => Math.Max(0, Plan.Quota - QuotaUsed);

@@ -49,12 +49,16 @@ public sealed record RatePlan(int RatePerSecond, int Burst, long Quota, QuotaPer
 
 /// <summary>
 /// A principal's own plan as stored: each field optional, an absent one takes the default plan's value (so a
-/// changed default reaches every principal that did not set that field).
+/// changed default reaches every principal that did not set that field). <see cref="Routes"/> present (even empty)
+/// replaces the default plan's route limits; absent keeps them.
 /// </summary>
-public sealed record RatePlanOverride(int? RatePerSecond = null, int? Burst = null, long? Quota = null, QuotaPeriod? Period = null)
+public sealed record RatePlanOverride(int? RatePerSecond = null, int? Burst = null, long? Quota = null, QuotaPeriod? Period = null,
+    IReadOnlyList<RouteLimit>? Routes = null)
 {
-    public bool IsEmpty => RatePerSecond is null && Burst is null && Quota is null && Period is null;
+    public bool IsEmpty => RatePerSecond is null && Burst is null && Quota is null && Period is null && Routes is null;
 
     public RatePlan Over(RatePlan defaults) => new(
         RatePerSecond ?? defaults.RatePerSecond, Burst ?? defaults.Burst, Quota ?? defaults.Quota, Period ?? defaults.Period);
+
+    public EffectivePlan Over(EffectivePlan defaults) => new(Over(defaults.Overall), Routes ?? defaults.Routes);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Auth;
@@ -20,6 +21,20 @@ public static class EndpointRoutes
         foreach (var endpoint in endpoints.Endpoints)
         {
             if (endpoint is not RouteEndpoint route || route.Metadata.GetMetadata<GatewayAuthorizerMetadata>() is null) continue;
+            var path = TemplatePath(route);
+            foreach (var verb in route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+                routes.Add((verb, path));
+        }
+        return routes;
+    }
+
+    /// <summary>Every (verb, path) under a rate-limiting policy: the routes a plan's route limit may name.</summary>
+    public static IReadOnlyList<(string Verb, string Path)> RateLimited(EndpointDataSource endpoints)
+    {
+        var routes = new List<(string, string)>();
+        foreach (var endpoint in endpoints.Endpoints)
+        {
+            if (endpoint is not RouteEndpoint route || route.Metadata.GetMetadata<EnableRateLimitingAttribute>() is null) continue;
             var path = TemplatePath(route);
             foreach (var verb in route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
                 routes.Add((verb, path));

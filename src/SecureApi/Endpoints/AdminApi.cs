@@ -59,13 +59,14 @@ public static class AdminApi
     }
 
     public static async Task<Results<Ok<PrincipalResponse>, Created<PrincipalResponse>, ValidationProblem>> PutPrincipal(
-        string principalId, PrincipalBody body, HttpContext context, IAuthorizationStore store, RateLimitOptions rateLimits, ILogger<AdminApiLog> logger, CancellationToken ct)
+        string principalId, PrincipalBody body, HttpContext context, IAuthorizationStore store, RatePlans plans,
+        [FromServices] EndpointDataSource endpoints, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
         var input = new AdminValidation();
         input.Id(principalId, "principalId");
         var roles = input.Names(body.Roles, "roles");
         var permissions = input.Names(body.Permissions, "permissions");
-        var plan = input.Plan(body.Plan, rateLimits.DefaultPlan);
+        var plan = input.Plan(body.Plan, plans.Default, EndpointRoutes.RateLimited(endpoints));
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
         var actor = Actor(context);

@@ -7,22 +7,32 @@ namespace SecureApi.RateLimiting;
 
 /// <summary>
 /// GET /protected/admin/principals/{principalId}/usage (route table: AdminApi): the plan in force, the current
-/// rate window's and quota period's counts, what remains and when each resets. Reads the store, never counts.
+/// rate window's and quota period's counts, what remains and when each resets, and the same for each route limit
+/// (one read per counter). Reads the store, never counts.
 /// </summary>
 public static class PrincipalUsage
 {
     public static async Task<Results<Ok<UsageResponse>, NotFound, ValidationProblem>> GetUsage(
-        string principalId, IAuthorizationStore store, RateLimitOptions options, IRateLimitCounterStore counters, CancellationToken ct)
+        string principalId, IAuthorizationStore store, RatePlans plans, IRateLimitCounterStore counters, CancellationToken ct)
     {
         var input = new AdminValidation();
         input.Id(principalId, "principalId");
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
         var truth = store is CachingAuthorizationStore cached ? cached.Inner : store;
         if (await truth.GetPrincipalAsync(principalId, ct) is not { } principal) return TypedResults.NotFound();
-        var plan = principal.Plan is { } own ? own.Over(options.DefaultPlan) : options.DefaultPlan;
-        var usage = await counters.GetUsageAsync(RateLimitPartitions.Principal(principalId), plan, ct);
-        return TypedResults.Ok(new UsageResponse(principalId, PlanBodies.ToView(plan),
-            Rate: new UsageCounts(plan.Burst, usage.WindowUsed, usage.WindowRemaining, usage.WindowResetsAt),
-            Quota: new UsageCounts(plan.Quota, usage.QuotaUsed, usage.QuotaRemaining, usage.QuotaResetsAt)));
+        var plan = principal.Plan is { } own ? own.Over(plans.Default) : plans.Default;
+        var partition = RateLimitPartitions.Principal(principalId);
+        var usage = await counters.GetUsageAsync(partition, plan.Overall, ct);
+        var routes = new List<RouteUsage>(plan.Routes.Count);
+        foreach (var route in plan.Routes)
+        {
+            var routeUsage = await counters.GetUsageAsync(RateLimitPartitions.Route(partition, route.Verb, route.Path), route.Over(plan.Overall), ct);
+            routes.Add(new RouteUsage(route.Verb, route.Path, Rate(routeUsage), Quota(routeUsage)));
+        }
+        return TypedResults.Ok(new UsageResponse(principalId, PlanBodies.ToView(plan), Rate(usage), Quota(usage), routes));
     }
+
+    private static UsageCounts Rate(RateUsage u) => new(u.Plan.Burst, u.WindowUsed, u.WindowRemaining, u.WindowResetsAt);
+
+    private static UsageCounts Quota(RateUsage u) => new(u.Plan.Quota, u.QuotaUsed, u.QuotaRemaining, u.QuotaResetsAt);
 }

@@ -29,6 +29,12 @@ public sealed class RateLimitOptions
     /// <summary>The plan of a principal that has none of its own (per field), and of each source address on public routes.</summary>
     public RatePlan DefaultPlan { get; set; } = new(RatePerSecond: 10, Burst: 20, Quota: 10_000, Period: QuotaPeriod.Day);
 
+    /// <summary>
+    /// Lower limits for named routes in the default plan (RateLimits__DefaultPlan__Routes__0__Verb, __Path,
+    /// __RatePerSecond, __Burst, __Quota); none by default. Checked at start against the API's routes.
+    /// </summary>
+    public IReadOnlyList<RouteLimit> DefaultRoutes { get; set; } = [];
+
     public StoreFailureMode OnStoreFailure { get; set; } = StoreFailureMode.FailClosed;
 
     /// <summary>Bound on one counter update including the SDK's retry; past it OnStoreFailure applies.</summary>
@@ -58,6 +64,12 @@ public sealed class RateLimitOptions
             if (RatePlan.ParsePeriod(p) is { } parsedPeriod) period = parsedPeriod;
             else o._bindErrors.Add($"{SectionName}__{nameof(DefaultPlan)}__QuotaPeriod must be day or month.");
         }
+        o.DefaultRoutes = [.. section.GetSection(nameof(DefaultPlan)).GetSection("Routes").GetChildren().Select((child, i) =>
+        {
+            var route = new ConfigReader(child, $"{SectionName}__{nameof(DefaultPlan)}__Routes__{i}", o._bindErrors);
+            return new RouteLimit(route.String("Verb") ?? "", route.String("Path") ?? "",
+                route.IntOrNull("RatePerSecond"), route.IntOrNull("Burst"), route.IntOrNull("Quota"));
+        })];
         o.DefaultPlan = new RatePlan(plan.Int(nameof(RatePlan.RatePerSecond), d.RatePerSecond), plan.Int(nameof(RatePlan.Burst), d.Burst),
             plan.Int(nameof(RatePlan.Quota), (int)Math.Min(int.MaxValue, d.Quota)), period);
         return o;
@@ -74,9 +86,27 @@ public sealed class RateLimitOptions
         return e;
     }
 
-    public void ThrowIfInvalid()
+    /// <summary>
+    /// <see cref="Validate"/> and the default plan's route limits against <paramref name="limited"/>, the routes of
+    /// this API under rate limiting (known once the endpoints are mapped).
+    /// </summary>
+    public IReadOnlyList<string> Validate(IReadOnlyList<(string Verb, string Path)> limited)
     {
-        var errors = Validate();
+        var e = new List<string>(Validate());
+        var plan = DefaultPlan.Problems("").Count == 0 ? DefaultPlan : null;
+        var prefix = $"{SectionName}__{nameof(DefaultPlan)}__Routes";
+        RouteLimitRules.Check([.. DefaultRoutes.Select(r => (RouteLimitInput?)new RouteLimitInput(r.Verb, r.Path, r.RatePerSecond, r.Burst, r.Quota))],
+            plan, limited, prefix, (i, member) => member is null ? $"{prefix}__{i}" : $"{prefix}__{i}__{char.ToUpperInvariant(member[0])}{member[1..]}",
+            (_, message) => e.Add(message));
+        return e;
+    }
+
+    public void ThrowIfInvalid(IReadOnlyList<(string Verb, string Path)> limited) => Throw(Validate(limited));
+
+    public void ThrowIfInvalid() => Throw(Validate());
+
+    private static void Throw(IReadOnlyList<string> errors)
+    {
         if (errors.Count > 0) throw new InvalidOperationException("Invalid RateLimits settings: " + string.Join(" ", errors));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SecureApi.Auth;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
 using SecureApi.Setup;
@@ -36,7 +37,7 @@ public static class RateLimitingSetup
         services.TryAddSingleton<RatePlans>();
         services.TryAddSingleton<RateLimiterServices>();
         services.TryAddSingleton<PlanRateLimiterPolicy>();
-        services.AddHostedService<RateLimitStartup>();
+        services.AddTransient<IStartupFilter, RateLimitStartup>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((o, sp) =>
         {
@@ -46,17 +47,21 @@ public static class RateLimitingSetup
         return services;
     }
 
-    /// <summary>Invalid settings stop the host at start with a message naming them; the counter store is built before the first request.</summary>
-    private sealed class RateLimitStartup(RateLimitOptions options, IServiceProvider services) : IHostedService
+    /// <summary>
+    /// Invalid settings stop the host at start with a message naming them; the counter store is built before the
+    /// first request. A startup filter, not a hosted service: the default plan's route limits are checked against
+    /// the mapped routes, which the endpoint data source holds only once the pipeline is built (by next).
+    /// </summary>
+    private sealed class RateLimitStartup : IStartupFilter
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            options.ThrowIfInvalid();
+            var services = app.ApplicationServices;
+            services.GetRequiredService<RateLimitOptions>().ThrowIfInvalid();
+            next(app);
+            services.GetRequiredService<RateLimitOptions>().ThrowIfInvalid(EndpointRoutes.RateLimited(services.GetRequiredService<EndpointDataSource>()));
             services.GetRequiredService<IRateLimitCounterStore>();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        };
     }
 }
 
@@ -79,8 +84,9 @@ internal static class RateLimitRejection
             HttpContext = context,
             ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too Many Requests", Type = "https://tools.ietf.org/html/rfc6585#section-4" },
         };
-        // Which of the RateLimit field's policies refused: "burst" (wait for the rate window) or "quota" (wait for the period).
-        problem.ProblemDetails.Extensions["policy"] = decision.Refusal == RateLimitRefusal.Quota ? "quota" : "burst";
+        // Which of the RateLimit field's policies refused: "burst" (wait for the rate window) or "quota" (wait for the
+        // period), "route-" + either when the route's lower limit refused.
+        problem.ProblemDetails.Extensions["policy"] = RateLimitFields.PolicyName(decision, refused.OnRoute);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);

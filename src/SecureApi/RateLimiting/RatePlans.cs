@@ -10,10 +10,13 @@ namespace SecureApi.RateLimiting;
 /// </summary>
 public sealed class RatePlans(IAuthorizationStore store, RateLimitOptions options)
 {
-    public RatePlan Default => options.DefaultPlan;
+    private EffectivePlan? _default;
+
+    /// <summary>The default plan and its route limits (settings; fixed for the process).</summary>
+    public EffectivePlan Default => _default ??= new EffectivePlan(options.DefaultPlan, options.DefaultRoutes);
 
     /// <summary>Throws AuthorizationStoreUnavailableException when the store cannot answer (the caller applies OnStoreFailure).</summary>
-    public async ValueTask<RatePlan> ForPrincipalAsync(string principalId, CancellationToken ct)
+    public async ValueTask<EffectivePlan> ForPrincipalAsync(string principalId, CancellationToken ct)
     {
         PrincipalRecord? principal;
         try
@@ -22,8 +25,8 @@ public sealed class RatePlans(IAuthorizationStore store, RateLimitOptions option
         }
         catch (ArgumentException)
         {
-            return options.DefaultPlan; // an id the store cannot hold (the route check refuses such callers first): no own plan
+            return Default; // an id the store cannot hold (the route check refuses such callers first): no own plan
         }
-        return principal?.Plan is { } own ? own.Over(options.DefaultPlan) : options.DefaultPlan;
+        return principal?.Plan is { } own ? own.Over(Default) : Default;
     }
 }

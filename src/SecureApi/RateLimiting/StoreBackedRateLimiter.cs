@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using SecureApi.Auth;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
 
@@ -8,16 +9,19 @@ namespace SecureApi.RateLimiting;
 /// <summary>
 /// One partition's limiter (a principal, or a source address on public routes) whose counts live in the shared
 /// <see cref="IRateLimitCounterStore"/>, so the limit holds across every process. Each acquire is one counter
-/// update, bounded by RateLimits:TimeoutMilliseconds; a refusal is remembered until its window ends, so a client
-/// that keeps knocking after a 429 costs no store write. Writes the RateLimit fields on the response it limits.
+/// update, bounded by RateLimits:TimeoutMilliseconds; on a route the plan names a lower limit for, the route's
+/// counters are taken first (a refusal there leaves the plan's counts alone) and given back if the plan's overall
+/// limit then refuses. A refusal is remembered until its window ends, so a client that keeps knocking after a 429
+/// costs no store write. Writes the RateLimit fields on the response it limits.
 /// </summary>
 internal sealed partial class StoreBackedRateLimiter(string partition, string? principalId, RateLimiterServices services) : RateLimiter
 {
     private readonly Lock _gate = new();
-    private long _lastWindow = -1;
+    private readonly Dictionary<string, Memory> _memory = new(StringComparer.Ordinal); // per counter: the plan's, each route's
     private long _lastUsedTimestamp = Stopwatch.GetTimestamp();
-    private RateLimitDecision _refused;          // the last refusal, valid while its window lasts and the plan is the same
-    private bool _hasRefusal;
+
+    /// <summary>What this process last saw of one counter: its rate window, and its last refusal while that lasts.</summary>
+    private readonly record struct Memory(long LastWindow, RateLimitDecision? Refused);
 
     public override TimeSpan? IdleDuration => Stopwatch.GetElapsedTime(Volatile.Read(ref _lastUsedTimestamp));
 
@@ -31,42 +35,65 @@ internal sealed partial class StoreBackedRateLimiter(string partition, string? p
     {
         Volatile.Write(ref _lastUsedTimestamp, Stopwatch.GetTimestamp());
         var context = services.HttpContexts.HttpContext;
-        RateLimitDecision decision;
         try
         {
             var plan = principalId is null ? services.Plans.Default : await services.Plans.ForPrincipalAsync(principalId, cancellationToken).ConfigureAwait(false);
             var now = services.Time.GetUtcNow();
-            if (!TryRememberedRefusal(plan, now, out decision))
+            var route = plan.Routes.Count > 0 && context is not null ? RouteOf(context, plan) : null;
+            RateLimitDecision? routeTaken = null;
+            if (route is { } r)
             {
-                decision = await services.Counters.TryTakeAsync(partition, plan, Volatile.Read(ref _lastWindow), cancellationToken).ConfigureAwait(false);
-                Remember(decision);
+                var routeDecision = await TakeAsync(r.Partition, r.Plan, now, cancellationToken).ConfigureAwait(false);
+                if (!routeDecision.Admitted)
+                {
+                    if (context is not null) RateLimitFields.Write(context.Response, plan.Overall, null, routeDecision, now);
+                    return new RefusedLease(routeDecision, onRoute: true);
+                }
+                routeTaken = routeDecision;
             }
-            if (context is not null) RateLimitFields.Write(context.Response, decision, now);
+            var decision = await TakeAsync(partition, plan.Overall, now, cancellationToken).ConfigureAwait(false);
+            if (!decision.Admitted && routeTaken is { } taken) await GiveBackAsync(route!.Value.Partition, taken, cancellationToken).ConfigureAwait(false);
+            if (context is not null) RateLimitFields.Write(context.Response, plan.Overall, decision, routeTaken, now);
+            return decision.Admitted ? Leases.Admitted : new RefusedLease(decision, onRoute: false);
         }
         catch (Exception e) when (e is AuthorizationStoreUnavailableException or AuthorizationStoreConflictException)
         {
             Log.CounterStoreFailed(services.Logger, e.GetType().Name, services.Options.OnStoreFailure.ToString());
             return services.Options.OnStoreFailure == StoreFailureMode.FailOpen ? Leases.Admitted : Leases.StoreDown;
         }
-        return decision.Admitted ? Leases.Admitted : new RefusedLease(decision);
     }
 
-    private bool TryRememberedRefusal(RatePlan plan, DateTimeOffset now, out RateLimitDecision decision)
+    /// <summary>The route's own counters and limits when the plan names one for this endpoint, else null.</summary>
+    private (string Partition, RatePlan Plan)? RouteOf(HttpContext context, EffectivePlan plan)
     {
-        lock (_gate)
+        if (context.GetEndpoint() is not RouteEndpoint endpoint) return null;
+        var verb = context.Request.Method;
+        var path = EndpointRoutes.TemplatePath(endpoint);
+        return plan.ForRoute(verb, path) is { } own ? (RateLimitPartitions.Route(partition, verb, path), own) : null;
+    }
+
+    /// <summary>One counter: the remembered refusal while its window lasts, else one store update.</summary>
+    private async ValueTask<RateLimitDecision> TakeAsync(string counter, RatePlan plan, DateTimeOffset now, CancellationToken ct)
+    {
+        Memory memory;
+        bool seen;
+        lock (_gate) seen = _memory.TryGetValue(counter, out memory);
+        if (memory.Refused is { } refused && refused.Plan == plan && now < refused.RetryAt) return refused;
+        var decision = await services.Counters.TryTakeAsync(counter, plan, seen ? memory.LastWindow : -1, ct).ConfigureAwait(false);
+        lock (_gate) _memory[counter] = new Memory(decision.Window, decision.Admitted ? null : decision);
+        return decision;
+    }
+
+    /// <summary>Best effort: when the store cannot take the count back the route keeps it (fewer admitted, never more).</summary>
+    private async ValueTask GiveBackAsync(string counter, RateLimitDecision taken, CancellationToken ct)
+    {
+        try
         {
-            decision = _refused;
-            return _hasRefusal && _refused.Plan == plan && now < _refused.RetryAt;
+            await services.Counters.GiveBackAsync(counter, taken, ct).ConfigureAwait(false);
         }
-    }
-
-    private void Remember(RateLimitDecision decision)
-    {
-        Volatile.Write(ref _lastWindow, decision.Window);
-        lock (_gate)
+        catch (Exception e) when (e is AuthorizationStoreUnavailableException or AuthorizationStoreConflictException)
         {
-            _hasRefusal = !decision.Admitted;
-            _refused = decision;
+            Log.GiveBackFailed(services.Logger, e.GetType().Name);
         }
     }
 
@@ -75,6 +102,10 @@ internal sealed partial class StoreBackedRateLimiter(string partition, string? p
         [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
             Message = "The rate-limit counter store did not answer ({Failure}); applied {Mode}.")]
         public static partial void CounterStoreFailed(ILogger logger, string failure, string mode);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
+            Message = "A route limit's count could not be given back after the plan's limit refused the request ({Failure}); the route keeps it.")]
+        public static partial void GiveBackFailed(ILogger logger, string failure);
     }
 }
 
@@ -97,9 +128,11 @@ internal static class Leases
     }
 }
 
-internal sealed class RefusedLease(RateLimitDecision decision) : RateLimitLease
+/// <summary>A refusal: by the plan's overall limit, or (OnRoute) by the route's lower limit.</summary>
+internal sealed class RefusedLease(RateLimitDecision decision, bool onRoute) : RateLimitLease
 {
     public RateLimitDecision Decision => decision;
+    public bool OnRoute => onRoute;
     public override bool IsAcquired => false;
     public override IEnumerable<string> MetadataNames => [];
 

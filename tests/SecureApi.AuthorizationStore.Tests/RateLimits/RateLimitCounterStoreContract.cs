@@ -123,6 +123,49 @@ public abstract class RateLimitCounterStoreContract
     }
 
     [Fact]
+    public async Task A_count_given_back_in_its_window_frees_its_place_in_the_window_and_the_quota()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var taken = await TakeAsync(store, "P#alice#R#GET /protected", Small, 2);
+
+        await store.GiveBackAsync("P#alice#R#GET /protected", taken[1]);
+        var usage = await store.GetUsageAsync("P#alice#R#GET /protected", Small);
+        var again = await TakeAsync(store, "P#alice#R#GET /protected", Small, 2);
+
+        Assert.Equal((1, 1), (usage.QuotaUsed, usage.WindowUsed));
+        Assert.Equal([true, false], again.Select(x => x.Admitted));
+    }
+
+    [Fact]
+    public async Task A_count_given_back_after_its_window_ended_lowers_only_the_quota()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var earlier = await store.TryTakeAsync("P#alice", Small, -1);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await TakeAsync(store, "P#alice", Small, 2);
+
+        await store.GiveBackAsync("P#alice", earlier);
+        var usage = await store.GetUsageAsync("P#alice", Small);
+
+        Assert.Equal((2, 2), (usage.QuotaUsed, usage.WindowUsed));
+    }
+
+    [Fact]
+    public async Task Giving_back_a_refusal_changes_nothing_and_a_count_never_goes_below_zero()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var taken = await TakeAsync(store, "P#alice", Small, 3);
+
+        await store.GiveBackAsync("P#alice", taken[2]); // a refusal: nothing to give back
+        await store.GiveBackAsync("P#alice", taken[0]);
+        await store.GiveBackAsync("P#alice", taken[1]);
+        await store.GiveBackAsync("P#alice", taken[1]); // once too often: stays at zero
+        var usage = await store.GetUsageAsync("P#alice", Small);
+
+        Assert.Equal((0, 0), (usage.QuotaUsed, usage.WindowUsed));
+    }
+
+    [Fact]
     public async Task Usage_reports_the_counts_of_the_current_windows_without_counting()
     {
         var store = await CreateStoreAsync(Clock);

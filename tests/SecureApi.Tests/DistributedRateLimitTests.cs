@@ -16,9 +16,10 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
 
     /// <summary>A JWT user with its own plan: each request costs the store one counter update (its principal and
     /// the route table come from each instance's cache), so the counter is what the test races.</summary>
-    private static async Task<string> AddUserWithPlanAsync(SecureApiFactory instance, string principalId)
+    private static async Task<string> AddUserWithPlanAsync(SecureApiFactory instance, string principalId, IReadOnlyList<RouteLimit>? routes = null)
     {
-        await instance.Store().PutPrincipalAsync(new PrincipalChange(principalId, [], ["read"], Plan: new RatePlanOverride(RatePerSecond: 1000, Burst: 1000, Quota: Quota)), "test-setup");
+        await instance.Store().PutPrincipalAsync(new PrincipalChange(principalId, [], ["read"],
+            Plan: new RatePlanOverride(RatePerSecond: 1000, Burst: 1000, Quota: Quota, Routes: routes)), "test-setup");
         return instance.Credentials.MintToken(principalId);
     }
 
@@ -54,11 +55,12 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
     private static string Statuses((int Status, string? RetryAfter)[] results) =>
         string.Join(", ", results.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}x{g.Count()}"));
 
-    private static async Task<long> UsedAsync(SecureApiFactory instance, HttpClient client, string principalId)
+    private static async Task<long> UsedAsync(SecureApiFactory instance, HttpClient client, string principalId, bool onRoute = false)
     {
         using var response = await client.GetAsync($"/protected/admin/principals/{principalId}/usage?api_key={instance.Credentials.AdminApiKey}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return AdminCalls.Json(await response.Content.ReadAsStringAsync()).GetProperty("quota").GetProperty("used").GetInt64();
+        var usage = AdminCalls.Json(await response.Content.ReadAsStringAsync());
+        return (onRoute ? usage.GetProperty("routes")[0] : usage).GetProperty("quota").GetProperty("used").GetInt64();
     }
 
     [Fact]
@@ -105,6 +107,29 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
             Assert.DoesNotContain(results, r => r.Status >= 500);
             Assert.Equal(Quota, await UsedAsync(instances[2], clients[2], "dist-alice"));
             Assert.Equal(Quota, await UsedAsync(instances[2], clients[2], "dist-bob"));
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+            foreach (var i in instances) await i.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_route_limit_below_the_plan_admits_exactly_its_own_quota_over_three_instances()
+    {
+        const long RouteQuota = 20;
+        var (instances, clients) = await ThreeInstancesAsync();
+        try
+        {
+            var token = await AddUserWithPlanAsync(instances[0], "dist-alice", [new RouteLimit("GET", "/protected", Quota: RouteQuota)]);
+
+            var results = await HammerAsync(clients, [token]);
+
+            Assert.Equal($"200x{RouteQuota}, 429x{Requests - RouteQuota}", Statuses(results));
+            Assert.All(results.Where(r => r.Status == 429), r => Assert.False(string.IsNullOrEmpty(r.RetryAfter)));
+            Assert.Equal(RouteQuota, await UsedAsync(instances[1], clients[1], "dist-alice", onRoute: true));
+            Assert.Equal(RouteQuota, await UsedAsync(instances[1], clients[1], "dist-alice"));   // the route's refusals never reached the plan
         }
         finally
         {

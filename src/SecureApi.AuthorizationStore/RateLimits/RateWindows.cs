@@ -8,6 +8,10 @@ namespace SecureApi.AuthorizationStore.RateLimits;
 /// </summary>
 public readonly record struct RateWindows(string PeriodId, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, long Window, DateTimeOffset WindowEnd)
 {
+    // The current day's and month's ids, built once per period instead of formatted on every request.
+    private sealed record PeriodName(DateTimeOffset Start, string Id);
+    private static PeriodName? s_day, s_month;
+
     public static RateWindows At(DateTimeOffset now, RatePlan plan)
     {
         var utc = now.ToUniversalTime();
@@ -17,18 +21,26 @@ public readonly record struct RateWindows(string PeriodId, DateTimeOffset Period
         {
             start = new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
             end = start.AddMonths(1);
-            id = "month#" + start.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            id = Name(ref s_month, start, "month#", "yyyy-MM");
         }
         else
         {
             start = new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero);
             end = start.AddDays(1);
-            id = "day#" + start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            id = Name(ref s_day, start, "day#", "yyyy-MM-dd");
         }
         var windowMs = plan.WindowMilliseconds;
         var window = utc.ToUnixTimeMilliseconds() / windowMs;
         var windowEnd = DateTimeOffset.FromUnixTimeMilliseconds((window + 1) * windowMs);
         return new RateWindows(id, start, end, window, windowEnd);
+    }
+
+    private static string Name(ref PeriodName? cache, DateTimeOffset start, string prefix, string format)
+    {
+        var name = Volatile.Read(ref cache);
+        if (name is null || name.Start != start)
+            Volatile.Write(ref cache, name = new PeriodName(start, prefix + start.ToString(format, CultureInfo.InvariantCulture)));
+        return name.Id;
     }
 
     /// <summary>The same quota period with a later rate window (one another process's clock already reached).</summary>

@@ -33,9 +33,7 @@ public static class RateLimitFields
     /// <param name="route">The route limit's counters; null on a route without one.</param>
     public static void Write(HttpResponse response, RatePlan plan, RateLimitDecision? overall, RateLimitDecision? route, DateTimeOffset now)
     {
-        var policy = Policy(plan, RateWindows.At(now, plan));
-        if (route is { } r) policy += ", " + Policy(r.Plan, RateWindows.At(now, r.Plan), RoutePrefix);
-        response.Headers[PolicyHeader] = policy;
+        response.Headers[PolicyHeader] = PolicyText.For(plan, route?.Plan, now);
         response.Headers[StateHeader] = (overall, route) switch
         {
             ({ } o, { } rt) => State(o, now) + ", " + State(rt, now, RoutePrefix),
@@ -43,5 +41,21 @@ public static class RateLimitFields
             (null, { } rt) => State(rt, now, RoutePrefix),
             _ => default,
         };
+    }
+
+    /// <summary>The RateLimit-Policy text of the plan (and route limit) last written: it changes only with the plan or the quota period's length.</summary>
+    private sealed record PolicyText(RatePlan Plan, RatePlan? Route, DateTimeOffset PeriodStart, string Text)
+    {
+        [ThreadStatic] private static PolicyText? t_last;
+
+        public static string For(RatePlan plan, RatePlan? route, DateTimeOffset now)
+        {
+            var windows = RateWindows.At(now, plan);
+            if (t_last is { } last && last.PeriodStart == windows.PeriodStart && last.Plan == plan && last.Route == route) return last.Text;
+            var text = Policy(plan, windows);
+            if (route is { } r) text += ", " + Policy(r, RateWindows.At(now, r), RoutePrefix);
+            t_last = new PolicyText(plan, route, windows.PeriodStart, text);
+            return text;
+        }
     }
 }

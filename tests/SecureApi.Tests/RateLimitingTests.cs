@@ -181,6 +181,46 @@ public sealed class RateLimitingTests
         Assert.Equal(2, usage.GetProperty("quota").GetProperty("used").GetInt64());
     }
 
+    [Fact]
+    public async Task A_caller_the_plan_refused_keeps_getting_429_on_a_route_with_its_own_limit_without_another_counter_update()
+    {
+        CountingCounterStore? counters = null;
+        await using var factory = WithDefaultPlan(rate: 100, burst: 100, quota: 2,
+            services: s => s.AddSingleton<IRateLimitCounterStore>(sp => counters = new CountingCounterStore(new InMemoryRateLimitCounterStore(sp.GetRequiredService<TimeProvider>()))),
+            more: [("RateLimits:DefaultPlan:Routes:0:Verb", "GET"), ("RateLimits:DefaultPlan:Routes:0:Path", "/protected/admin"), ("RateLimits:DefaultPlan:Routes:0:Quota", "2")]);
+        var admin = new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey);
+
+        await CallAsync(factory, admin with { Path = "/protected/admin/routes" }, 2);   // the plan's quota spent elsewhere
+        var first = await factory.SendAsync(admin);                                     // route taken, plan refuses, route given back
+        var callsAfterFirst = counters!.Calls;
+        var again = await CallAsync(factory, admin, 3);
+
+        Assert.Equal(429, first.Status);
+        Assert.All(again, r => Assert.Equal(("quota", 429), (AdminCalls.Json(r.Body).GetProperty("policy").GetString(), r.Status)));
+        Assert.Equal(callsAfterFirst, counters.Calls);
+    }
+
+    private sealed class CountingCounterStore(IRateLimitCounterStore inner) : IRateLimitCounterStore
+    {
+        private int _calls;
+        public int Calls => Volatile.Read(ref _calls);
+
+        public ValueTask<RateLimitDecision> TryTakeAsync(string partition, RatePlan plan, long lastWindow, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return inner.TryTakeAsync(partition, plan, lastWindow, cancellationToken);
+        }
+
+        public ValueTask GiveBackAsync(string partition, RateLimitDecision taken, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return inner.GiveBackAsync(partition, taken, cancellationToken);
+        }
+
+        public Task<RateUsage> GetUsageAsync(string partition, RatePlan plan, CancellationToken cancellationToken = default) =>
+            inner.GetUsageAsync(partition, plan, cancellationToken);
+    }
+
     private static async Task<ResolvedCaseRequest> AliceAsync(SecureApiFactory factory, string path)
     {
         var (_, keyBody, _) = await factory.SendAsync("POST", "/principals/alice/keys", """{"kind":"api-key"}""");

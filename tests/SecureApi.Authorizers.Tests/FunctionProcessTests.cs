@@ -57,6 +57,9 @@ public sealed class FunctionProcessTests : IDisposable
         await using var runtime = await RuntimeApiDouble.StartAsync();
         var environment = dynamo.ClientEnvironment.ToDictionary();
         environment["AuthorizationStore__TableName"] = options.TableName!;
+        // A JIT-run process's first SDK call (JIT of the AWS SDK) can pass the default 1 s store budget on a loaded
+        // host and fail closed; this test is about where the key comes from, so the budget is generous.
+        environment["AuthorizationStore__TimeoutMilliseconds"] = "30000";
         using var process = Start("RequestAuthorizer", runtime, environment); // no RequestAuthorizer__* seed at all
         const string arn = "arn:aws:execute-api:us-east-1:123456789012:abc123defg/Prod/GET/protected/admin";
         var allowed = await runtime.InvokeAsync(KeyEvent(arn, "stored-process-key"));

@@ -115,9 +115,13 @@ public sealed class RequestAuthorizer
         // The route table does not depend on the credential: read both at once (one round trip less on a cold
         // cache); WhenAll observes both, so a failure of either fails the decision closed.
         var credentialRead = _store.FindUsableCredentialByHashAsync(hash!, ct);
-        var routesRead = RoutesAsync(ct).AsTask();
+        var routesRead = RoutesAsync(ct);
         if (!(credentialRead.IsCompletedSuccessfully && routesRead.IsCompletedSuccessfully)) // both cache hits (usual): no wait
-            await Task.WhenAll(credentialRead, routesRead).ConfigureAwait(false);
+        {
+            var routesTask = routesRead.AsTask();
+            await Task.WhenAll(credentialRead, routesTask).ConfigureAwait(false);
+            routesRead = new ValueTask<RouteRules>(routesTask);
+        }
         var credential = await credentialRead.ConfigureAwait(false);
         if (credential is null || !string.Equals(credential.Kind, authType, StringComparison.Ordinal))
             return AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, authType);

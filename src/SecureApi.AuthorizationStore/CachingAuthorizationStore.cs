@@ -11,6 +11,8 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     public const int MaxEntriesPerCache = 10_000;
     private const string RoutePolicyKey = "";
 
+    private static readonly Task<CredentialRecord?> NoCredential = Task.FromResult<CredentialRecord?>(null);
+
     private readonly IAuthorizationStore _inner;
     private readonly TimeProvider _time;
     private readonly ExpiringCache<PrincipalRecord> _principals;
@@ -37,22 +39,22 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default)
     {
         var id = StoreInput.Id(principalId, nameof(principalId));
-        return _principals.TryGet(id, out var hit)
-            ? Task.FromResult(hit)
+        return _principals.TryGetAnswer(id, out var hit)
+            ? hit!
             : LoadAsync(_principals, id, ct => _inner.GetPrincipalAsync(id, ct), cancellationToken);
     }
 
     public Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var hash = StoreInput.Sha256(sha256, nameof(sha256));
-        return _credentials.TryGet(hash, out var hit)
-            ? Task.FromResult(UsableNow(hit))
+        return _credentials.TryGetAnswer(hash, out var hit)
+            ? (UsableNow(hit!.Result) is null ? NoCredential : hit)
             : LoadUsableAsync(hash, cancellationToken);
     }
 
     public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) =>
-        _routes.TryGet(RoutePolicyKey, out var hit)
-            ? Task.FromResult(hit)
+        _routes.TryGetAnswer(RoutePolicyKey, out var hit)
+            ? hit!
             : LoadAsync(_routes, RoutePolicyKey, _inner.GetRoutePolicyAsync, cancellationToken);
 
     private async Task<CredentialRecord?> LoadUsableAsync(string hash, CancellationToken ct) =>

@@ -10,7 +10,9 @@ namespace SecureApi.AuthorizationStore;
 internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int maxEntries) where TValue : class
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (TValue? Value, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+    // Each entry keeps its answer as a completed task too, so a hit hands out the same task object: no allocation
+    // on the per-request path.
+    private readonly Dictionary<string, (Task<TValue?> Answer, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task<TValue?>> _loading = new(StringComparer.Ordinal);
     private long _version;
 
@@ -21,14 +23,22 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
 
     public bool TryGet(string key, out TValue? value)
     {
+        var hit = TryGetAnswer(key, out var answer);
+        value = hit ? answer!.Result : null;
+        return hit;
+    }
+
+    /// <summary>A hit as the completed task that holds it (the same object on every hit until the entry changes).</summary>
+    public bool TryGetAnswer(string key, out Task<TValue?>? answer)
+    {
         lock (_gate)
         {
             if (_entries.TryGetValue(key, out var e) && time.GetUtcNow() < e.Until)
             {
-                value = e.Value;
+                answer = e.Answer;
                 return true;
             }
-            value = null;
+            answer = null;
             return false;
         }
     }
@@ -45,7 +55,7 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
                 foreach (var k in _entries.Where(kv => kv.Value.Until <= now).Select(kv => kv.Key).ToList()) _entries.Remove(k);
                 if (_entries.Count >= maxEntries) _entries.Clear();
             }
-            _entries[key] = (value, now + ttl);
+            _entries[key] = (Task.FromResult(value), now + ttl);
         }
     }
 

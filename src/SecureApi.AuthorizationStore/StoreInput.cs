@@ -9,7 +9,8 @@ internal static class StoreInput
 
     public static string Id(string? value, string name)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength || value.Any(char.IsControl) || value.Trim().Length != value.Length)
+        // Loops, not LINQ: this runs on every cached lookup of a request path.
+        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength || HasControl(value) || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
             throw new ArgumentException($"{name} must be 1-{MaxIdLength} characters without control characters or surrounding spaces.", name);
         return value;
     }
@@ -17,9 +18,18 @@ internal static class StoreInput
     /// <summary>Lower-case hex; the message never repeats the value (it might be a pasted secret).</summary>
     public static string Sha256(string? value, string name = "sha256")
     {
-        if (value is not { Length: 64 } || !value.All(char.IsAsciiHexDigit))
+        if (value is not { Length: 64 } || value.AsSpan().ContainsAnyExcept(HexDigits))
             throw new ArgumentException($"{name} must be the 64 hex digits of a SHA-256, never the secret itself.", name);
-        return value.ToLowerInvariant();
+        return value.AsSpan().ContainsAnyInRange('A', 'F') ? value.ToLowerInvariant() : value;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
+    private static bool HasControl(string value)
+    {
+        foreach (var c in value)
+            if (char.IsControl(c)) return true;
+        return false;
     }
 
     public static string Kind(string? value)

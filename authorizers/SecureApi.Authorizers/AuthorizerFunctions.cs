@@ -30,7 +30,9 @@ public static class AuthorizerFunctions
                 var options = TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName));
                 // Only remote key sources need HTTP; skipping it keeps a static-JWKS cold start lean.
                 var http = options.MetadataAddress is null && options.JwksUri is null ? null : CreateKeyFetchClient();
-                authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, CreateStore(configuration));
+                var store = CreateStore(configuration);
+                authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, store);
+                StartRouteTableRead(store);
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
@@ -53,7 +55,9 @@ public static class AuthorizerFunctions
             .UseBootstrapHandler(() =>
             {
                 var options = RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName));
-                authorizer = new RequestAuthorizer(options, log, CreateStore(configuration));
+                var store = CreateStore(configuration);
+                authorizer = new RequestAuthorizer(options, log, store);
+                StartRouteTableRead(store);
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
@@ -69,6 +73,20 @@ public static class AuthorizerFunctions
         options.ThrowIfInvalid();
         // Create, not CreateAsync: a function never creates the table (CreateTableIfMissing is ignored here).
         return options.UsesDynamoDb ? AuthorizationStoreFactory.Create(options, TimeProvider.System) : null;
+    }
+
+    /// <summary>
+    /// Starts, at init and without waiting, the read every decision makes: the route table. The SDK's first call
+    /// (client, credentials, endpoint, connection) then overlaps with fetching the first event, and that event's
+    /// decision joins the read in flight (the cached store shares one load per key). A failed read is not cached:
+    /// the decision reads again and fails closed on its own, so the failure here is only observed, never acted on.
+    /// </summary>
+    internal static Task<RouteRules?>? StartRouteTableRead(IAuthorizationStore? store)
+    {
+        var read = store?.GetRoutePolicyAsync();
+        read?.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return read;
     }
 
     private static APIGatewayCustomAuthorizerResponse Respond(AuthorizerDecision decision) =>

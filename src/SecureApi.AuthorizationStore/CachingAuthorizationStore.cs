@@ -39,7 +39,7 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default)
     {
         var id = StoreInput.Id(principalId, nameof(principalId));
-        return _principals.TryGetAnswer(id, out var hit)
+        return _principals.TryGet(id, out var hit)
             ? hit!
             : LoadAsync(_principals, id, ct => _inner.GetPrincipalAsync(id, ct), cancellationToken);
     }
@@ -47,13 +47,13 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     public Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var hash = StoreInput.Sha256(sha256, nameof(sha256));
-        return _credentials.TryGetAnswer(hash, out var hit)
+        return _credentials.TryGet(hash, out var hit)
             ? (UsableNow(hit!.Result) is null ? NoCredential : hit)
             : LoadUsableAsync(hash, cancellationToken);
     }
 
     public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) =>
-        _routes.TryGetAnswer(RoutePolicyKey, out var hit)
+        _routes.TryGet(RoutePolicyKey, out var hit)
             ? hit!
             : LoadAsync(_routes, RoutePolicyKey, _inner.GetRoutePolicyAsync, cancellationToken);
 

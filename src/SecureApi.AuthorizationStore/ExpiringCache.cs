@@ -21,15 +21,8 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
         get { lock (_gate) return _version; }
     }
 
-    public bool TryGet(string key, out TValue? value)
-    {
-        var hit = TryGetAnswer(key, out var answer);
-        value = hit ? answer!.Result : null;
-        return hit;
-    }
-
     /// <summary>A hit as the completed task that holds it (the same object on every hit until the entry changes).</summary>
-    public bool TryGetAnswer(string key, out Task<TValue?>? answer)
+    public bool TryGet(string key, out Task<TValue?>? answer)
     {
         lock (_gate)
         {

@@ -23,7 +23,20 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
         return instance.Credentials.MintToken(principalId);
     }
 
-    private async Task<(SecureApiFactory[] Instances, HttpClient[] Clients)> ThreeInstancesAsync()
+    /// <summary>Three API instances on Kestrel sharing one table, and a client for each; disposed together.</summary>
+    private sealed class Cluster(SecureApiFactory[] instances, HttpClient[] clients) : IAsyncDisposable
+    {
+        public SecureApiFactory[] Instances => instances;
+        public HttpClient[] Clients => clients;
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var c in clients) c.Dispose();
+            foreach (var i in instances) await i.DisposeAsync();
+        }
+    }
+
+    private Cluster ThreeInstances()
     {
         var table = "rate-" + Guid.NewGuid().ToString("N")[..12];
         var credentials = new GatewayTestCredentials();   // one deployment: the same issuer and signing key everywhere
@@ -33,7 +46,7 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
             instance.UseKestrel(0);
             instance.StartServer();
         }
-        return (instances, instances.Select(i => i.CreateClient()).ToArray());
+        return new Cluster(instances, instances.Select(i => i.CreateClient()).ToArray());
     }
 
     private static async Task<(int Status, string? RetryAfter)[]> HammerAsync(HttpClient[] clients, IReadOnlyList<string> tokens)
@@ -66,75 +79,54 @@ public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : ICl
     [Fact]
     public async Task Two_hundred_concurrent_requests_over_three_instances_admit_exactly_the_quota_of_fifty()
     {
-        var (instances, clients) = await ThreeInstancesAsync();
-        try
-        {
-            var token = await AddUserWithPlanAsync(instances[0], "dist-alice");
+        await using var cluster = ThreeInstances();
+        var (instances, clients) = (cluster.Instances, cluster.Clients);
+        var token = await AddUserWithPlanAsync(instances[0], "dist-alice");
 
-            var results = await HammerAsync(clients, [token]);
+        var results = await HammerAsync(clients, [token]);
 
-            Assert.Equal($"200x{Quota}, 429x{Requests - Quota}", Statuses(results));   // any other status shows up here
-            Assert.Equal(Quota, results.Count(r => r.Status == 200));
-            Assert.Equal(Requests - Quota, results.Count(r => r.Status == 429));
-            Assert.All(results.Where(r => r.Status == 429), r => Assert.False(string.IsNullOrEmpty(r.RetryAfter)));
-            Assert.DoesNotContain(results, r => r.Status >= 500);
-            Assert.Equal(Quota, await UsedAsync(instances[1], clients[1], "dist-alice"));
-        }
-        finally
-        {
-            foreach (var c in clients) c.Dispose();
-            foreach (var i in instances) await i.DisposeAsync();
-        }
+        Assert.Equal($"200x{Quota}, 429x{Requests - Quota}", Statuses(results));   // any other status shows up here
+        Assert.Equal(Quota, results.Count(r => r.Status == 200));
+        Assert.Equal(Requests - Quota, results.Count(r => r.Status == 429));
+        Assert.All(results.Where(r => r.Status == 429), r => Assert.False(string.IsNullOrEmpty(r.RetryAfter)));
+        Assert.DoesNotContain(results, r => r.Status >= 500);
+        Assert.Equal(Quota, await UsedAsync(instances[1], clients[1], "dist-alice"));
     }
 
     [Fact]
     public async Task Two_principals_interleaved_each_get_exactly_their_own_quota()
     {
-        var (instances, clients) = await ThreeInstancesAsync();
-        try
-        {
-            var alice = await AddUserWithPlanAsync(instances[0], "dist-alice");
-            var bob = await AddUserWithPlanAsync(instances[0], "dist-bob");
+        await using var cluster = ThreeInstances();
+        var (instances, clients) = (cluster.Instances, cluster.Clients);
+        var alice = await AddUserWithPlanAsync(instances[0], "dist-alice");
+        var bob = await AddUserWithPlanAsync(instances[0], "dist-bob");
 
-            var results = await HammerAsync(clients, [alice, bob]);   // even requests alice, odd bob: 100 each
-            Assert.Equal($"200x{2 * Quota}, 429x{Requests - 2 * Quota}", Statuses(results));
-            var aliceResults = results.Where((_, i) => i % 2 == 0).ToArray();
-            var bobResults = results.Where((_, i) => i % 2 == 1).ToArray();
+        var results = await HammerAsync(clients, [alice, bob]);   // even requests alice, odd bob: 100 each
+        Assert.Equal($"200x{2 * Quota}, 429x{Requests - 2 * Quota}", Statuses(results));
+        var aliceResults = results.Where((_, i) => i % 2 == 0).ToArray();
+        var bobResults = results.Where((_, i) => i % 2 == 1).ToArray();
 
-            Assert.Equal(Quota, aliceResults.Count(r => r.Status == 200));
-            Assert.Equal(Quota, bobResults.Count(r => r.Status == 200));
-            Assert.Equal(Requests - 2 * Quota, results.Count(r => r.Status == 429));
-            Assert.DoesNotContain(results, r => r.Status >= 500);
-            Assert.Equal(Quota, await UsedAsync(instances[2], clients[2], "dist-alice"));
-            Assert.Equal(Quota, await UsedAsync(instances[2], clients[2], "dist-bob"));
-        }
-        finally
-        {
-            foreach (var c in clients) c.Dispose();
-            foreach (var i in instances) await i.DisposeAsync();
-        }
+        Assert.Equal(Quota, aliceResults.Count(r => r.Status == 200));
+        Assert.Equal(Quota, bobResults.Count(r => r.Status == 200));
+        Assert.Equal(Requests - 2 * Quota, results.Count(r => r.Status == 429));
+        Assert.DoesNotContain(results, r => r.Status >= 500);
+        Assert.Equal(Quota, await UsedAsync(instances[2], clients[2], "dist-alice"));
+        Assert.Equal(Quota, await UsedAsync(instances[2], clients[2], "dist-bob"));
     }
 
     [Fact]
     public async Task A_route_limit_below_the_plan_admits_exactly_its_own_quota_over_three_instances()
     {
         const long RouteQuota = 20;
-        var (instances, clients) = await ThreeInstancesAsync();
-        try
-        {
-            var token = await AddUserWithPlanAsync(instances[0], "dist-alice", [new RouteLimit("GET", "/protected", Quota: RouteQuota)]);
+        await using var cluster = ThreeInstances();
+        var (instances, clients) = (cluster.Instances, cluster.Clients);
+        var token = await AddUserWithPlanAsync(instances[0], "dist-alice", [new RouteLimit("GET", "/protected", Quota: RouteQuota)]);
 
-            var results = await HammerAsync(clients, [token]);
+        var results = await HammerAsync(clients, [token]);
 
-            Assert.Equal($"200x{RouteQuota}, 429x{Requests - RouteQuota}", Statuses(results));
-            Assert.All(results.Where(r => r.Status == 429), r => Assert.False(string.IsNullOrEmpty(r.RetryAfter)));
-            Assert.Equal(RouteQuota, await UsedAsync(instances[1], clients[1], "dist-alice", onRoute: true));
-            Assert.Equal(RouteQuota, await UsedAsync(instances[1], clients[1], "dist-alice"));   // the route's refusals never reached the plan
-        }
-        finally
-        {
-            foreach (var c in clients) c.Dispose();
-            foreach (var i in instances) await i.DisposeAsync();
-        }
+        Assert.Equal($"200x{RouteQuota}, 429x{Requests - RouteQuota}", Statuses(results));
+        Assert.All(results.Where(r => r.Status == 429), r => Assert.False(string.IsNullOrEmpty(r.RetryAfter)));
+        Assert.Equal(RouteQuota, await UsedAsync(instances[1], clients[1], "dist-alice", onRoute: true));
+        Assert.Equal(RouteQuota, await UsedAsync(instances[1], clients[1], "dist-alice"));   // the route's refusals never reached the plan
     }
 }

@@ -82,14 +82,15 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
             // Same window still stored: one less in both counts; the window has moved on: one less in the period only.
             // Each shape is conditional, so a count never goes below zero and a later window's count is never touched.
             var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(taken.PeriodId));
-            if (await TryGiveBackAsync(key, "ADD #used :minus, #winUsed :minus", "#win = :w AND #used > :zero AND #winUsed > :zero", taken.Window, ct).ConfigureAwait(false))
-                return true;
-            return await TryGiveBackAsync(key, "ADD #used :minus", "#win <> :w AND #used > :zero", taken.Window, ct).ConfigureAwait(false);
+            return await TryGiveBackAsync(key, taken.Window, inWindow: true, ct).ConfigureAwait(false)
+                || await TryGiveBackAsync(key, taken.Window, inWindow: false, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> TryGiveBackAsync(Dictionary<string, AttributeValue> key, string update, string condition, long window, CancellationToken ct)
+    private async Task<bool> TryGiveBackAsync(Dictionary<string, AttributeValue> key, long window, bool inWindow, CancellationToken ct)
     {
+        var names = new Dictionary<string, string> { ["#used"] = "used", ["#win"] = "win" };
+        if (inWindow) names["#winUsed"] = "winUsed"; // DynamoDB refuses a name the expressions do not use
         Interlocked.Increment(ref _writes);
         try
         {
@@ -97,11 +98,9 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
             {
                 TableName = _table,
                 Key = key,
-                UpdateExpression = update,
-                ConditionExpression = condition,
-                ExpressionAttributeNames = update.Contains("#winUsed", StringComparison.Ordinal)
-                    ? new() { ["#used"] = "used", ["#win"] = "win", ["#winUsed"] = "winUsed" }
-                    : new() { ["#used"] = "used", ["#win"] = "win" },
+                UpdateExpression = inWindow ? "ADD #used :minus, #winUsed :minus" : "ADD #used :minus",
+                ConditionExpression = inWindow ? "#win = :w AND #used > :zero AND #winUsed > :zero" : "#win <> :w AND #used > :zero",
+                ExpressionAttributeNames = names,
                 ExpressionAttributeValues = new() { [":minus"] = N(-1), [":zero"] = N(0), [":w"] = N(window) },
             }, ct).ConfigureAwait(false);
             return true;

@@ -15,26 +15,19 @@ public static class EndpointRoutes
     }
 
     /// <summary>Every (verb, path) behind a Lambda authorizer: the routes a route table must cover.</summary>
-    public static IReadOnlyList<(string Verb, string Path)> BehindAuthorizers(EndpointDataSource endpoints)
-    {
-        var routes = new List<(string, string)>();
-        foreach (var endpoint in endpoints.Endpoints)
-        {
-            if (endpoint is not RouteEndpoint route || route.Metadata.GetMetadata<GatewayAuthorizerMetadata>() is null) continue;
-            var path = TemplatePath(route);
-            foreach (var verb in route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
-                routes.Add((verb, path));
-        }
-        return routes;
-    }
+    public static IReadOnlyList<(string Verb, string Path)> BehindAuthorizers(EndpointDataSource endpoints) =>
+        With<GatewayAuthorizerMetadata>(endpoints);
 
     /// <summary>Every (verb, path) under a rate-limiting policy: the routes a plan's route limit may name.</summary>
-    public static IReadOnlyList<(string Verb, string Path)> RateLimited(EndpointDataSource endpoints)
+    public static IReadOnlyList<(string Verb, string Path)> RateLimited(EndpointDataSource endpoints) =>
+        With<EnableRateLimitingAttribute>(endpoints);
+
+    private static List<(string, string)> With<TMetadata>(EndpointDataSource endpoints) where TMetadata : class
     {
         var routes = new List<(string, string)>();
         foreach (var endpoint in endpoints.Endpoints)
         {
-            if (endpoint is not RouteEndpoint route || route.Metadata.GetMetadata<EnableRateLimitingAttribute>() is null) continue;
+            if (endpoint is not RouteEndpoint route || route.Metadata.GetMetadata<TMetadata>() is null) continue;
             var path = TemplatePath(route);
             foreach (var verb in route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
                 routes.Add((verb, path));

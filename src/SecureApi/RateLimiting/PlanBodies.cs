@@ -48,7 +48,7 @@ public static class PlanBodies
         if (body.Routes is { } routes)
         {
             var checkedRoutes = RouteLimitRules.Check(
-                [.. routes.Select(r => r is null ? (RouteLimitInput?)null : new RouteLimitInput(r.Verb, r.Path, r.RatePerSecond, r.Burst, r.Quota))],
+                [.. routes.Select(r => r is null ? null : new RouteLimit(r.Verb ?? "", r.Path ?? "", r.RatePerSecond, r.Burst, r.Quota))],
                 overallProblems.Count == 0 ? overall : null, limited, "plan.routes",
                 (i, member) => member is null ? $"plan.routes[{i}]" : $"plan.routes[{i}].{member}", input.Add);
             own = own with { Routes = checkedRoutes };

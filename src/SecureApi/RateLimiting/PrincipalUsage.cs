@@ -20,7 +20,7 @@ public static class PrincipalUsage
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
         var truth = store is CachingAuthorizationStore cached ? cached.Inner : store;
         if (await truth.GetPrincipalAsync(principalId, ct) is not { } principal) return TypedResults.NotFound();
-        var plan = principal.Plan is { } own ? own.Over(plans.Default) : plans.Default;
+        var plan = plans.For(principal);
         var partition = RateLimitPartitions.Principal(principalId);
         var usage = await counters.GetUsageAsync(partition, plan.Overall, ct);
         var routes = new List<RouteUsage>(plan.Routes.Count);

@@ -95,8 +95,7 @@ public sealed class RateLimitOptions
         var e = new List<string>(Validate());
         var plan = DefaultPlan.Problems("").Count == 0 ? DefaultPlan : null;
         var prefix = $"{SectionName}__{nameof(DefaultPlan)}__Routes";
-        RouteLimitRules.Check([.. DefaultRoutes.Select(r => (RouteLimitInput?)new RouteLimitInput(r.Verb, r.Path, r.RatePerSecond, r.Burst, r.Quota))],
-            plan, limited, prefix, (i, member) => member is null ? $"{prefix}__{i}" : $"{prefix}__{i}__{char.ToUpperInvariant(member[0])}{member[1..]}",
+        RouteLimitRules.Check(DefaultRoutes, plan, limited, prefix, (i, member) => member is null ? $"{prefix}__{i}" : $"{prefix}__{i}__{char.ToUpperInvariant(member[0])}{member[1..]}",
             (_, message) => e.Add(message));
         return e;
     }

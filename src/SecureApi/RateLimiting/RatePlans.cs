@@ -27,6 +27,9 @@ public sealed class RatePlans(IAuthorizationStore store, RateLimitOptions option
         {
             return Default; // an id the store cannot hold (the route check refuses such callers first): no own plan
         }
-        return principal?.Plan is { } own ? own.Over(Default) : Default;
+        return For(principal);
     }
+
+    /// <summary>The plan of a principal as read (null: not in the store → the default plan).</summary>
+    public EffectivePlan For(PrincipalRecord? principal) => principal?.Plan is { } own ? own.Over(Default) : Default;
 }

@@ -3,9 +3,6 @@ using SecureApi.Endpoints;
 
 namespace SecureApi.RateLimiting;
 
-/// <summary>One route limit as submitted: the admin body's plan.routes[i] or RateLimits__DefaultPlan__Routes__i.</summary>
-public readonly record struct RouteLimitInput(string? Verb, string? Path, int? RatePerSecond, int? Burst, long? Quota);
-
 /// <summary>
 /// The rules route limits meet, for the admin API and the default plan's settings alike: at most
 /// <see cref="RouteLimit.MaxRoutes"/>; each names a rate-limited route of this API (verb + route pattern, exactly as
@@ -13,11 +10,12 @@ public readonly record struct RouteLimitInput(string? Verb, string? Path, int? R
 /// </summary>
 public static class RouteLimitRules
 {
+    /// <param name="routes">As submitted (the admin body's plan.routes, RateLimits__DefaultPlan__Routes); a missing verb or path is "".</param>
     /// <param name="plan">The plan the limits sit in; null when it is itself invalid (the numbers are then not compared).</param>
     /// <param name="limited">The routes of this API under rate limiting (EndpointRoutes.RateLimited).</param>
     /// <param name="field">The name of route i's member (null: the route limit itself), as the caller reports fields.</param>
     /// <returns>The valid route limits (complete only when nothing was reported).</returns>
-    public static IReadOnlyList<RouteLimit> Check(IReadOnlyList<RouteLimitInput?> routes, RatePlan? plan, IReadOnlyList<(string Verb, string Path)> limited,
+    public static IReadOnlyList<RouteLimit> Check(IReadOnlyList<RouteLimit?> routes, RatePlan? plan, IReadOnlyList<(string Verb, string Path)> limited,
         string listField, Func<int, string?, string> field, Action<string, string> report)
     {
         if (routes.Count > RouteLimit.MaxRoutes) report(listField, $"{listField} may hold at most {RouteLimit.MaxRoutes} route limits.");
@@ -31,12 +29,12 @@ public static class RouteLimitRules
                 report(name, $"{name} must not be null.");
                 continue;
             }
-            if (r.Verb is null || !AdminValidation.KnownVerbs.Contains(r.Verb))
+            if (!AdminValidation.KnownVerbs.Contains(r.Verb))
             {
                 report(field(i, "verb"), $"{field(i, "verb")} must be one of {string.Join(", ", AdminValidation.KnownVerbs)}.");
                 continue;
             }
-            if (r.Path is null || !limited.Contains((r.Verb, r.Path)))
+            if (!limited.Contains((r.Verb, r.Path)))
             {
                 report(field(i, "path"), $"{field(i, "path")} must be a rate-limited route of this API for {r.Verb}, written as in the route table (e.g. /protected/admin/principals/{{principalId}}).");
                 continue;
@@ -46,11 +44,10 @@ public static class RouteLimitRules
                 report(name, $"{name} repeats {r.Verb} {r.Path}.");
                 continue;
             }
-            var limit = new RouteLimit(r.Verb, r.Path, r.RatePerSecond, r.Burst, r.Quota);
             if (plan is null) continue;
-            var problems = limit.Problems(plan);
+            var problems = r.Problems(plan);
             foreach (var (member, message) in problems) report(field(i, member), $"{field(i, member)} {message}");
-            if (problems.Count == 0) valid.Add(limit);
+            if (problems.Count == 0) valid.Add(r);
         }
         return valid;
     }

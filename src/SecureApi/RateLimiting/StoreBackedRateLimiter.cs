@@ -41,7 +41,7 @@ internal sealed partial class StoreBackedRateLimiter(string partition, string? p
             var now = services.Time.GetUtcNow();
             var route = plan.Routes.Count > 0 && context is not null ? RouteOf(context, plan) : null;
             RateLimitDecision? routeTaken = null;
-            if (route is not null && Remembered(partition, plan.Overall, now) is { } planRefused)
+            if (route is not null && Recall(partition, out var planMemory) && StillRefused(planMemory, plan.Overall, now) is { } planRefused)
             {
                 // The plan already refused within this window: answer that without touching the route's counter,
                 // which would cost a take and a give-back per knock.
@@ -82,23 +82,21 @@ internal sealed partial class StoreBackedRateLimiter(string partition, string? p
     /// <summary>One counter: the remembered refusal while its window lasts, else one store update.</summary>
     private async ValueTask<RateLimitDecision> TakeAsync(string counter, RatePlan plan, DateTimeOffset now, CancellationToken ct)
     {
-        if (Remembered(counter, plan, now) is { } refused) return refused;
-        Memory memory;
-        bool seen;
-        lock (_gate) seen = _memory.TryGetValue(counter, out memory);
+        var seen = Recall(counter, out var memory);
+        if (StillRefused(memory, plan, now) is { } refused) return refused;
         var decision = await services.Counters.TryTakeAsync(counter, plan, seen ? memory.LastWindow : -1, ct).ConfigureAwait(false);
         lock (_gate) _memory[counter] = new Memory(decision.Window, decision.Admitted ? null : decision);
         return decision;
     }
 
-    /// <summary>The counter's last refusal, while its window lasts and the plan is the same; else null.</summary>
-    private RateLimitDecision? Remembered(string counter, RatePlan plan, DateTimeOffset now)
+    private bool Recall(string counter, out Memory memory)
     {
-        lock (_gate)
-            return _memory.TryGetValue(counter, out var memory) && memory.Refused is { } refused && refused.Plan == plan && now < refused.RetryAt
-                ? refused
-                : null;
+        lock (_gate) return _memory.TryGetValue(counter, out memory);
     }
+
+    /// <summary>The counter's last refusal, while its window lasts and the plan is the same; else null.</summary>
+    private static RateLimitDecision? StillRefused(Memory memory, RatePlan plan, DateTimeOffset now) =>
+        memory.Refused is { } refused && refused.Plan == plan && now < refused.RetryAt ? refused : null;
 
     /// <summary>Best effort: when the store cannot take the count back the route keeps it (fewer admitted, never more).</summary>
     private async ValueTask GiveBackAsync(string counter, RateLimitDecision taken, CancellationToken ct)

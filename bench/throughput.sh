@@ -7,22 +7,8 @@
 # alternating runs of each route are taken so machine noise hits both alike; the median ratio is reported.
 # Bounded: 10 s warm-up per route (a JIT build: tiered compilation settles first), then ROUNDS x 2 x DURATION.
 #   ROUNDS=3 DURATION=5s CONNECTIONS=32 bench/throughput.sh
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DURATION=${DURATION:-5s}
-ROUNDS=${ROUNDS:-3}
-CONNECTIONS=${CONNECTIONS:-32}
-THREADS=${THREADS:-1}
-PIN_SERVER=${PIN_SERVER:-0}
-PIN_LOAD=${PIN_LOAD:-1}
-OUT=$ROOT/artifacts/api-local
-command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 2; }
-
-dotnet publish "$ROOT/src/SecureApi" -c Release -p:PublishAot=false -p:WithLocalGateway=true -o "$OUT" -nologo -v quiet
-
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-KEY=$(head -c 32 /dev/urandom | base64 -w0)
-API_KEY_SHA=$(head -c 16 /dev/urandom | sha256sum | cut -d' ' -f1)   # a REQUEST authorizer entry nobody knows
+source "$(dirname "$0")/kestrel-wrk.sh"
+PORT=$(free_port)
 # A short-lived HS256 token for this run only (issuer/audience/key exist only in this process's environment).
 TOKEN=$(python3 - "$KEY" <<'PY'
 import base64, hashlib, hmac, json, sys, time
@@ -37,19 +23,12 @@ PY
 )
 
 # Rate limits off: this measures the stage and authorization; bench/ratelimit-throughput.sh measures the limiter.
-ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning RateLimits__Enabled=false StepUp__DevelopmentKey="$(head -c 32 /dev/urandom | base64)" \
-TokenAuthorizer__Issuer=bench-issuer TokenAuthorizer__Audiences=bench-api TokenAuthorizer__SymmetricKey="$KEY" \
-RequestAuthorizer__ApiKeys="[{\"sha256\":\"$API_KEY_SHA\",\"principalId\":\"nobody\",\"role\":\"user\",\"permissions\":\"read\"}]" \
-  taskset -c "$PIN_SERVER" dotnet "$OUT/SecureApi.dll" --urls "http://127.0.0.1:$PORT" >/dev/null 2>&1 &
-PID=$!
+PID=$(start_api "$PORT" RateLimits__Enabled=false)
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/public" && break; sleep 0.1; done
 
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/protected")
 [ "$STATUS" = 200 ] || { echo "GET /protected answered $STATUS, expected 200" >&2; exit 1; }
 
-load() { taskset -c "$PIN_LOAD" wrk -t"$THREADS" -c"$CONNECTIONS" "$@"; }
-rps() { awk '/Requests\/sec/ {print $2}'; }
 PUBLIC_URL="http://127.0.0.1:$PORT/public"
 PROTECTED_URL="http://127.0.0.1:$PORT/protected"
 load -d10s "$PUBLIC_URL" >/dev/null                                           # warm-up (tiered JIT)
@@ -60,8 +39,8 @@ RATIOS=()
 for round in $(seq 1 "$ROUNDS"); do
   PUBLIC=$(load -d"$DURATION" "$PUBLIC_URL" | rps)
   PROTECTED=$(load -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$PROTECTED_URL" | rps)
-  RATIO=$(python3 -c "print(f'{float($PROTECTED)/float($PUBLIC):.3f}')")
+  RATIO=$(ratio "$PROTECTED" "$PUBLIC")
   RATIOS+=("$RATIO")
   echo "round $round: GET /public $PUBLIC req/s, GET /protected $PROTECTED req/s, ratio ${RATIO}x"
 done
-python3 -c "import statistics,sys; r=[float(x) for x in sys.argv[1:]]; print(f'median protected/public = {statistics.median(r):.2f}x (goal >= 0.80x)')" "${RATIOS[@]}"
+median_ratio protected/public 0.80 "${RATIOS[@]}"

@@ -3,24 +3,25 @@ using SecureApi.Testing;
 
 namespace ColdStart;
 
-/// <summary>Timings and failures for one candidate.</summary>
-public sealed record CandidateResult(Candidate Candidate, List<double> Milliseconds, List<string> Failures);
+/// <summary>Timings, page faults (one per measured run that could be read) and failures for one candidate.</summary>
+public sealed record CandidateResult(Candidate Candidate, List<double> Milliseconds, List<double> MinorFaults, List<string> Failures);
 
 /// <summary>
 /// One run = a fresh Runtime API double with the event already queued, a fresh process, and the time from
-/// just before Process.Start to the moment its POST /response arrives. The process is killed afterwards.
+/// just before Process.Start to the moment its POST /response arrives. The process's minor page faults are read right
+/// then (the few the runtime takes between posting and the harness reading are included). The process is killed afterwards.
 /// </summary>
 public static class ColdStartRunner
 {
     public static async Task<IReadOnlyList<CandidateResult>> RunAllAsync(BenchOptions options)
     {
-        var results = options.Candidates.Select(c => new CandidateResult(c, [], [])).ToList();
+        var results = options.Candidates.Select(c => new CandidateResult(c, [], [], [])).ToList();
         for (var round = 0; round <= options.Runs; round++)
         {
             var warmUp = round == 0; // fills the OS page cache and JITs the harness; not reported
             foreach (var result in results)
             {
-                var (ms, failure) = await RunOnceAsync(result.Candidate, options).ConfigureAwait(false);
+                var (ms, faults, failure) = await RunOnceAsync(result.Candidate, options).ConfigureAwait(false);
                 if (failure is not null)
                 {
                     result.Failures.Add($"{(warmUp ? "warm-up" : $"run {round}")}: {failure}");
@@ -28,6 +29,7 @@ public static class ColdStartRunner
                 else if (!warmUp)
                 {
                     result.Milliseconds.Add(ms);
+                    if (faults is { } count) result.MinorFaults.Add(count);
                 }
             }
 
@@ -38,7 +40,7 @@ public static class ColdStartRunner
         return results;
     }
 
-    private static async Task<(double Ms, string? Failure)> RunOnceAsync(Candidate candidate, BenchOptions options)
+    private static async Task<(double Ms, long? Faults, string? Failure)> RunOnceAsync(Candidate candidate, BenchOptions options)
     {
         await using var api = await RuntimeApiDouble.StartAsync().ConfigureAwait(false);
         var invocation = api.Enqueue(options.Event, new RuntimeApiEventOptions
@@ -58,7 +60,7 @@ public static class ColdStartRunner
         }
         catch (Exception ex)
         {
-            return (0, $"could not start '{candidate.CommandLine}': {ex.Message}");
+            return (0, null, $"could not start '{candidate.CommandLine}': {ex.Message}");
         }
 
         process.BeginOutputReadLine();
@@ -70,9 +72,10 @@ public static class ColdStartRunner
             if (first == invocation.Result)
             {
                 var result = await invocation.Result.ConfigureAwait(false);
+                var faults = PageFaults.MinorFaults(process.Id);
                 if (result.IsError)
                 {
-                    return (0, $"posted {result.Path} instead of /response: {Truncate(result.BodyText)}{output}");
+                    return (0, null, $"posted {result.Path} instead of /response: {Truncate(result.BodyText)}{output}");
                 }
 
                 if (options.ShowResponse)
@@ -80,17 +83,17 @@ public static class ColdStartRunner
                     Console.WriteLine($"{candidate.Name} response: {Truncate(result.BodyText)}");
                 }
 
-                return (Stopwatch.GetElapsedTime(started, result.ReceivedTimestamp).TotalMilliseconds, null);
+                return (Stopwatch.GetElapsedTime(started, result.ReceivedTimestamp).TotalMilliseconds, faults, null);
             }
 
             if (first == exited)
             {
                 var initError = api.InitErrors.FirstOrDefault();
-                return (0, $"exited with code {process.ExitCode} before responding"
+                return (0, null, $"exited with code {process.ExitCode} before responding"
                     + (initError is null ? string.Empty : $"; init error: {Truncate(initError.BodyText)}") + output);
             }
 
-            return (0, $"no response within {options.Timeout.TotalSeconds:0} s{output}");
+            return (0, null, $"no response within {options.Timeout.TotalSeconds:0} s{output}");
         }
         finally
         {

@@ -20,6 +20,9 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
         RouteRules Routes, string Prefix,
         APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement[] Allow, APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement[] Deny);
     private StageResources? _lastStage; // a reference: read and replaced atomically
+    // The four keys every decision sets and the five it may (sourceIp, keyId, expiresAt, amr, authTime): sized once,
+    // the context never grows (an empty Dictionary starts with three buckets and rebuilds itself at the fourth entry).
+    private const int ContextCapacity = 9;
 
     /// <summary>The decision against the table this builder was created with.</summary>
     public AuthorizerDecision Decide(
@@ -46,7 +49,7 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
             statements.Add(satisfied ? stage.Allow[i] : stage.Deny[i]);
         }
 
-        var context = new APIGatewayCustomAuthorizerContextOutput
+        var context = new APIGatewayCustomAuthorizerContextOutput(ContextCapacity)
         {
             [AuthorizerContextKeys.PrincipalId] = principalId,
             [AuthorizerContextKeys.Role] = ContextList.Join(roles),

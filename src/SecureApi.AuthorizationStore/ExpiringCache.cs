@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace SecureApi.AuthorizationStore;
 
 /// <summary>
@@ -11,8 +13,10 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
 {
     private readonly Lock _gate = new();
     // Each entry keeps its answer as a completed task too, so a hit hands out the same task object: no allocation
-    // on the per-request path.
-    private readonly Dictionary<string, (Task<TValue?> Answer, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+    // on the per-request path. Hits read without the gate (a concurrent map; an entry is replaced, never changed);
+    // the gate orders what writes: versions, loads, the bound.
+    private sealed record Entry(Task<TValue?> Answer, DateTimeOffset Until);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task<TValue?>> _loading = new(StringComparer.Ordinal);
     private long _version;
 
@@ -24,16 +28,13 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
     /// <summary>A hit as the completed task that holds it (the same object on every hit until the entry changes).</summary>
     public bool TryGet(string key, out Task<TValue?>? answer)
     {
-        lock (_gate)
+        if (_entries.TryGetValue(key, out var e) && time.GetUtcNow() < e.Until)
         {
-            if (_entries.TryGetValue(key, out var e) && time.GetUtcNow() < e.Until)
-            {
-                answer = e.Answer;
-                return true;
-            }
-            answer = null;
-            return false;
+            answer = e.Answer;
+            return true;
         }
+        answer = null;
+        return false;
     }
 
     /// <summary>Stores the answer of a read that began at <paramref name="versionAtRead"/>, unless invalidated since.</summary>
@@ -45,10 +46,11 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
             var now = time.GetUtcNow();
             if (_entries.Count >= maxEntries && !_entries.ContainsKey(key))
             {
-                foreach (var k in _entries.Where(kv => kv.Value.Until <= now).Select(kv => kv.Key).ToList()) _entries.Remove(k);
+                foreach (var (k, e) in _entries)
+                    if (e.Until <= now) _entries.TryRemove(k, out _);
                 if (_entries.Count >= maxEntries) _entries.Clear();
             }
-            _entries[key] = (Task.FromResult(value), now + ttl);
+            _entries[key] = new Entry(Task.FromResult(value), now + ttl);
         }
     }
 
@@ -101,7 +103,7 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
         lock (_gate)
         {
             _version++;
-            _entries.Remove(key);
+            _entries.TryRemove(key, out _);
             _loading.Remove(key); // a caller after the change must not join a load that began before it
         }
     }

@@ -50,6 +50,10 @@ public class APIGatewayCustomAuthorizerPolicy
 /// <summary>Context returned by the authorizer: values must be string, number or boolean.</summary>
 public class APIGatewayCustomAuthorizerContextOutput : Dictionary<string, object>
 {
+    public APIGatewayCustomAuthorizerContextOutput() { }
+
+    /// <summary>Room for <paramref name="capacity"/> entries without growing (an authorizer knows its key count).</summary>
+    public APIGatewayCustomAuthorizerContextOutput(int capacity) : base(capacity) { }
 }
 
 /// <summary>

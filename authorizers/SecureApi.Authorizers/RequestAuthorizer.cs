@@ -80,8 +80,7 @@ public sealed class RequestAuthorizer
     {
         if (request is null || !MethodArn.TryParse(request.MethodArn, out var arn))
             return AuthorizerDecision.Unauthorized(ReasonCodes.BadMethodArn);
-        var sourceIp = ParseSourceIp(request.RequestContext?.Identity?.SourceIp);
-        var sourceIpText = sourceIp?.ToString() ?? "";
+        var sourceIp = ParseSourceIp(request.RequestContext?.Identity?.SourceIp, out var sourceIpText);
 
         var (key, keyAmbiguous) = Single(request.QueryStringParameters, request.MultiValueQueryStringParameters, _options.ApiKeyQueryParameter, StringComparison.Ordinal);
         if (keyAmbiguous) return AuthorizerDecision.Unauthorized(ReasonCodes.AmbiguousCredential, AuthTypes.ApiKey);
@@ -138,12 +137,17 @@ public sealed class RequestAuthorizer
     /// Strict parse of the gateway's sourceIp: dotted-quad IPv4 or IPv6 without zone. IPv4-mapped IPv6
     /// (::ffff:a.b.c.d) becomes IPv4; no other IPv6 form (IPv4-compatible, NAT64, 6to4) is ever turned into IPv4.
     /// </summary>
-    internal static IPAddress? ParseSourceIp(string? text)
+    /// <param name="canonical">The address as the context carries it ("" for none): a dotted quad that parsed is
+    /// already canonical (no leading zeros, four parts), so only IPv6 is formatted again.</param>
+    private static IPAddress? ParseSourceIp(string? text, out string canonical)
     {
+        canonical = "";
         if (string.IsNullOrEmpty(text) || text.Length > 45 || text.Contains('%')) return null;
-        if (!text.Contains(':') && !IsDottedQuad(text)) return null;
+        var dottedQuad = !text.Contains(':');
+        if (dottedQuad && !IsDottedQuad(text)) return null;
         if (!IPAddress.TryParse(text, out var address)) return null;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv4MappedToIPv6) return address.MapToIPv4();
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        canonical = dottedQuad ? text : address.ToString();
         return address;
     }
 

@@ -11,6 +11,9 @@ public static class ContextList
 
     public static string Join(IEnumerable<string> values)
     {
+        // The usual context carries one role and one or two permissions: a single value is its own text.
+        if (values is IReadOnlyList<string> { Count: <= 1 } few)
+            return few.Count == 1 && !string.IsNullOrEmpty(few[0]) && !few[0].Contains(Separator) ? few[0] : "";
         var parts = new List<string>();
         foreach (var value in values)
         {

@@ -40,7 +40,14 @@ public sealed record RouteRule(string Verb, string Path, string? RequiredPermiss
 
     private static bool ContainsOrdinal(IReadOnlyCollection<string> values, string wanted)
     {
-        if (values is string[] array) return Array.IndexOf(array, wanted) >= 0; // string equality is ordinal
+        // A plain loop, not Array.IndexOf: in the AOT functions that is shared generic code with a comparer lookup,
+        // and this runs once per route on every decision.
+        if (values is string[] array)
+        {
+            foreach (var v in array)
+                if (string.Equals(v, wanted, StringComparison.Ordinal)) return true;
+            return false;
+        }
         foreach (var v in values)
             if (string.Equals(v, wanted, StringComparison.Ordinal)) return true;
         return false;

@@ -148,22 +148,23 @@ public sealed class RequestAuthorizerTests
     }
 
     [Theory]
-    [InlineData("10.0.0.1")]
-    [InlineData("10.255.255.255")]
-    [InlineData("172.16.0.1")]
-    [InlineData("172.31.255.254")]
-    [InlineData("192.168.1.10")]
-    [InlineData("2001:db8:1::1")]
-    [InlineData("2001:db8:1:ffff::1")]
-    [InlineData("::ffff:10.1.2.3")]
-    [InlineData("::FFFF:172.20.0.1")]
-    public async Task Source_ip_inside_the_allowlist_is_allowed(string ip)
+    [InlineData("10.0.0.1", "10.0.0.1")]
+    [InlineData("10.255.255.255", "10.255.255.255")]
+    [InlineData("172.16.0.1", "172.16.0.1")]
+    [InlineData("172.31.255.254", "172.31.255.254")]
+    [InlineData("192.168.1.10", "192.168.1.10")]
+    [InlineData("2001:db8:1::1", "2001:db8:1::1")]
+    [InlineData("2001:DB8:1:FFFF:0:0:0:1", "2001:db8:1:ffff::1")]
+    [InlineData("::ffff:10.1.2.3", "10.1.2.3")]
+    [InlineData("::FFFF:172.20.0.1", "172.20.0.1")]
+    public async Task Source_ip_inside_the_allowlist_is_allowed_and_reaches_the_api_in_canonical_form(string ip, string canonical)
     {
         var decision = await Authorizer().AuthorizeAsync(Events.Request(sourceIp: ip));
 
         Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
         Assert.Equal("ip-allowlist", decision.Response!.Context!["authType"]);
         Assert.Equal("internal-user", decision.PrincipalId);
+        Assert.Equal(canonical, decision.Response.Context["sourceIp"]);
     }
 
     [Theory]

@@ -45,7 +45,8 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
         {
             var rule = rules[i];
             var satisfied = rule.IsSatisfiedBy(roles, permissions);
-            if (satisfied && arn.Verb.SequenceEqual(rule.Verb) && rule.MatchesPath(arn.Path)) allowed = true;
+            // Once one satisfied route covers the request, the rest only choose their statement: no more path matching.
+            if (!allowed && satisfied && arn.Verb.SequenceEqual(rule.Verb) && rule.MatchesPath(arn.Path)) allowed = true;
             statements.Add(satisfied ? stage.Allow[i] : stage.Deny[i]);
         }
 

@@ -87,12 +87,12 @@ public sealed class RateLimitOptions
     }
 
     /// <summary>
-    /// <see cref="Validate"/> and the default plan's route limits against <paramref name="limited"/>, the routes of
-    /// this API under rate limiting (known once the endpoints are mapped).
+    /// The default plan's route limits against <paramref name="limited"/>, the routes of this API under rate limiting
+    /// (known once the endpoints are mapped); the other settings are <see cref="Validate()"/>'s.
     /// </summary>
-    public IReadOnlyList<string> Validate(IReadOnlyList<(string Verb, string Path)> limited)
+    public IReadOnlyList<string> ValidateRoutes(IReadOnlyList<(string Verb, string Path)> limited)
     {
-        var e = new List<string>(Validate());
+        var e = new List<string>();
         var plan = DefaultPlan.Problems("").Count == 0 ? DefaultPlan : null;
         var prefix = $"{SectionName}__{nameof(DefaultPlan)}__Routes";
         RouteLimitRules.Check(DefaultRoutes, plan, limited, prefix, (i, member) => member is null ? $"{prefix}__{i}" : $"{prefix}__{i}__{char.ToUpperInvariant(member[0])}{member[1..]}",
@@ -100,7 +100,7 @@ public sealed class RateLimitOptions
         return e;
     }
 
-    public void ThrowIfInvalid(IReadOnlyList<(string Verb, string Path)> limited) => Throw(Validate(limited));
+    public void ThrowIfInvalidRoutes(IReadOnlyList<(string Verb, string Path)> limited) => Throw(ValidateRoutes(limited));
 
     public void ThrowIfInvalid() => Throw(Validate());
 

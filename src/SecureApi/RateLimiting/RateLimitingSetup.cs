@@ -57,9 +57,10 @@ public static class RateLimitingSetup
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             var services = app.ApplicationServices;
-            services.GetRequiredService<RateLimitOptions>().ThrowIfInvalid();
+            var options = services.GetRequiredService<RateLimitOptions>();
+            options.ThrowIfInvalid();
             next(app);
-            services.GetRequiredService<RateLimitOptions>().ThrowIfInvalid(EndpointRoutes.RateLimited(services.GetRequiredService<EndpointDataSource>()));
+            options.ThrowIfInvalidRoutes(EndpointRoutes.RateLimited(services.GetRequiredService<EndpointDataSource>()));
             services.GetRequiredService<IRateLimitCounterStore>();
         };
     }

@@ -42,5 +42,5 @@ dotnet bench/ColdStart/bin/Release/net10.0/ColdStart.dll \
   --candidate "request-store-key-aot=$OUT/request-aot/RequestAuthorizer" \
   --event "$OUT/inputs/request-store-event.json" "${COMMON[@]}" ${SHOW_RESPONSE:+--show-response}
 
-# What the AWS SDK adds to the function's size: compare with a build of main before the store (8.1 MB, README).
+# What the AWS SDK adds to the function's size: compare with a build of main before the store (8.1 MB, bench/README.md).
 echo "RequestAuthorizer AOT binary: $(du -b "$OUT/request-aot/RequestAuthorizer" | awk '{printf "%.2f MB", $1/1048576}')"

@@ -139,7 +139,7 @@ public sealed class GatewayTestCredentials
             IssuedAt = notBefore,
             NotBefore = notBefore,
             Expires = expires,
-            // permissions as a JSON array: a string claim value is one permission (see docs/token-authorizer.md).
+            // permissions as a JSON array: a string claim value is one permission (see docs/identity-providers.md).
             Claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = role, ["permissions"] = permissions.Split(',') },
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
         });

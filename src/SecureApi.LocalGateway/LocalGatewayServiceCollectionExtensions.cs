@@ -15,7 +15,10 @@ public static class LocalGatewayServiceCollectionExtensions
 {
     public static IServiceCollection AddLocalGateway(this IServiceCollection services)
     {
-        if (LambdaEnvironment.IsLambda) return services;
+        // Idempotent: a Debug build adds the stage in Program.cs and a test host may add it again; a second stage
+        // would run every authorizer twice per request.
+        if (LambdaEnvironment.IsLambda || services.Any(d => d.ServiceType == typeof(LocalGatewayMarker))) return services;
+        services.AddSingleton<LocalGatewayMarker>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GatewayStageOptions>().BindConfiguration(GatewayStageOptions.SectionName)
@@ -48,7 +51,7 @@ public static class LocalGatewayServiceCollectionExtensions
         services.AddHostFiltering(_ => { });
         services.AddOptions<HostFilteringOptions>().Configure<IOptions<GatewayStageOptions>>((hosts, stage) =>
             hosts.AllowedHosts = [.. stage.Value.AllowedHosts]);
-        services.AddTransient<IStartupFilter, LocalGatewayStartupFilter>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, LocalGatewayStartupFilter>());
         return services;
     }
 
@@ -71,6 +74,9 @@ public static class LocalGatewayServiceCollectionExtensions
         }
         return null;
     }
+
+    /// <summary>Marks a service collection that already has the stage.</summary>
+    private sealed class LocalGatewayMarker;
 
     /// <summary>The stage goes first, as API Gateway sits in front of everything the app does.</summary>
     private sealed class LocalGatewayStartupFilter(GatewayStage stage) : IStartupFilter

@@ -3,14 +3,14 @@ using static SecureApi.AuthorizationStore.Tests.TestData;
 
 namespace SecureApi.AuthorizationStore.Tests;
 
-/// <summary>The factory end to end against the moto server, through the SDK's default credential chain (env vars).</summary>
+/// <summary>The factory end to end against the moto server, through the SDK's default credential chain (tests/test.runsettings).</summary>
+[Trait("Category", "Integration")] // starts a process or a moto server
 [Collection(DynamoDbCollection.Name)]
 public sealed class AuthorizationStoreFactoryTests(DynamoDbServerFixture dynamo)
 {
     [Fact]
     public async Task With_a_table_name_and_create_if_missing_the_factory_gives_a_working_cached_dynamodb_store()
     {
-        foreach (var (name, value) in dynamo.Server.ClientEnvironment) Environment.SetEnvironmentVariable(name, value);
         var options = dynamo.Options();
         options.Region = null; // signing region falls back for a ServiceUrl
         options.CreateTableIfMissing = true;

@@ -1,3 +1,4 @@
+using SecureApi.Testing;
 using SecureApi.AuthorizerContract;
 using static SecureApi.AuthorizationStore.Tests.TestData;
 
@@ -7,6 +8,7 @@ namespace SecureApi.AuthorizationStore.Tests;
 /// What actually goes over the wire to DynamoDB (recorded in front of the real moto server): the hot paths are one
 /// GetItem each, nothing ever Scans, and every change travels in the same TransactWriteItems as its audit record.
 /// </summary>
+[Trait("Category", "Integration")] // starts a process or a moto server
 [Collection(DynamoDbCollection.Name)]
 public sealed class DynamoDbRequestShapeTests(DynamoDbServerFixture dynamo)
 {

@@ -1,47 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using Amazon.DynamoDBv2;
-using Amazon.Runtime;
 using SecureApi.AuthorizationStore;
-using SecureApi.AuthorizationStore.DynamoDb;
 using SecureApi.Testing;
 
 namespace SecureApi.Authorizers.Tests;
 
-/// <summary>One moto server for the DynamoDB-backed authorizer tests of this assembly; each store gets its own table.</summary>
-public sealed class DynamoDbServerFixture : IAsyncLifetime
-{
-    private DynamoDbCompatibleServer? _server;
-
-    public DynamoDbCompatibleServer Server => _server ?? throw new InvalidOperationException("Server not started.");
-
-    public async Task InitializeAsync() => _server = await DynamoDbCompatibleServer.StartAsync();
-
-    public Task DisposeAsync()
-    {
-        _server?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    public static AuthorizationStoreOptions Options(string serviceUrl, int timeoutMilliseconds = 5000, string? tableName = null) => new()
-    {
-        TableName = tableName ?? "authz-" + Guid.NewGuid().ToString("N")[..12],
-        ServiceUrl = serviceUrl,
-        Region = DynamoDbCompatibleServer.Region,
-        TimeoutMilliseconds = timeoutMilliseconds,
-        CacheSeconds = 0,
-    };
-
-    /// <summary>An uncached store on a table of its own (created here, as local work would).</summary>
-    public static async Task<DynamoDbAuthorizationStore> NewStoreAsync(AuthorizationStoreOptions options, TimeProvider clock, bool createTable = true)
-    {
-        var client = DynamoDbClientFactory.Create(options, new BasicAWSCredentials(DynamoDbCompatibleServer.AccessKeyId, DynamoDbCompatibleServer.SecretAccessKey));
-        var store = new DynamoDbAuthorizationStore(client, options, clock, ownsClient: true);
-        if (createTable) await store.CreateTableIfMissingAsync(TimeSpan.FromSeconds(30));
-        return store;
-    }
-}
-
+/// <summary>The DynamoDB-backed authorizer tests of this assembly share one moto server (tables of their own).</summary>
 [CollectionDefinition(Name)]
 public sealed class DynamoDbCollection : ICollectionFixture<DynamoDbServerFixture>
 {

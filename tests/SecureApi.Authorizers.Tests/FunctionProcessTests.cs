@@ -9,6 +9,7 @@ namespace SecureApi.Authorizers.Tests;
 /// The real function executables (Program.cs: settings from TokenAuthorizer__* / RequestAuthorizer__* environment
 /// variables, decision line on stdout, exit code) as child processes against the loopback Runtime API double.
 /// </summary>
+[Trait("Category", "Integration")] // starts a process or a moto server
 public sealed class FunctionProcessTests : IDisposable
 {
     private readonly TokenFactory _tokens = new();
@@ -51,7 +52,7 @@ public sealed class FunctionProcessTests : IDisposable
     public async Task Request_function_process_admits_a_key_stored_in_the_DynamoDB_table_it_is_given()
     {
         await using var dynamo = await DynamoDbCompatibleServer.StartAsync();
-        var options = DynamoDbServerFixture.Options(dynamo.ServiceUrl);
+        var options = new AuthorizationStoreOptions { TableName = DynamoDbServerFixture.NewTableName(), ServiceUrl = dynamo.ServiceUrl, Region = DynamoDbCompatibleServer.Region, TimeoutMilliseconds = 5000 };
         using (var store = await DynamoDbServerFixture.NewStoreAsync(options, TimeProvider.System))
             await StoreData.AddKeyAsync(store, "ops-bot", "key-1", "stored-process-key", roles: ["admin"]);
         await using var runtime = await RuntimeApiDouble.StartAsync();

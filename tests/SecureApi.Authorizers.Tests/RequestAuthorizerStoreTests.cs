@@ -13,7 +13,7 @@ public abstract class RequestAuthorizerStoreTests
     protected const string SeedKey = "seed-admin-key";
     private const string StoredKey = "stored-key-0123456789";
     private const string StoredHeaderValue = "stored-header-value-0123";
-    private protected readonly ManualTimeProvider Clock = new();
+    private protected readonly ManualClock Clock = new();
     private readonly StringWriter _log = new();
 
     /// <summary>A fresh, empty, uncached store using <see cref="Clock"/>.</summary>
@@ -215,26 +215,24 @@ public sealed class RequestAuthorizerInMemoryStoreTests : RequestAuthorizerStore
     }
 }
 
+[Trait("Category", "Integration")] // starts a process or a moto server
 [Collection(DynamoDbCollection.Name)]
 public sealed class RequestAuthorizerDynamoDbStoreTests(DynamoDbServerFixture dynamo) : RequestAuthorizerStoreTests
 {
     protected override async Task<IAuthorizationStore> NewStoreAsync() =>
-        await DynamoDbServerFixture.NewStoreAsync(DynamoDbServerFixture.Options(dynamo.Server.ServiceUrl), Clock);
+        await dynamo.NewStoreAsync(Clock);
 
     [Fact]
-    public async Task Unreachable_store_is_unauthorized_within_the_time_budget()
+    public async Task Unreachable_store_is_unauthorized()
     {
         var closedPort = "http://127.0.0.1:" + DynamoDbCompatibleServer.FreeLoopbackPort();
-        using var store = await DynamoDbServerFixture.NewStoreAsync(DynamoDbServerFixture.Options(closedPort, timeoutMilliseconds: 300), Clock, createTable: false);
+        using var store = await DynamoDbServerFixture.NewStoreAsync(dynamo.Options(serviceUrl: closedPort, timeoutMilliseconds: 300), Clock, createTable: false);
         var authorizer = Authorizer(store);
 
-        var started = Stopwatch.StartNew();
         var decision = await authorizer.AuthorizeAsync(Events.Request(query: new() { ["api_key"] = "some-key" }));
-        var elapsed = started.Elapsed;
 
         Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
         Assert.Equal(ReasonCodes.StoreUnavailable, decision.ReasonCode);
-        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"took {elapsed.TotalMilliseconds:0} ms");
         // The seed key needs the route table from the store too: still fail closed.
         Assert.Equal(ReasonCodes.StoreUnavailable, (await authorizer.AuthorizeAsync(Events.Request(query: new() { ["api_key"] = SeedKey }))).ReasonCode);
     }

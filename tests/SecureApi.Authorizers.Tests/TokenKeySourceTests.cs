@@ -9,7 +9,7 @@ public sealed class TokenKeySourceTests : IAsyncLifetime, IDisposable
 {
     private readonly TokenFactory _tokens = new();
     private readonly HttpClient _http = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly ManualClock _time = new();
     private JwksServer _server = null!;
 
     public async Task InitializeAsync() => _server = await JwksServer.StartAsync(_tokens.Jwks());
@@ -284,13 +284,11 @@ public sealed class TokenKeySourceTests : IAsyncLifetime, IDisposable
         foreach (var discovery in new[] { false, true })
         {
             var authorizer = Authorizer(discovery, o => o.KeyFetchTimeoutMs = 500);
-            var watch = Stopwatch.StartNew();
+            // Slow answers after 30 s with good keys: only the 500 ms fetch bound turns it into a refusal.
             var decision = await Authorize(authorizer, _tokens.Create());
-            watch.Stop();
 
             Assert.Equal(AuthorizerOutcome.Unauthorized, decision.Outcome);
             Assert.Equal(ReasonCodes.KeysUnavailable, decision.ReasonCode);
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
         }
     }
 

@@ -9,6 +9,7 @@ namespace SecureApi.EndToEnd.Tests;
 /// authorizer context is not what the template promises (a {proxy+} or ANY method someone adds, a sloppy custom
 /// authorizer), and what it never logs.
 /// </summary>
+[Trait("Category", "Integration")] // publishes and starts the functions (Native AOT)
 [Collection(DeployedStackCollection.Name)]
 public sealed class ApiOnLambdaDefenceTests(DeployedStack stack)
 {

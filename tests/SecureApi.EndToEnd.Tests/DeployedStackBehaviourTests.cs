@@ -8,6 +8,7 @@ namespace SecureApi.EndToEnd.Tests;
 /// (identity sources, the TOKEN cache, the REQUEST authorizer running uncached) and the functions' logs staying
 /// free of credentials.
 /// </summary>
+[Trait("Category", "Integration")] // publishes and starts the functions (Native AOT)
 [Collection(DeployedStackCollection.Name)]
 public sealed class DeployedStackBehaviourTests(DeployedStack stack)
 {

@@ -6,6 +6,7 @@ namespace SecureApi.EndToEnd.Tests;
 /// The shared gateway matrix (tools/SecureApi.Testing/GatewayCases.cs) against the deployed shape: the same rows
 /// the local run must pass, answered here by the published Native AOT functions behind the template's gateway.
 /// </summary>
+[Trait("Category", "Integration")] // publishes and starts the functions (Native AOT)
 [Collection(DeployedStackCollection.Name)]
 public sealed class SharedGatewayCaseTests(DeployedStack stack)
 {

@@ -11,6 +11,7 @@ namespace SecureApi.EndToEnd.Tests;
 /// confirms, creates a key with a code, cannot replay the code, and runs out of attempts (429). Real time: the code
 /// one step ahead (accepted skew) avoids waiting 30 s for the next one.
 /// </summary>
+[Trait("Category", "Integration")] // publishes and starts the functions (Native AOT)
 [Collection(StoreBackedStackCollection.Name)]
 public sealed class StepUpEndToEndTests(StoreBackedStack fixture)
 {

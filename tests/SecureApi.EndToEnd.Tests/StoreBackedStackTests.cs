@@ -11,6 +11,7 @@ namespace SecureApi.EndToEnd.Tests;
 /// admin API changes take effect through the gateway, within the documented window (CacheSeconds, here
 /// <see cref="StoreBackedStack.CacheSeconds"/> s), and survive a restart of every function.
 /// </summary>
+[Trait("Category", "Integration")] // publishes and starts the functions (Native AOT)
 [Collection(StoreBackedStackCollection.Name)]
 public sealed class StoreBackedStackTests(StoreBackedStack fixture, ITestOutputHelper output)
 {

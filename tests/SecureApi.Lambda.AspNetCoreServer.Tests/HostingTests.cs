@@ -133,7 +133,7 @@ public sealed class HostingTests
 
     // ---- the sample app as a real child process: Lambda mode end to end ----
 
-    [Fact]
+    [Fact, Trait("Category", "Integration")] // starts the sample app's process
     public async Task Sample_app_in_Lambda_mode_answers_proxy_events_from_the_Runtime_API()
     {
         await using var runtimeApi = await RuntimeApiDouble.StartAsync();
@@ -144,7 +144,7 @@ public sealed class HostingTests
         Assert.Equal("""{"message":"Hello, Ada!"}""", doc.RootElement.GetProperty("body").GetString());
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Integration")] // starts the sample app's process
     public async Task Sample_app_with_invalid_options_posts_init_error_and_exits_non_zero()
     {
         await using var runtimeApi = await RuntimeApiDouble.StartAsync();
@@ -158,7 +158,7 @@ public sealed class HostingTests
         Assert.Equal(0, runtimeApi.NextRequestCount); // no invocation was ever pulled
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Integration")] // starts the sample app's process
     public async Task Sample_app_stops_with_exit_code_1_when_the_Runtime_API_answers_an_unexpected_status()
     {
         await using var runtimeApi = await RuntimeApiDouble.StartAsync();

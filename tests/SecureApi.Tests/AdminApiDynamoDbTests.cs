@@ -3,39 +3,23 @@ using SecureApi.Testing;
 
 namespace SecureApi.Tests;
 
-/// <summary>moto's DynamoDB-compatible server on loopback, with the SDK's default chains pointed at it (this process).</summary>
-public sealed class DynamoDbServerForApi : IAsyncLifetime
+/// <summary>
+/// API hosts on the moto server of a <see cref="DynamoDbServerFixture"/>. The API builds its clients from the SDK's
+/// default credential chain, as on Lambda; tests/test.runsettings gives the test process the credentials moto accepts.
+/// </summary>
+public static class DynamoDbApiHosts
 {
-    private DynamoDbCompatibleServer? _server;
-
-    public DynamoDbCompatibleServer Server => _server ?? throw new InvalidOperationException("Server not started.");
-
-    public async Task InitializeAsync()
-    {
-        _server = await DynamoDbCompatibleServer.StartAsync();
-        // The API builds its client from the default credential chain, as on Lambda; moto accepts any credentials.
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", DynamoDbCompatibleServer.AccessKeyId);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", DynamoDbCompatibleServer.SecretAccessKey);
-        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
-    }
-
-    public Task DisposeAsync()
-    {
-        _server?.Dispose();
-        return Task.CompletedTask;
-    }
-
     /// <summary>A host whose store is a fresh table on the server, created at start (CreateTableIfMissing).</summary>
-    public SecureApiFactory NewFactory() => NewFactory("api-authz-" + Guid.NewGuid().ToString("N")[..12]);
+    public static SecureApiFactory NewFactory(this DynamoDbServerFixture dynamo) => dynamo.NewFactory(DynamoDbServerFixture.NewTableName("api-authz-"));
 
     /// <summary>A host on the named table (several hosts on one table and one set of credentials: instances of one deployment).</summary>
-    public SecureApiFactory NewFactory(string table, GatewayTestCredentials? credentials = null) => new()
+    public static SecureApiFactory NewFactory(this DynamoDbServerFixture dynamo, string table, GatewayTestCredentials? credentials = null) => new()
     {
         Credentials = credentials ?? new GatewayTestCredentials(),
         ExtraConfiguration = new Dictionary<string, string?>
         {
             ["AuthorizationStore:TableName"] = table,
-            ["AuthorizationStore:ServiceUrl"] = Server.ServiceUrl,
+            ["AuthorizationStore:ServiceUrl"] = dynamo.Server.ServiceUrl,
             ["AuthorizationStore:Region"] = DynamoDbCompatibleServer.Region,
             ["AuthorizationStore:CreateTableIfMissing"] = "true",
             // The largest budgets (store, counters, the stage's authorizer): these tests assert what is admitted, with
@@ -49,7 +33,8 @@ public sealed class DynamoDbServerForApi : IAsyncLifetime
 }
 
 /// <summary>The admin API and the per-request check on the real DynamoDB store (moto).</summary>
-public sealed class AdminApiDynamoDbTests(DynamoDbServerForApi dynamo) : IClassFixture<DynamoDbServerForApi>
+[Trait("Category", "Integration")] // starts a process or a moto server
+public sealed class AdminApiDynamoDbTests(DynamoDbServerFixture dynamo) : IClassFixture<DynamoDbServerFixture>
 {
     [Fact]
     public async Task Principal_key_and_revocation_round_trip_through_dynamodb()

@@ -1,3 +1,4 @@
+using SecureApi.LocalGateway;
 using SecureApi.Testing;
 
 namespace SecureApi.Tests;
@@ -95,6 +96,22 @@ public sealed class AuthorizerCacheTests
         await factory.SendAsync(request);
         await factory.SendAsync(request);
 
+        Assert.Equal(2, factory.AuthorizerInvocations);
+    }
+
+    [Fact]
+    public async Task Each_authorizer_runs_once_per_request_when_the_stage_is_added_more_than_once()
+    {
+        // Debug builds add the stage in Program.cs and the factory adds it again; this adds a third on purpose, so
+        // the Release build proves the same.
+        await using var factory = new SecureApiFactory { ExtraServices = services => services.AddLocalGateway() };
+        var request = new CaseRequest("GET", "/protected/admin", CaseCredential.AdminApiKey);
+
+        var first = await factory.SendAsync(request);
+        var second = await factory.SendAsync(request);
+
+        Assert.Equal(200, first.Status);
+        Assert.Equal(200, second.Status);
         Assert.Equal(2, factory.AuthorizerInvocations);
     }
 }

@@ -9,7 +9,8 @@ namespace SecureApi.Tests;
 /// The limit holds across processes: three API instances on Kestrel, each with its own store client, cache and
 /// limiter, share one table on moto (loopback); 200 concurrent requests are spread over them.
 /// </summary>
-public sealed class DistributedRateLimitTests(DynamoDbServerForApi dynamo) : IClassFixture<DynamoDbServerForApi>
+[Trait("Category", "Integration")] // starts a process or a moto server
+public sealed class DistributedRateLimitTests(DynamoDbServerFixture dynamo) : IClassFixture<DynamoDbServerFixture>
 {
     private const int Requests = 200;
     private const long Quota = 50;

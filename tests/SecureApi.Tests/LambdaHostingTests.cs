@@ -7,6 +7,7 @@ namespace SecureApi.Tests;
 /// REST proxy events, with requestContext.authorizer as API Gateway sends it, through the hosting layer
 /// (AddLambdaHosting in a real Lambda-mode process) to the same endpoints: the same answers as on Kestrel.
 /// </summary>
+[Trait("Category", "Integration")] // starts a process or a moto server
 public sealed class LambdaHostingTests(LambdaFunctionFixture function) : IClassFixture<LambdaFunctionFixture>
 {
     public static TheoryData<string> Cases => new(GatewayCases.All.Select(c => c.Name));

@@ -8,6 +8,7 @@ namespace SecureApi.Tests;
 /// The built API as a Lambda function (Runtime API double) with a small default plan: on Lambda the public
 /// partition is the event's requestContext.identity.sourceIp, and the RateLimit fields reach the proxy response.
 /// </summary>
+[Trait("Category", "Integration")] // starts a process or a moto server
 public sealed class LambdaRateLimitTests : IAsyncLifetime
 {
     private RuntimeApiDouble _runtimeApi = null!;

@@ -7,6 +7,7 @@ using static SecureApi.AuthorizationStore.Tests.TestData;
 namespace SecureApi.AuthorizationStore.Tests.RateLimits;
 
 /// <summary>The counter contract on DynamoDB (moto on loopback), plus the item it writes and what each request costs.</summary>
+[Trait("Category", "Integration")] // starts a process or a moto server
 [Collection(DynamoDbCollection.Name)]
 public sealed class DynamoDbRateLimitCounterStoreTests(DynamoDbServerFixture dynamo) : RateLimitCounterStoreContract
 {

@@ -184,6 +184,7 @@ public sealed class InMemoryStepUpStoreTests : StepUpStoreContract
 }
 
 /// <summary>The contract against moto on loopback, plus the TTL attribute on short-lived items.</summary>
+[Trait("Category", "Integration")] // starts a process or a moto server
 [Collection(DynamoDbCollection.Name)]
 public sealed class DynamoDbStepUpStoreTests(DynamoDbServerFixture dynamo) : StepUpStoreContract
 {

@@ -12,7 +12,8 @@ using SecureApi.Testing;
 namespace SecureApi.Tests.StepUp;
 
 /// <summary>TOTP secrets at rest: AES-GCM under a local key or a KMS data key (moto's KMS on loopback, no mocks).</summary>
-public sealed class SecretProtectorTests(DynamoDbServerForApi moto) : IClassFixture<DynamoDbServerForApi>
+[Trait("Category", "Integration")] // starts a process or a moto server
+public sealed class SecretProtectorTests(DynamoDbServerFixture moto) : IClassFixture<DynamoDbServerFixture>
 {
     private static readonly byte[] Secret = RandomNumberGenerator.GetBytes(20);
 

@@ -7,6 +7,7 @@ namespace SecureApi.Tests;
 /// REST proxy events, with requestContext.authorizer as API Gateway sends it, through the hosting layer
 /// (AddLambdaHosting in a real Lambda-mode process) to the same endpoints: the same answers as on Kestrel.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class LambdaHostingTests(LambdaFunctionFixture function) : IClassFixture<LambdaFunctionFixture>
 {
     public static TheoryData<string> Cases => new(GatewayCases.All.Select(c => c.Name));
@@ -72,6 +73,20 @@ public sealed class LambdaHostingTests(LambdaFunctionFixture function) : IClassF
         using var problem = JsonDocument.Parse(body);
         Assert.Equal(expected, problem.RootElement.GetProperty("status").GetInt32());
         Assert.Equal(requestId, problem.RootElement.GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task Authorizer_context_the_scheme_refuses_is_refused_although_the_hosting_makes_it_an_authenticated_user()
+    {
+        // Everything admin data needs, but the token behind it has expired (a cached gateway decision): the hosting
+        // still builds an authenticated User from it (docs/wire-contracts.md §2.9); SecureApi's policies name the
+        // ApiGatewayAuthorizer scheme, which refuses it, so that User never reaches the route rule.
+        var (status, body, _) = await function.InvokeAsync(Event("/protected/admin", """
+            {"principalId":"api-key-user","integrationLatency":3,"role":"admin","permissions":"read,write","authType":"api-key","expiresAt":"1"}
+            """));
+
+        Assert.Equal(401, status);
+        Assert.DoesNotContain("adminData", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ namespace SecureApi.Tests;
 /// The built API as a Lambda function (Runtime API double) with a small default plan: on Lambda the public
 /// partition is the event's requestContext.identity.sourceIp, and the RateLimit fields reach the proxy response.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class LambdaRateLimitTests : IAsyncLifetime
 {
     private RuntimeApiDouble _runtimeApi = null!;
@@ -34,7 +35,7 @@ public sealed class LambdaRateLimitTests : IAsyncLifetime
         await _runtimeApi.DisposeAsync();
     }
 
-    private async Task<(int Status, JsonElement Headers)> PublicAsync(string sourceIp)
+    private async Task<(int Status, JsonElement Headers)> PublicAsync(string sourceIp, APIGatewayCustomAuthorizerContext? authorizer = null)
     {
         var proxy = new APIGatewayProxyRequest
         {
@@ -46,6 +47,7 @@ public sealed class LambdaRateLimitTests : IAsyncLifetime
                 Stage = "prod",
                 RequestId = Guid.NewGuid().ToString(),
                 Identity = new APIGatewayProxyRequest.RequestIdentity { SourceIp = sourceIp },
+                Authorizer = authorizer,
             },
         };
         var result = await _runtimeApi.InvokeAsync(JsonSerializer.Serialize(proxy, APIGatewayEventsJsonContext.Default.APIGatewayProxyRequest),
@@ -75,5 +77,19 @@ public sealed class LambdaRateLimitTests : IAsyncLifetime
         Assert.Equal("\"burst\";q=1;w=1, \"quota\";q=2;w=86400", Header(first.Headers, "RateLimit-Policy"));
         Assert.StartsWith("\"burst\";r=0;", Header(first.Headers, "RateLimit"));
         Assert.Contains("\"quota\";r=1;", Header(other.Headers, "RateLimit"));
+    }
+
+    [Fact]
+    public async Task On_lambda_a_public_request_is_counted_by_source_ip_when_the_scheme_refuses_its_authorizer_context()
+    {
+        // The hosting makes this context an authenticated User (docs/wire-contracts.md §2.9); the scheme refuses it
+        // (its token expired), so the partition is the address, not the context's principalId.
+        var refused = new APIGatewayCustomAuthorizerContext { ["principalId"] = "expired-caller", ["expiresAt"] = "1" };
+
+        var first = await PublicAsync("198.51.100.40", refused);
+        var second = await PublicAsync("198.51.100.41", refused);
+
+        Assert.Equal((200, 200), (first.Status, second.Status));
+        Assert.Contains("\"quota\";r=1;", Header(second.Headers, "RateLimit")); // the second address's own first request
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using System.Text.Json;
 using SecureApi.Lambda.APIGatewayEvents;
 
 namespace SecureApi.Lambda.AspNetCoreServer.Tests;
@@ -266,7 +264,7 @@ public sealed class RequestMarshallingTests : IAsyncLifetime
         Assert.Equal("none", (await app.InvokeAsync(withoutCertificate)).Body);
     }
 
-    // ---- §2.9 items and user ----
+    // ---- §2.9 items (the user: AuthorizerUserTests) ----
 
     [Fact]
     public async Task Items_hold_the_lambda_context_and_the_request_object_and_missing_keys_read_as_null()
@@ -278,27 +276,6 @@ public sealed class RequestMarshallingTests : IAsyncLifetime
         Assert.Same(context, seen.LambdaContextItem);
         Assert.Same(request, seen.LambdaRequestObjectItem);
         Assert.Null(seen.MissingItem);
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("""{"principalId":"user-1","role":"admin"}""")]
-    public async Task Hosting_leaves_the_user_anonymous_authentication_reads_the_authorizer_context_from_items(string? authorizerJson)
-    {
-        // One way to build the caller: the app's authentication scheme (SecureApi's ApiGatewayAuthorizer) reads
-        // Items["LambdaRequestObject"], on Lambda and behind the local stage alike. docs/wire-contracts.md §2.9.
-        var request = authorizerJson is null ? Events.Get("/public") : AuthorizedRequest(authorizerJson);
-        var seen = await SendAsync(request);
-
-        Assert.False(seen.User.Identity?.IsAuthenticated ?? false);
-        Assert.Empty(seen.User.Claims);
-    }
-
-    private static APIGatewayProxyRequest AuthorizedRequest(string authorizerJson)
-    {
-        var request = Events.Get("/protected");
-        request.RequestContext!.Authorizer = JsonSerializer.Deserialize(authorizerJson, APIGatewayEventsJsonContext.Default.APIGatewayCustomAuthorizerContext);
-        return request;
     }
 
     // ---- hooks ----

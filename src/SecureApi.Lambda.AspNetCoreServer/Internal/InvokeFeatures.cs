@@ -1,7 +1,6 @@
 using System.Collections;
 using System.IO.Pipelines;
 using System.Net;
-using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +14,7 @@ namespace SecureApi.Lambda.AspNetCoreServer.Internal;
 /// Every feature one invocation needs, on one object (one allocation, no per-feature dictionary), reused
 /// across invocations (<see cref="Reset"/>). Features the app sets itself go to a small override map.
 /// </summary>
-internal class InvokeFeatures : IFeatureCollection,
+internal partial class InvokeFeatures : IFeatureCollection,
     IHttpRequestFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpRequestBodyDetectionFeature,
     IHttpConnectionFeature, ITlsConnectionFeature, IHttpRequestIdentifierFeature, IItemsFeature,
     IHttpAuthenticationFeature, IEndpointFeature, IRouteValuesFeature
@@ -191,8 +190,7 @@ internal class InvokeFeatures : IFeatureCollection,
     // ---- IItemsFeature ----
     public IDictionary<object, object?> Items { get => _items ??= new ItemsDictionary(); set => _items = value; }
 
-    // ---- IHttpAuthenticationFeature ----
-    public ClaimsPrincipal? User { get; set; }
+    // ---- IHttpAuthenticationFeature: InvokeFeatures.User.cs ----
 
     // ---- IEndpointFeature / IRouteValuesFeature (routing sets these on every request) ----
     public Endpoint? Endpoint { get; set; }
@@ -271,7 +269,7 @@ internal class InvokeFeatures : IFeatureCollection,
         LocalIpAddress = null;
         RemotePort = 0;
         LocalPort = 0;
-        User = null;
+        UseAuthorizer(null);
         Endpoint = null;
     }
 }

@@ -66,7 +66,7 @@ internal static class RequestMarshaller
             options.PostMarshallTlsConnectionFeature?.Invoke(features, request, lambdaContext);
         }
 
-        // §2.9 items; the user stays anonymous: the app's authentication scheme reads the authorizer context (§2.8 TraceIdentifier is read lazily from _X_AMZN_TRACE_ID by the features)
+        // §2.9 items and the user from the authorizer context (§2.8 TraceIdentifier is read lazily from _X_AMZN_TRACE_ID by the features)
         var items = new ItemsDictionary
         {
             [LambdaItemKeys.LambdaContext] = lambdaContext,
@@ -74,6 +74,7 @@ internal static class RequestMarshaller
         };
         features.Items = items;
         options.PostMarshallItemsFeature?.Invoke(features, request, lambdaContext);
+        features.UseAuthorizer(request.RequestContext?.Authorizer);
         options.PostMarshallHttpAuthenticationFeature?.Invoke(features, request, lambdaContext);
     }
 

@@ -29,6 +29,8 @@ public static class RoutePolicies
         services.TryAddSingleton<IPolicyEvaluator>(sp => new PolicyEvaluator(sp.GetRequiredService<IAuthorizationService>()));
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler>(new RouteAuthorizationResultHandler());
         services.AddSingleton<IAuthorizationHandler, RouteRuleAuthorizationHandler>();
+        // Both policies name the scheme: on Lambda, HttpContext.User already holds the hosting's principal built from
+        // the authorizer context (docs/wire-contracts.md §2.9), which a policy naming no scheme would accept as is.
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(null)
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiGatewayAuthorizerDefaults.AuthenticationScheme)

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using SecureApi.Auth;
 using SecureApi.AuthorizationStore.RateLimits;
@@ -7,9 +8,9 @@ namespace SecureApi.RateLimiting;
 
 /// <summary>
 /// The "plan" policy routes name with <c>.RequireRateLimiting(RateLimitPolicies.Plan)</c>: one partition per
-/// authenticated principal (its principalId from the authorizer context), else per source address — the TCP peer
-/// API Gateway saw (requestContext.identity.sourceIp, which the Lambda hosting puts in Connection.RemoteIpAddress;
-/// never X-Forwarded-For). Each partition's limiter counts in the shared store.
+/// principal the authorizer scheme authenticated (its principalId from the authorizer context), else per source
+/// address — the TCP peer API Gateway saw (requestContext.identity.sourceIp, which the Lambda hosting puts in
+/// Connection.RemoteIpAddress; never X-Forwarded-For). Each partition's limiter counts in the shared store.
 /// </summary>
 internal sealed class PlanRateLimiterPolicy(RateLimiterServices services) : IRateLimiterPolicy<string>
 {
@@ -18,7 +19,10 @@ internal sealed class PlanRateLimiterPolicy(RateLimiterServices services) : IRat
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
         if (!services.Options.Enabled) return RateLimitPartition.GetNoLimiter("off");
-        if (httpContext.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } principalId)
+        // The principal an authentication scheme established, not HttpContext.User as such: on Lambda the hosting fills
+        // User from the authorizer context even when the scheme refused it (docs/wire-contracts.md §2.9).
+        if (httpContext.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Principal?
+                .FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } principalId)
             return RateLimitPartition.Get(RateLimitPartitions.Principal(principalId), key => new StoreBackedRateLimiter(key, principalId, services));
         var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         return RateLimitPartition.Get(RateLimitPartitions.SourceIp(address), key => new StoreBackedRateLimiter(key, null, services));

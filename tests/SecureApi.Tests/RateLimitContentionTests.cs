@@ -50,8 +50,9 @@ public sealed class RateLimitContentionTests(DynamoDbServerForApi dynamo, ITestO
         output.WriteLine($"counter writes: {writes} for {All} requests ({(double)writes / All:0.00} per request; {admitted} admitted, " +
                          $"{All - admitted} refused, {All - (writes - secondWrites)} refused from memory without a write); " +
                          $"{secondWrites} second or third writes ({(double)secondWrites / All:0.00} per request)");
-        // One write per decision is the common case: a second one only for a request in flight while its window was opened.
-        Assert.True(secondWrites < All / 4, $"{secondWrites} second writes for {All} requests");
+        // One write per decision is the common case: a second one only for a process's first take of a window another
+        // process opened first (a few per window: measured 68 in 3,000; racing guesses within a process made it 864).
+        Assert.True(secondWrites < All / 10, $"{secondWrites} second writes for {All} requests");
     }
 
     [Fact]

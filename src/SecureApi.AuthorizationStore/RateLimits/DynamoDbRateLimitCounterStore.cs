@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -34,6 +35,16 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
     private readonly BoundedCall _bounded;
     private long _writes, _secondWrites;
 
+    // This process's takes whose "new window" guess is in flight, per counter item: a concurrent take of the same item
+    // in the same process waits for that one write and then knows the stored window, instead of racing it with the
+    // same guess (which all but one writer lose, at a second write each).
+    private readonly ConcurrentDictionary<string, Opening> _openings = new(StringComparer.Ordinal);
+    private sealed class Opening(long window)
+    {
+        public long Window => window;
+        public TaskCompletionSource<long> StoredWindow { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     /// <param name="budget">Bound on one decision including retries; past it the call throws AuthorizationStoreUnavailableException.</param>
     public DynamoDbRateLimitCounterStore(IAmazonDynamoDB client, string tableName, TimeProvider time, TimeSpan budget)
     {
@@ -61,26 +72,56 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
             var w = RateWindows.At(_time.GetUtcNow(), plan);
             var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(w.PeriodId));
             var stored = lastWindow >= w.Window; // the guess: someone already opened this window (or a later one)
-            // The two shapes' conditions split on the stored window (>= :w or < :w), which only ever grows. So a wrong
-            // guess costs one write, a roll by another writer in between costs at most one more, and the third shape
-            // ("stored") can then only fail on the limits themselves: a decision within three writes, never a conflict.
-            for (var attempt = 0; attempt < MaxAttempts; attempt++)
+            var opening = stored ? null : partition + "|" + w.PeriodId;
+            Opening? mine = null;
+            if (opening is not null) (stored, mine) = await JoinOrOpenAsync(opening, w.Window, ct).ConfigureAwait(false);
+            try
             {
-                if (attempt > 0) Interlocked.Increment(ref _secondWrites);
-                var (admitted, item) = await TryUpdateAsync(key, w, plan, stored, ct).ConfigureAwait(false);
-                var (used, win, winUsed) = Read(item);
-                if (win > w.Window) w = w.Later(win, plan); // a writer whose clock read is later opened a newer window: count there, never a fresh one
-                if (admitted) return Decision(RateLimitRefusal.None, used, winUsed);
-                if (used >= plan.Quota) return Decision(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
-                if (win == w.Window && winUsed >= plan.Burst) return Decision(RateLimitRefusal.Rate, used, winUsed);
-                stored = win >= w.Window;
+                // The two shapes' conditions split on the stored window (>= :w or < :w), which only ever grows. So a wrong
+                // guess costs one write, a roll by another writer in between costs at most one more, and the third shape
+                // ("stored") can then only fail on the limits themselves: a decision within three writes, never a conflict.
+                for (var attempt = 0; attempt < MaxAttempts; attempt++)
+                {
+                    if (attempt > 0) Interlocked.Increment(ref _secondWrites);
+                    var (admitted, item) = await TryUpdateAsync(key, w, plan, stored, ct).ConfigureAwait(false);
+                    var (used, win, winUsed) = Read(item);
+                    mine?.StoredWindow.TrySetResult(win);
+                    if (win > w.Window) w = w.Later(win, plan); // a writer whose clock read is later opened a newer window: count there, never a fresh one
+                    if (admitted) return Decision(RateLimitRefusal.None, used, winUsed);
+                    if (used >= plan.Quota) return Decision(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
+                    if (win == w.Window && winUsed >= plan.Burst) return Decision(RateLimitRefusal.Rate, used, winUsed);
+                    stored = win >= w.Window;
+                }
+                // Unreachable with a store that applies each conditional write atomically (see above).
+                throw new AuthorizationStoreConflictException("The rate-limit counter did not settle within three conditional writes.");
             }
-            // Unreachable with a store that applies each conditional write atomically (see above).
-            throw new AuthorizationStoreConflictException("The rate-limit counter did not settle within three conditional writes.");
+            finally
+            {
+                if (mine is not null)
+                {
+                    mine.StoredWindow.TrySetResult(-1); // the write failed: those waiting guess for themselves
+                    _openings.TryRemove(new KeyValuePair<string, Opening>(opening!, mine));
+                }
+            }
 
             RateLimitDecision Decision(RateLimitRefusal why, long used, long winUsed) =>
                 new(why, plan, used, winUsed, w.PeriodEnd, w.WindowEnd, w.Window, w.PeriodId);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits for this process's take that is already opening <paramref name="window"/> (or a later one) of the counter
+    /// and returns whether the window is now stored; else registers this take as the opener (Mine).
+    /// </summary>
+    private async Task<(bool Stored, Opening? Mine)> JoinOrOpenAsync(string counter, long window, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (_openings.TryGetValue(counter, out var other) && other.Window >= window)
+                return (await other.StoredWindow.Task.WaitAsync(ct).ConfigureAwait(false) >= window, null);
+            var mine = new Opening(window);
+            if (other is null ? _openings.TryAdd(counter, mine) : _openings.TryUpdate(counter, mine, other)) return (false, mine);
+        }
     }
 
     public async ValueTask GiveBackAsync(string partition, RateLimitDecision taken, CancellationToken cancellationToken = default)

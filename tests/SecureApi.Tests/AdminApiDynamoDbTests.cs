@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SecureApi.AuthorizationStore;
 using SecureApi.Testing;
 
@@ -13,9 +14,14 @@ public static class DynamoDbApiHosts
     public static SecureApiFactory NewFactory(this DynamoDbServerFixture dynamo) => dynamo.NewFactory(DynamoDbServerFixture.NewTableName("api-authz-"));
 
     /// <summary>A host on the named table (several hosts on one table and one set of credentials: instances of one deployment).</summary>
-    public static SecureApiFactory NewFactory(this DynamoDbServerFixture dynamo, string table, GatewayTestCredentials? credentials = null) => new()
+    /// <param name="time">The app's clock (default: the factory's own manual clock, standing still).</param>
+    /// <param name="services">Registrations applied last (e.g. a counter store over a slowed client).</param>
+    public static SecureApiFactory NewFactory(this DynamoDbServerFixture dynamo, string table, GatewayTestCredentials? credentials = null, TimeProvider? time = null,
+        Action<IServiceCollection>? services = null) => new()
     {
         Credentials = credentials ?? new GatewayTestCredentials(),
+        TimeOverride = time,
+        ExtraServices = services,
         ExtraConfiguration = new Dictionary<string, string?>
         {
             ["AuthorizationStore:TableName"] = table,

@@ -68,6 +68,11 @@ public sealed class GatewayTestCredentials
     public string MintToken(string subject, string role = "user", string permissions = "read") =>
         Mint(_signingKey, subject, role, permissions, Audience, _now.AddMinutes(-1), _now.AddMinutes(30));
 
+    /// <summary>As <see cref="MintToken(string, string, string)"/>, valid from <paramref name="notBefore"/> until
+    /// <paramref name="expires"/> (a test whose app clock is far from the system clock the token handler checks).</summary>
+    public string MintToken(string subject, DateTimeOffset notBefore, DateTimeOffset expires) =>
+        Mint(_signingKey, subject, "user", "read", Audience, notBefore.UtcDateTime, expires.UtcDateTime);
+
     /// <summary>As <see cref="MintToken(string, string, string)"/>, with extra payload claims (e.g. amr and auth_time for step-up tests).</summary>
     public string MintToken(string subject, IReadOnlyDictionary<string, object> extraClaims, string role = "user", string permissions = "read")
     {

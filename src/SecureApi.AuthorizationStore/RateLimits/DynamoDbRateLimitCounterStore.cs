@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -12,13 +13,15 @@ namespace SecureApi.AuthorizationStore.RateLimits;
 /// (<c>used</c>), the current rate window's index (<c>win</c>) and its count (<c>winUsed</c>); TTL removes it a day
 /// after its period. An admitted request is ONE conditional UpdateItem, in one of two shapes:
 /// <list type="bullet">
-/// <item>same window: <c>ADD used :1, winUsed :1</c> if <c>win = :w AND winUsed &lt; :burst AND used &lt; :quota</c>;</item>
+/// <item>window stored: <c>ADD used :1, winUsed :1</c> if <c>win &gt;= :w AND winUsed &lt; :burst AND used &lt; :quota</c>
+/// (the stored window is this one, or a later one another writer opened: the request counts there);</item>
 /// <item>new window: <c>SET win = :w, winUsed = :1 ADD used :1</c> if the stored window is older (or absent) and <c>used &lt; :quota</c>.</item>
 /// </list>
-/// The shape is chosen from the window this process last saw; when the guess is wrong (another process rolled the
-/// window first) the failed condition returns the stored item (ReturnValuesOnConditionCheckFailure) and the other
-/// shape is tried: a second write only for the first request per process per window. DynamoDB applies each
-/// update atomically, so concurrent processes never admit more than the limits and never lose a count.
+/// The shape is chosen from the window this process last saw; when the guess is wrong the failed condition returns
+/// the stored item (ReturnValuesOnConditionCheckFailure) and the other shape is tried. The two conditions split on
+/// the stored window, which only grows, so every request is decided within three writes however many race it
+/// (docs/rate-limits.md, "Under contention"). DynamoDB applies each update atomically, so concurrent processes never
+/// admit more than the limits and never lose a count.
 /// </summary>
 public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
 {
@@ -30,7 +33,17 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
     private readonly string _table;
     private readonly TimeProvider _time;
     private readonly BoundedCall _bounded;
-    private long _writes;
+    private long _writes, _secondWrites;
+
+    // This process's takes whose "new window" guess is in flight, per counter item: a concurrent take of the same item
+    // in the same process waits for that one write and then knows the stored window, instead of racing it with the
+    // same guess (which all but one writer lose, at a second write each).
+    private readonly ConcurrentDictionary<string, Opening> _openings = new(StringComparer.Ordinal);
+    private sealed class Opening(long window)
+    {
+        public long Window => window;
+        public TaskCompletionSource<long> StoredWindow { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <param name="budget">Bound on one decision including retries; past it the call throws AuthorizationStoreUnavailableException.</param>
     public DynamoDbRateLimitCounterStore(IAmazonDynamoDB client, string tableName, TimeProvider time, TimeSpan budget)
@@ -47,6 +60,9 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
     /// <summary>UpdateItem calls sent so far, admitted or not (the writes-per-request figure of the benchmarks).</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
+    /// <summary>Of <see cref="Writes"/>, the takes' second and third shapes (a wrong guess, or another writer rolled the window in between).</summary>
+    public long SecondWrites => Interlocked.Read(ref _secondWrites);
+
     public async ValueTask<RateLimitDecision> TryTakeAsync(string partition, RatePlan plan, long lastWindow, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(partition);
@@ -55,22 +71,57 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
         {
             var w = RateWindows.At(_time.GetUtcNow(), plan);
             var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(w.PeriodId));
-            var sameWindow = lastWindow == w.Window;
-            for (var attempt = 0; attempt < MaxAttempts; attempt++)
+            var stored = lastWindow >= w.Window; // the guess: someone already opened this window (or a later one)
+            var opening = stored ? null : partition + "|" + w.PeriodId;
+            Opening? mine = null;
+            if (opening is not null) (stored, mine) = await JoinOrOpenAsync(opening, w.Window, ct).ConfigureAwait(false);
+            try
             {
-                var (admitted, item) = await TryUpdateAsync(key, w, plan, sameWindow, ct).ConfigureAwait(false);
-                var (used, win, winUsed) = Read(item);
-                if (admitted) return Decision(RateLimitRefusal.None, used, winUsed);
-                if (win > w.Window) w = w.Later(win, plan); // another process's clock is ahead: count into its (newest) window, never a fresh one
-                if (used >= plan.Quota) return Decision(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
-                if (win == w.Window && winUsed >= plan.Burst) return Decision(RateLimitRefusal.Rate, used, winUsed);
-                sameWindow = win == w.Window; // the guess was wrong: try the other shape against what is stored now
+                // The two shapes' conditions split on the stored window (>= :w or < :w), which only ever grows. So a wrong
+                // guess costs one write, a roll by another writer in between costs at most one more, and the third shape
+                // ("stored") can then only fail on the limits themselves: a decision within three writes, never a conflict.
+                for (var attempt = 0; attempt < MaxAttempts; attempt++)
+                {
+                    if (attempt > 0) Interlocked.Increment(ref _secondWrites);
+                    var (admitted, item) = await TryUpdateAsync(key, w, plan, stored, ct).ConfigureAwait(false);
+                    var (used, win, winUsed) = Read(item);
+                    mine?.StoredWindow.TrySetResult(win);
+                    if (win > w.Window) w = w.Later(win, plan); // a writer whose clock read is later opened a newer window: count there, never a fresh one
+                    if (admitted) return Decision(RateLimitRefusal.None, used, winUsed);
+                    if (used >= plan.Quota) return Decision(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
+                    if (win == w.Window && winUsed >= plan.Burst) return Decision(RateLimitRefusal.Rate, used, winUsed);
+                    stored = win >= w.Window;
+                }
+                // Unreachable with a store that applies each conditional write atomically (see above).
+                throw new AuthorizationStoreConflictException("The rate-limit counter did not settle within three conditional writes.");
             }
-            throw new AuthorizationStoreConflictException("The rate-limit counter kept changing under concurrent writes.");
+            finally
+            {
+                if (mine is not null)
+                {
+                    mine.StoredWindow.TrySetResult(-1); // the write failed: those waiting guess for themselves
+                    _openings.TryRemove(new KeyValuePair<string, Opening>(opening!, mine));
+                }
+            }
 
             RateLimitDecision Decision(RateLimitRefusal why, long used, long winUsed) =>
                 new(why, plan, used, winUsed, w.PeriodEnd, w.WindowEnd, w.Window, w.PeriodId);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits for this process's take that is already opening <paramref name="window"/> (or a later one) of the counter
+    /// and returns whether the window is now stored; else registers this take as the opener (Mine).
+    /// </summary>
+    private async Task<(bool Stored, Opening? Mine)> JoinOrOpenAsync(string counter, long window, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (_openings.TryGetValue(counter, out var other) && other.Window >= window)
+                return (await other.StoredWindow.Task.WaitAsync(ct).ConfigureAwait(false) >= window, null);
+            var mine = new Opening(window);
+            if (other is null ? _openings.TryAdd(counter, mine) : _openings.TryUpdate(counter, mine, other)) return (false, mine);
+        }
     }
 
     public async ValueTask GiveBackAsync(string partition, RateLimitDecision taken, CancellationToken cancellationToken = default)
@@ -131,7 +182,7 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
 
     /// <summary>One conditional UpdateItem: (true, new item) when it counted, (false, stored item) when its condition failed.</summary>
     private async Task<(bool Admitted, Dictionary<string, AttributeValue>? Item)> TryUpdateAsync(
-        Dictionary<string, AttributeValue> key, RateWindows w, RatePlan plan, bool sameWindow, CancellationToken ct)
+        Dictionary<string, AttributeValue> key, RateWindows w, RatePlan plan, bool windowStored, CancellationToken ct)
     {
         var values = new Dictionary<string, AttributeValue>
         {
@@ -148,11 +199,11 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
             ExpressionAttributeNames = new() { ["#used"] = "used", ["#win"] = "win", ["#winUsed"] = "winUsed" },
             ExpressionAttributeValues = values,
         };
-        if (sameWindow)
+        if (windowStored)
         {
             values[":burst"] = N(plan.Burst);
             request.UpdateExpression = "ADD #used :one, #winUsed :one";
-            request.ConditionExpression = "#win = :w AND #winUsed < :burst AND #used < :quota";
+            request.ConditionExpression = "#win >= :w AND #winUsed < :burst AND #used < :quota";
         }
         else
         {

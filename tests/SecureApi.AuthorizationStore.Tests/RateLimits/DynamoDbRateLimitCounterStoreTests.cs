@@ -74,6 +74,41 @@ public sealed class DynamoDbRateLimitCounterStoreTests(DynamoDbServerFixture dyn
     }
 
     [Fact]
+    public async Task A_take_whose_clock_read_is_behind_a_window_another_process_opened_counts_there_in_one_write()
+    {
+        // A request that read the clock in one window and reached the table after another process opened the next
+        // (a busy machine, a slow network): its guess "my window is stored" holds for the newer window too.
+        var table = await NewTableAsync();
+        var ahead = await NewAsync(new ManualClock(Start.AddSeconds(1)), table);
+        var behind = await NewAsync(Clock, table);
+        var plan = new RatePlan(100, 100, 1000, QuotaPeriod.Day);
+        var behindWindow = (await behind.TryTakeAsync("P#alice", plan, -1)).Window;
+        var newer = await ahead.TryTakeAsync("P#alice", plan, -1);
+
+        var late = await behind.TryTakeAsync("P#alice", plan, behindWindow);
+
+        Assert.True(late.Admitted);
+        Assert.Equal(newer.Window, late.Window);
+        Assert.Equal(2, late.WindowUsed);
+        Assert.Equal(2, behind.Writes);
+        Assert.Equal(0, behind.SecondWrites);
+    }
+
+    [Fact]
+    public async Task Concurrent_takes_opening_a_window_in_one_process_wait_for_one_opener_instead_of_racing_it()
+    {
+        var store = await NewAsync(Clock, await NewTableAsync());
+        var plan = new RatePlan(100, 100, 1000, QuotaPeriod.Day);
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => store.TryTakeAsync("P#alice", plan, -1).AsTask()));
+
+        Assert.All(decisions, d => Assert.True(d.Admitted));
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => (long)n), decisions.Select(d => d.WindowUsed).Order());
+        Assert.Equal(10, store.Writes);        // racing "new window" guesses would have cost 9 more
+        Assert.Equal(0, store.SecondWrites);
+    }
+
+    [Fact]
     public async Task The_counter_item_lives_under_its_own_key_prefix_and_expires_a_day_after_its_period()
     {
         var table = await NewTableAsync();

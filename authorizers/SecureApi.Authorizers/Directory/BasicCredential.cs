@@ -5,7 +5,7 @@ namespace SecureApi.Authorizers.Directory;
 /// <summary>
 /// `Authorization: Basic base64(user:password)` (RFC 7617), with the refusals made before any bind: an empty password
 /// (many directories treat it as an anonymous bind that succeeds), a user name empty, over 256 characters or with
-/// control characters, and anything that is not well-formed base64 of UTF-8.
+/// control characters or surrounding spaces, and anything that is not well-formed base64 of UTF-8.
 /// </summary>
 internal readonly record struct BasicCredential(string UserName, string Password)
 {
@@ -39,7 +39,8 @@ internal readonly record struct BasicCredential(string UserName, string Password
         var colon = text.IndexOf(':');
         if (colon <= 0 || colon == text.Length - 1) return false; // no user name, or an empty password
         var user = text[..colon];
-        if (user.Length > MaxUserNameLength || user.Any(char.IsControl)) return false;
+        // Surrounding spaces are insignificant to LDAP's matching rules: "alice " would bind as alice yet count apart.
+        if (user.Length > MaxUserNameLength || user.Any(char.IsControl) || char.IsWhiteSpace(user[0]) || char.IsWhiteSpace(user[^1])) return false;
         credential = new BasicCredential(user, text[(colon + 1)..]);
         return true;
     }

@@ -25,13 +25,17 @@ public sealed class DirectoryAuthenticator : IDisposable
     private readonly Dictionary<string, string[]> _permissionMap;
     private readonly TrustedCaFolder? _trustedCas;
 
-    /// <summary>The authenticator section "Directory" asks for; null when Directory__Url is not set. Bad settings throw.</summary>
-    public static DirectoryAuthenticator? FromConfiguration(IConfiguration configuration, IRateLimitCounterStore counters, TimeProvider time)
+    /// <summary>
+    /// The authenticator section "Directory" asks for; null when Directory__Url is not set (and
+    /// <paramref name="counters"/> is then never called). Bad settings throw (→ init error).
+    /// </summary>
+    public static DirectoryAuthenticator? FromConfiguration(IConfiguration configuration, Func<IRateLimitCounterStore> counters, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(counters);
         var options = DirectoryOptions.FromConfiguration(configuration.GetSection(DirectoryOptions.SectionName));
         options.ThrowIfInvalid();
-        return options.Enabled ? new DirectoryAuthenticator(options, counters, time) : null;
+        return options.Enabled ? new DirectoryAuthenticator(options, counters(), time) : null;
     }
 
     public DirectoryAuthenticator(DirectoryOptions options, IRateLimitCounterStore counters, TimeProvider time)

@@ -10,7 +10,7 @@ namespace SecureApi.Authorizers.Directory;
 /// table; per process without one). A check reserves one failure before it binds and gives it back when the password
 /// was right, so concurrent guesses cannot overrun the limit. Windows are fixed 15-minute buckets; a check is allowed
 /// only while the current and the previous bucket together hold fewer than five, so no 15-minute span holds more.
-/// The counter is keyed by a hash of the lower-cased user name (directories compare names without case).
+/// The counter is keyed by a hash of the user name as the directory compares it (case and repeated spaces ignored).
 /// </summary>
 internal sealed class FailedBindCounter(IRateLimitCounterStore counters, TimeProvider time)
 {
@@ -43,6 +43,8 @@ internal sealed class FailedBindCounter(IRateLimitCounterStore counters, TimePro
     // '#'-separated like the limiter's partitions; "DIR#" cannot collide with "P#" or "IP#".
     private static string Partition(long bucket, string user) => $"DIR#{bucket}#{user}";
 
+    // Lower-cased with runs of spaces as one: the spellings a directory's caseIgnoreMatch treats as the same name.
     private static string UserKey(string userName) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userName.ToLowerInvariant())), 0, 16);
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join(' ', userName.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries)))), 0, 16);
 }

@@ -202,7 +202,7 @@ public sealed class SlapdServer : IAsyncDisposable, IDisposable
     private async Task AddAsync(string ldif, CancellationToken cancellationToken)
     {
         var path = Path.Combine(_folder, "seed.ldif");
-        await File.WriteAllTextAsync(path, ldif.Replace("\r\n", "\n", StringComparison.Ordinal), Encoding.UTF8, cancellationToken);
+        await File.WriteAllTextAsync(path, ldif.Replace("\r\n", "\n", StringComparison.Ordinal), new UTF8Encoding(false), cancellationToken); // no BOM: ldapadd reads it as part of the first line
         var add = new ProcessStartInfo(FindOnPath("ldapadd")!) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { "-x", "-H", LdapUrl, "-D", AdminDn, "-w", AdminPassword, "-f", path })
             add.ArgumentList.Add(a);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using SecureApi.AuthorizationStore;
 
@@ -57,18 +59,35 @@ public sealed class DirectoryOptions
         o.UserSearchBase = r.String(nameof(UserSearchBase));
         o.UserFilter = r.String(nameof(UserFilter));
         o.GroupAttribute = r.String(nameof(GroupAttribute)) ?? o.GroupAttribute;
-        o.GroupRoleMap = ReadMap(section.GetSection(nameof(GroupRoleMap)));
-        o.GroupPermissionMap = ReadMap(section.GetSection(nameof(GroupPermissionMap)));
+        o.GroupRoleMap = ReadMap(section, nameof(GroupRoleMap), o._bindErrors);
+        o.GroupPermissionMap = ReadMap(section, nameof(GroupPermissionMap), o._bindErrors);
         o.TimeoutMilliseconds = r.Int(nameof(TimeoutMilliseconds), DefaultTimeoutMilliseconds);
         o.CacheSeconds = r.Int(nameof(CacheSeconds), DefaultCacheSeconds);
         o.TrustedCaCertificates = r.String(nameof(TrustedCaCertificates));
         return o;
     }
 
-    private static Dictionary<string, string> ReadMap(IConfigurationSection section)
+    /// <summary>
+    /// A map as children (GroupRoleMap__admins=admin; a Lambda variable name cannot hold a DN) or as one JSON object
+    /// value (Directory__GroupRoleMap={"cn=admins,ou=groups,dc=example,dc=org":"admin"}; the template's form).
+    /// </summary>
+    private static Dictionary<string, string> ReadMap(IConfiguration section, string key, List<string> errors)
     {
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var child in section.GetChildren())
+        if (section[key] is { } json && !string.IsNullOrWhiteSpace(json))
+        {
+            try
+            {
+                foreach (var (group, value) in JsonSerializer.Deserialize(json, DirectoryJsonContext.Default.DictionaryStringString) ?? [])
+                    if (!string.IsNullOrWhiteSpace(group) && !string.IsNullOrWhiteSpace(value)) map[group.Trim()] = value.Trim();
+            }
+            catch (JsonException e)
+            {
+                errors.Add($"{SectionName}__{key} is not a JSON object of group → value strings (line {e.LineNumber}, byte {e.BytePositionInLine}).");
+            }
+            return map;
+        }
+        foreach (var child in section.GetSection(key).GetChildren())
             if (!string.IsNullOrWhiteSpace(child.Value)) map[child.Key.Trim()] = child.Value.Trim();
         return map;
     }
@@ -161,3 +180,7 @@ public sealed class DirectoryOptions
 
     internal void ThrowIfInvalid() => AuthorizerConfigurationException.ThrowIfAny(SectionName, Validate());
 }
+
+/// <summary>Source-generated JSON for the one-value form of the group maps.</summary>
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class DirectoryJsonContext : JsonSerializerContext;

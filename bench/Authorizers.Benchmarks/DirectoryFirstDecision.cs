@@ -24,20 +24,7 @@ internal static class DirectoryFirstDecision
 
     public static async Task RunAsync(int runs)
     {
-        await using var slapd = await SlapdServer.StartAsync($"""
-            dn: uid=alice,{SlapdServer.PeopleDn}
-            objectClass: inetOrgPerson
-            uid: alice
-            cn: alice
-            sn: alice
-            userPassword: alice-password
-
-            dn: cn=admins,{SlapdServer.GroupsDn}
-            objectClass: groupOfNames
-            cn: admins
-            member: uid=alice,{SlapdServer.PeopleDn}
-
-            """);
+        await using var slapd = await SlapdServer.StartAsync(Seed);
         var options = new DirectoryOptions
         {
             Url = slapd.LdapsUrl,
@@ -66,6 +53,48 @@ internal static class DirectoryFirstDecision
         Console.WriteLine($"first API-key decision:                 p50 {P(keyTimes, 50)} ms, p90 {P(keyTimes, 90)} ms");
         Console.WriteLine($"first directory decision (ldaps+bind+search): p50 {P(directoryTimes, 50)} ms, p90 {P(directoryTimes, 90)} ms");
     }
+
+    /// <summary>
+    /// `-- serve-slapd FOLDER`: slapd with alice for the AOT function (bench/coldstart-directory.sh): writes url.txt,
+    /// ca.pem, group-role-map.json, api-keys.json, request-directory-event.json and request-apikey-event.json, then
+    /// ready; serves until FOLDER/stop exists.
+    /// </summary>
+    public static async Task ServeAsync(string folder)
+    {
+        System.IO.Directory.CreateDirectory(folder);
+        await using var slapd = await SlapdServer.StartAsync(Seed);
+        File.WriteAllText(Path.Combine(folder, "url.txt"), slapd.LdapsUrl);
+        File.WriteAllText(Path.Combine(folder, "ca.pem"), slapd.CaCertificatePem);
+        File.WriteAllText(Path.Combine(folder, "bind-dn-template.txt"), "uid={0}," + SlapdServer.PeopleDn);
+        File.WriteAllText(Path.Combine(folder, "group-role-map.json"), """{"admins":"admin"}""");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)));
+        File.WriteAllText(Path.Combine(folder, "api-keys.json"), $$"""[{"sha256":"{{hash}}","principalId":"api-key-user","role":"admin"}]""");
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:alice-password"));
+        File.WriteAllText(Path.Combine(folder, "request-directory-event.json"), $$"""
+            {"type":"REQUEST","methodArn":"{{Arn}}","httpMethod":"GET","headers":{"Authorization":"Basic {{basic}}"},"requestContext":{"identity":{"sourceIp":"198.51.100.7"}}}
+            """);
+        File.WriteAllText(Path.Combine(folder, "request-apikey-event.json"), $$"""
+            {"type":"REQUEST","methodArn":"{{Arn}}","httpMethod":"GET","queryStringParameters":{"api_key":"{{ApiKey}}"},"requestContext":{"identity":{"sourceIp":"198.51.100.7"}}}
+            """);
+        File.WriteAllText(Path.Combine(folder, "ready"), "");
+        while (!File.Exists(Path.Combine(folder, "stop"))) await Task.Delay(200);
+        Console.WriteLine($"slapd BIND results for alice: {slapd.CountBinds("uid=alice," + SlapdServer.PeopleDn, 0)} successful");
+    }
+
+    private const string Seed = $"""
+        dn: uid=alice,{SlapdServer.PeopleDn}
+        objectClass: inetOrgPerson
+        uid: alice
+        cn: alice
+        sn: alice
+        userPassword: alice-password
+
+        dn: cn=admins,{SlapdServer.GroupsDn}
+        objectClass: groupOfNames
+        cn: admins
+        member: uid=alice,{SlapdServer.PeopleDn}
+
+        """;
 
     private static async Task<double> TimeAsync(RequestAuthorizer authorizer, APIGatewayCustomAuthorizerRequest request)
     {

@@ -18,4 +18,9 @@ if (args is ["directory-first", var runs])
     await Authorizers.Benchmarks.DirectoryFirstDecision.RunAsync(int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
+if (args is ["serve-slapd", var slapdFolder])
+{
+    await Authorizers.Benchmarks.DirectoryFirstDecision.ServeAsync(slapdFolder);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Authorizers.Benchmarks.AuthorizerBenchmarks).Assembly).Run(args);

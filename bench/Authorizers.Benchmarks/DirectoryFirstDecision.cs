@@ -70,12 +70,11 @@ internal static class DirectoryFirstDecision
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)));
         File.WriteAllText(Path.Combine(folder, "api-keys.json"), $$"""[{"sha256":"{{hash}}","principalId":"api-key-user","role":"admin"}]""");
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:alice-password"));
-        File.WriteAllText(Path.Combine(folder, "request-directory-event.json"), $$"""
-            {"type":"REQUEST","methodArn":"{{Arn}}","httpMethod":"GET","headers":{"Authorization":"Basic {{basic}}"},"requestContext":{"identity":{"sourceIp":"198.51.100.7"}}}
-            """);
-        File.WriteAllText(Path.Combine(folder, "request-apikey-event.json"), $$"""
-            {"type":"REQUEST","methodArn":"{{Arn}}","httpMethod":"GET","queryStringParameters":{"api_key":"{{ApiKey}}"},"requestContext":{"identity":{"sourceIp":"198.51.100.7"}}}
-            """);
+        const string Tail = ",\"requestContext\":{\"identity\":{\"sourceIp\":\"198.51.100.7\"}}}";
+        File.WriteAllText(Path.Combine(folder, "request-directory-event.json"),
+            "{\"type\":\"REQUEST\",\"methodArn\":\"" + Arn + "\",\"httpMethod\":\"GET\",\"headers\":{\"Authorization\":\"Basic " + basic + "\"}" + Tail);
+        File.WriteAllText(Path.Combine(folder, "request-apikey-event.json"),
+            "{\"type\":\"REQUEST\",\"methodArn\":\"" + Arn + "\",\"httpMethod\":\"GET\",\"queryStringParameters\":{\"api_key\":\"" + ApiKey + "\"}" + Tail);
         File.WriteAllText(Path.Combine(folder, "ready"), "");
         while (!File.Exists(Path.Combine(folder, "stop"))) await Task.Delay(200);
         Console.WriteLine($"slapd BIND results for alice: {slapd.CountBinds("uid=alice," + SlapdServer.PeopleDn, 0)} successful");

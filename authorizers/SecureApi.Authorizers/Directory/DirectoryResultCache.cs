@@ -15,7 +15,9 @@ internal sealed record DirectoryIdentity(string PrincipalId, string[] Roles, str
 internal sealed class DirectoryResultCache(TimeProvider time, TimeSpan lifetime)
 {
     private const int MaxEntries = 10_000;
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    // One key per process, never stored; one HMAC context per thread reused (creating one costs about a microsecond).
+    private static readonly byte[] s_key = RandomNumberGenerator.GetBytes(32);
+    [ThreadStatic] private static IncrementalHash? t_hmac;
     private readonly ConcurrentDictionary<Key, Entry> _entries = new();
 
     private readonly record struct Key(UInt128 High, UInt128 Low);
@@ -51,7 +53,9 @@ internal sealed class DirectoryResultCache(TimeProvider time, TimeSpan lifetime)
         var buffer = max <= 1024 ? stackalloc byte[1024] : new byte[max];
         var length = Encoding.UTF8.GetBytes(authorization, buffer);
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_key, buffer[..length], mac);
+        var hmac = t_hmac ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, s_key);
+        hmac.AppendData(buffer[..length]);
+        hmac.GetHashAndReset(mac);
         buffer[..length].Clear();
         return new Key(System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(mac),
             System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(mac[16..]));

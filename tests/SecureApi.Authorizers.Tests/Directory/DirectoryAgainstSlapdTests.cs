@@ -62,6 +62,17 @@ public sealed class DirectoryAgainstSlapdTests(SlapdFixture slapd) : IClassFixtu
         Assert.Equal("read", context[AuthorizerContextKeys.Permissions]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Plain_ldap_works_with_StartTls_and_without_it_to_a_loopback_address(bool startTls)
+    {
+        var decision = await Authorizer(Options(o => { o.Url = slapd.Server.LdapUrl; o.StartTls = startTls; }))
+            .AuthorizeAsync(Basic("alice", SlapdFixture.AlicePassword));
+
+        Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
+    }
+
     [Fact]
     public async Task A_user_whose_groups_map_to_no_role_is_denied_the_admin_route_but_allowed_what_its_permission_covers()
     {

@@ -82,7 +82,15 @@ internal sealed class LdapDirectoryClient(DirectoryOptions options, TrustedCaFol
                 session.TrustedCertificatesDirectory = trustedCas.Path;
                 session.StartNewTlsSessionContext(); // the folder applies to a fresh TLS context only
             }
-            if (options.StartTls) session.StartTransportLayerSecurity(null);
+            if (options.StartTls)
+            {
+                // On Linux this S.DS.Protocols opens the connection on its first operation, and StartTLS is not one:
+                // an anonymous bind (no secret) opens it, then TLS starts before any password is sent.
+                connection.AuthType = AuthType.Anonymous;
+                connection.Bind();
+                connection.AuthType = AuthType.Basic;
+                session.StartTransportLayerSecurity(null);
+            }
             return connection;
         }
         catch

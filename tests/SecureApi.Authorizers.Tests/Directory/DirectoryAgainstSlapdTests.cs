@@ -201,6 +201,27 @@ public sealed class DirectoryAgainstSlapdTests(SlapdFixture slapd) : IClassFixtu
         Assert.True(connection.Connected);
     }
 
+    [Fact]
+    public async Task A_port_that_answers_garbage_is_401()
+    {
+        using var garbage = new TcpListener(IPAddress.Loopback, 0);
+        garbage.Start();
+        var port = ((IPEndPoint)garbage.LocalEndpoint).Port;
+        var answering = Task.Run(async () =>
+        {
+            using var client = await garbage.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\n\r\nnot ldap at all\r\n"));
+            await stream.ReadAsync(new byte[4096]);
+        });
+
+        var decision = await Authorizer(Options(o => o.Url = $"ldaps://127.0.0.1:{port}")).AuthorizeAsync(Basic("alice", SlapdFixture.AlicePassword));
+
+        Assert.Equal(ReasonCodes.DirectoryUnavailable, decision.ReasonCode);
+        garbage.Stop();
+        await Task.WhenAny(answering);
+    }
+
     /// <summary>slapd writes its log asynchronously: wait (bounded) until <paramref name="atLeast"/> lines are there.</summary>
     private async Task<int> BindsLoggedAsync(string dn, int resultCode, int atLeast)
     {

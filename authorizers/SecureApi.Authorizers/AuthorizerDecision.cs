@@ -57,4 +57,8 @@ public static class ReasonCodes
     public const string UnknownPrincipal = "unknown_principal";
     /// <summary>The principal's record in the store is disabled.</summary>
     public const string PrincipalDisabled = "principal_disabled";
+    /// <summary>Directory credential: this user name's failed binds reached the limit; the directory was not asked.</summary>
+    public const string DirectoryLocked = "directory_locked";
+    /// <summary>Directory credential: the directory did not answer in time, or not as LDAP should (network, TLS, garbage).</summary>
+    public const string DirectoryUnavailable = "directory_unavailable";
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.Authorizers.Directory;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Lambda.RuntimeSupport;
 using SecureApi.Lambda.Serialization;
@@ -56,7 +58,7 @@ public static class AuthorizerFunctions
             {
                 var options = RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName));
                 var store = CreateStore(configuration);
-                authorizer = new RequestAuthorizer(options, log, store);
+                authorizer = new RequestAuthorizer(options, log, store, CreateDirectory(configuration));
                 StartRouteTableRead(store);
                 return Task.FromResult(true);
             });
@@ -74,6 +76,17 @@ public static class AuthorizerFunctions
         // Create, not CreateAsync: a function never creates the table (CreateTableIfMissing is ignored here).
         return options.UsesDynamoDb ? AuthorizationStoreFactory.Create(options, TimeProvider.System) : null;
     }
+
+    /// <summary>
+    /// The directory credential section "Directory" asks for (null when off). Its failed-bind counts live in the
+    /// store's rate-limit counters: on the table when AuthorizationStore__TableName is set, else in this process.
+    /// </summary>
+    internal static DirectoryAuthenticator? CreateDirectory(IConfiguration configuration) =>
+        DirectoryAuthenticator.FromConfiguration(configuration, () =>
+        {
+            var options = AuthorizationStoreOptions.FromConfiguration(configuration.GetSection(AuthorizationStoreOptions.SectionName));
+            return RateLimitCounterStoreFactory.Create(options, TimeProvider.System, options.Timeout);
+        }, TimeProvider.System);
 
     /// <summary>
     /// Starts, at init and without waiting, the read every decision makes: the route table. The SDK's first call

@@ -18,7 +18,7 @@ namespace SecureApi.Authorizers;
 /// principal (missing or disabled → 401). The route table comes from the store when one is stored. Any store
 /// error → 401 (<see cref="ReasonCodes.StoreUnavailable"/>), never Allow.
 /// </summary>
-public sealed class RequestAuthorizer
+public sealed partial class RequestAuthorizer
 {
     private readonly RequestAuthorizerOptions _options;
     private readonly Entry[] _apiKeys;
@@ -89,6 +89,7 @@ public sealed class RequestAuthorizer
         var (value, valueAmbiguous) = Single(request.Headers, request.MultiValueHeaders, _options.CustomHeaderName, StringComparison.OrdinalIgnoreCase);
         if (valueAmbiguous) return AuthorizerDecision.Unauthorized(ReasonCodes.AmbiguousCredential, AuthTypes.CustomHeader);
         if (value is not null) return await CredentialDecisionAsync(_headerValues, value, AuthTypes.CustomHeader, arn, sourceIpText, ct).ConfigureAwait(false);
+        if (_directory is not null && BasicAuthorization(request) is { } basic) return await DirectoryDecisionAsync(basic, arn, sourceIpText, ct).ConfigureAwait(false);
 
         if (sourceIp is not null && _cidrs.Length > 0)
         {

@@ -42,6 +42,8 @@ public static class AuthTypes
     public const string ApiKey = "api-key";
     public const string CustomHeader = "custom-header";
     public const string IpAllowlist = "ip-allowlist";
+    /// <summary>`Authorization: Basic` checked against LDAP / Active Directory (docs/directory.md).</summary>
+    public const string Directory = "directory";
 }
 
 /// <summary>The authorizer names serverless.template declares under <c>Auth.Authorizers</c>.</summary>

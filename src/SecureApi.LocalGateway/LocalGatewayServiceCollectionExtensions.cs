@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.Authorizers.Directory;
 using SecureApi.Authorizers;
 using SecureApi.Lambda.RuntimeSupport;
 using SecureApi.LocalGateway.Template;
@@ -35,7 +37,10 @@ public static class LocalGatewayServiceCollectionExtensions
         // `dotnet run`, so a key created through the admin API works on the next request); none → seed only.
         services.TryAddSingleton(sp => new RequestAuthorizer(RequestAuthorizerOptions.FromConfiguration(
             sp.GetRequiredService<IConfiguration>().GetSection(RequestAuthorizerOptions.SectionName)),
-            decisionLog: null, store: sp.GetService<IAuthorizationStore>()));
+            decisionLog: null, store: sp.GetService<IAuthorizationStore>(),
+            directory: DirectoryAuthenticator.FromConfiguration(sp.GetRequiredService<IConfiguration>(),
+                () => sp.GetService<IRateLimitCounterStore>() ?? new InMemoryRateLimitCounterStore(sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<TimeProvider>())));
         services.TryAddSingleton<IAuthorizerInvoker>(sp =>
         {
             var token = sp.GetRequiredService<LocalTokenAuthorizer>();

@@ -1,3 +1,4 @@
+using SecureApi.Authorizers.Directory;
 using Microsoft.Extensions.Configuration;
 using SecureApi.AuthorizationStore;
 using SecureApi.Authorizers;
@@ -57,7 +58,12 @@ public sealed class TemplateAgreesWithTheAuthorizersTests
         var prefix = handler + "__";
         var storeNames = function.Environment.Keys.Where(n => n.StartsWith(AuthorizationStoreOptions.SectionName + "__", StringComparison.Ordinal)).ToList();
         Assert.Equal([AuthorizationStoreOptions.SectionName + "__TableName"], storeNames);
-        var names = function.Environment.Keys.Except(storeNames).ToList();
+        // The REQUEST authorizer also reads the directory credential's section (docs/directory.md).
+        var directoryPrefix = DirectoryOptions.SectionName + "__";
+        var directoryNames = handler == "RequestAuthorizer" ? function.Environment.Keys.Where(n => n.StartsWith(directoryPrefix, StringComparison.Ordinal)).ToList() : [];
+        var directoryProperties = typeof(DirectoryOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.All(directoryNames, n => Assert.Contains(n[directoryPrefix.Length..], directoryProperties));
+        var names = function.Environment.Keys.Except(storeNames).Except(directoryNames).ToList();
         Assert.NotEmpty(names);
         Assert.All(names, n => Assert.StartsWith(prefix, n));
 
@@ -85,6 +91,7 @@ public sealed class TemplateAgreesWithTheAuthorizersTests
 
         Assert.Empty(tokenErrors);
         Assert.Empty(requestErrors);
+        Assert.Empty(DirectoryOptions.FromConfiguration(Section("RequestAuthorizerFunction", DirectoryOptions.SectionName)).Validate());
 
         IConfigurationSection Section(string function, string name) => new ConfigurationBuilder()
             .AddInMemoryCollection(Template.ResolveEnvironment(function, parameters)

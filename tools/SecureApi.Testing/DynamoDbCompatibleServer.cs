@@ -44,6 +44,7 @@ public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
     /// <summary>Starts the server and returns once it answers HTTP; throws with its output when it cannot start.</summary>
     public static async Task<DynamoDbCompatibleServer> StartAsync(CancellationToken cancellationToken = default)
     {
+        await TestPrerequisites.EnsureMotoAsync();
         var port = FreeLoopbackPort();
         var start = Command(port);
         start.RedirectStandardOutput = true;

@@ -52,7 +52,7 @@ public sealed class SlapdServer : IAsyncDisposable, IDisposable
         get { lock (_log) return [.. _log]; }
     }
 
-    /// <summary>True when slapd and ldapadd are installed (run tools/install-slapd.sh otherwise).</summary>
+    /// <summary>True when slapd and ldapadd are installed (StartAsync runs tools/install-slapd.sh otherwise).</summary>
     public static bool IsInstalled => File.Exists(SlapdPath) && FindOnPath("ldapadd") is not null;
 
     private const string SlapdPath = "/usr/sbin/slapd";
@@ -61,7 +61,7 @@ public sealed class SlapdServer : IAsyncDisposable, IDisposable
     /// ou=groups and the service account are added first).</summary>
     public static async Task<SlapdServer> StartAsync(string ldif, CancellationToken cancellationToken = default)
     {
-        if (!IsInstalled) throw new InvalidOperationException("slapd/ldap-utils are not installed: run tools/install-slapd.sh.");
+        if (!IsInstalled) await TestPrerequisites.EnsureSlapdAsync();
         var folder = Directory.CreateTempSubdirectory("secureapi-slapd-").FullName;
         Directory.CreateDirectory(Path.Combine(folder, "data"));
         var caPem = WriteCertificates(folder);

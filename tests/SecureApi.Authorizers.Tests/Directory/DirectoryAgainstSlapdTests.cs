@@ -12,7 +12,7 @@ namespace SecureApi.Authorizers.Tests.Directory;
 [Trait("Category", "Integration")]
 public sealed class DirectoryAgainstSlapdTests(SlapdFixture slapd) : IClassFixture<SlapdFixture>
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly ManualClock _clock = new();
     private readonly InMemoryRateLimitCounterStore _counters = new(TimeProvider.System);
 
     private DirectoryOptions Options(Action<DirectoryOptions>? change = null)

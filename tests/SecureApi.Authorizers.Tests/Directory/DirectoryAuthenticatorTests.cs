@@ -2,12 +2,14 @@ using System.Text;
 using SecureApi.AuthorizationStore.RateLimits;
 using SecureApi.Authorizers.Directory;
 
+using SecureApi.Testing;
+
 namespace SecureApi.Authorizers.Tests.Directory;
 
 /// <summary>The order of checks, the failed-bind limit and the cache, with a directory double (no slapd).</summary>
 public sealed class DirectoryAuthenticatorTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly ManualClock _clock = new();
     private readonly FakeDirectory _directory = new();
 
     private sealed class FakeDirectory : IDirectoryClient

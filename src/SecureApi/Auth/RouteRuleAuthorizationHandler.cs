@@ -114,16 +114,16 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: principal {PrincipalId} is disabled in the authorization store.")]
+        [LoggerMessage(EventId = LogEvents.RouteCheckPrincipalDisabled, EventName = nameof(LogEvents.RouteCheckPrincipalDisabled), Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: principal {PrincipalId} is disabled in the authorization store.")]
         public static partial void PrincipalDisabled(ILogger logger, string principalId, string verb, string path);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the store key of principal {PrincipalId} is revoked, expired, unknown or not its own.")]
+        [LoggerMessage(EventId = LogEvents.RouteCheckKeyNotUsable, EventName = nameof(LogEvents.RouteCheckKeyNotUsable), Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the store key of principal {PrincipalId} is revoked, expired, unknown or not its own.")]
         public static partial void KeyNotUsable(ILogger logger, string principalId, string verb, string path);
 
-        [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Refused {Verb} {Path}: the authorization store is unavailable (fail closed).")]
+        [LoggerMessage(EventId = LogEvents.RouteCheckStoreUnavailable, EventName = nameof(LogEvents.RouteCheckStoreUnavailable), Level = LogLevel.Error, Message = "Refused {Verb} {Path}: the authorization store is unavailable (fail closed).")]
         public static partial void StoreUnavailable(ILogger logger, string verb, string path);
 
-        [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the route is not in the route table.")]
+        [LoggerMessage(EventId = LogEvents.RouteCheckRouteNotInTable, EventName = nameof(LogEvents.RouteCheckRouteNotInTable), Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the route is not in the route table.")]
         public static partial void RouteNotInTable(ILogger logger, string verb, string path);
     }
 }

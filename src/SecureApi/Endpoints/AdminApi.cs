@@ -173,15 +173,15 @@ public sealed partial class AdminApiLog
 {
     private AdminApiLog() { }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Admin {Actor} put principal {PrincipalId} (created {Created}, disabled {Disabled}).")]
+    [LoggerMessage(EventId = LogEvents.AdminPrincipalPut, EventName = nameof(LogEvents.AdminPrincipalPut), Level = LogLevel.Information, Message = "Admin {Actor} put principal {PrincipalId} (created {Created}, disabled {Disabled}).")]
     public static partial void PrincipalPut(ILogger logger, string actor, string principalId, bool created, bool disabled);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Admin {Actor} created key {KeyId} ({Kind}) for principal {PrincipalId}.")]
+    [LoggerMessage(EventId = LogEvents.AdminKeyCreated, EventName = nameof(LogEvents.AdminKeyCreated), Level = LogLevel.Information, Message = "Admin {Actor} created key {KeyId} ({Kind}) for principal {PrincipalId}.")]
     public static partial void KeyCreated(ILogger logger, string actor, string keyId, string kind, string principalId);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Admin {Actor} revoked key {KeyId} of principal {PrincipalId}.")]
+    [LoggerMessage(EventId = LogEvents.AdminKeyRevoked, EventName = nameof(LogEvents.AdminKeyRevoked), Level = LogLevel.Information, Message = "Admin {Actor} revoked key {KeyId} of principal {PrincipalId}.")]
     public static partial void KeyRevoked(ILogger logger, string actor, string keyId, string principalId);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Admin {Actor} replaced the route policy table ({RuleCount} rules).")]
+    [LoggerMessage(EventId = LogEvents.AdminRouteRulesReplaced, EventName = nameof(LogEvents.AdminRouteRulesReplaced), Level = LogLevel.Information, Message = "Admin {Actor} replaced the route policy table ({RuleCount} rules).")]
     public static partial void RoutePolicyReplaced(ILogger logger, string actor, int ruleCount);
 }

@@ -141,12 +141,12 @@ public sealed partial class MfaApiLog
 {
     private MfaApiLog() { }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Principal {PrincipalId} started a TOTP enrollment.")]
+    [LoggerMessage(EventId = LogEvents.MfaEnrollmentStarted, EventName = nameof(LogEvents.MfaEnrollmentStarted), Level = LogLevel.Information, Message = "Principal {PrincipalId} started a TOTP enrollment.")]
     public static partial void EnrollmentStarted(ILogger logger, string principalId);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Principal {PrincipalId} confirmed its TOTP enrollment.")]
+    [LoggerMessage(EventId = LogEvents.MfaEnrollmentConfirmed, EventName = nameof(LogEvents.MfaEnrollmentConfirmed), Level = LogLevel.Information, Message = "Principal {PrincipalId} confirmed its TOTP enrollment.")]
     public static partial void EnrollmentConfirmed(ILogger logger, string principalId);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "{Actor} deleted the TOTP enrollment of principal {PrincipalId}.")]
+    [LoggerMessage(EventId = LogEvents.MfaEnrollmentDeleted, EventName = nameof(LogEvents.MfaEnrollmentDeleted), Level = LogLevel.Information, Message = "{Actor} deleted the TOTP enrollment of principal {PrincipalId}.")]
     public static partial void EnrollmentDeleted(ILogger logger, string actor, string principalId);
 }

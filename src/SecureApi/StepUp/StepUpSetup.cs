@@ -4,6 +4,7 @@ using Amazon.KeyManagementService;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.StepUp;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.StepUp;
 
@@ -69,7 +70,7 @@ public static class StepUpSetup
 
 internal static partial class StepUpLog
 {
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.StepUpGeneratedKey, EventName = nameof(LogEvents.StepUpGeneratedKey), Level = LogLevel.Warning,
         Message = "StepUp: no KmsKeyId or DevelopmentKey set; TOTP secrets are encrypted with a key generated at start, so enrollments do not survive a restart. Set StepUp:DevelopmentKey in user secrets to keep them.")]
     public static partial void GeneratedKey(ILogger logger);
 }

@@ -73,7 +73,7 @@ public sealed partial class RouteRuleAuthorizationHandler(
             return RouteCheckRefusal.Forbidden;
         }
 
-        if (!IsStorableId(principalId)) return RouteCheckRefusal.NotAuthenticated;
+        if (!PrincipalIds.IsValid(principalId)) return RouteCheckRefusal.NotAuthenticated;
         var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
         if (principal is { Disabled: true })
         {
@@ -83,7 +83,7 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
         if (user.FindFirst(ApiGatewayAuthorizerClaimTypes.KeyId)?.Value is { Length: > 0 } keyId)
         {
-            var credential = IsStorableId(keyId) ? await store.GetCredentialAsync(keyId, ct).ConfigureAwait(false) : null;
+            var credential = PrincipalIds.IsValid(keyId) ? await store.GetCredentialAsync(keyId, ct).ConfigureAwait(false) : null;
             if (credential is null || !credential.IsUsableAt(time.GetUtcNow()) ||
                 !string.Equals(credential.PrincipalId, principalId, StringComparison.Ordinal))
             {
@@ -97,10 +97,6 @@ public sealed partial class RouteRuleAuthorizationHandler(
             : rule.IsSatisfiedBy(Values(user, ApiGatewayAuthorizerClaimTypes.Role), Values(user, ApiGatewayAuthorizerClaimTypes.Permission));
         return satisfied ? null : RouteCheckRefusal.Forbidden;
     }
-
-    /// <summary>What the store accepts as an id (1-128 chars, no control characters, no surrounding spaces); anything else cannot be stored, so it fails closed.</summary>
-    internal static bool IsStorableId(string value) =>
-        value.Length is >= 1 and <= 128 && !value.Any(char.IsControl) && value.Trim().Length == value.Length;
 
     private static string[] Values(ClaimsPrincipal user, string type)
     {

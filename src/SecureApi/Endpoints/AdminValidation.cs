@@ -10,13 +10,11 @@ namespace SecureApi.Endpoints;
 /// </summary>
 public sealed class AdminValidation
 {
-    public const int MaxIdLength = 128;
     public const int MaxNameLength = 128;
     public const int MaxNames = 100;
     public const int MaxDescriptionLength = 256;
     public const int MaxRoutes = 200;
     public static readonly IReadOnlyList<string> KnownVerbs = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"];
-    private const string IdPunctuation = "-_.@:|+";
     private static readonly string[] IsoFormats =
         ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
 
@@ -37,11 +35,10 @@ public sealed class AdminValidation
         list.Add(message);
     }
 
-    /// <summary>principalId / keyId: 1-128 ASCII letters, digits or one of - _ . @ : | +.</summary>
+    /// <summary>principalId / keyId: the store's id rule (<see cref="PrincipalIds"/>), so every id the store accepts can be managed here.</summary>
     public string Id(string? value, string field)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || IdPunctuation.Contains(c)))
-            Add(field, $"{field} must be 1-{MaxIdLength} ASCII letters, digits or '{IdPunctuation}'.");
+        if (!PrincipalIds.IsValid(value)) Add(field, PrincipalIds.Rule(field));
         return value ?? "";
     }
 

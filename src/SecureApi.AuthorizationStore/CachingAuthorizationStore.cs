@@ -34,6 +34,12 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     /// <summary>The store behind the cache.</summary>
     public IAuthorizationStore Inner => _inner;
 
+    /// <summary>
+    /// The store without this cache in front (<paramref name="store"/> itself when it has none): for reads that must
+    /// show the stored truth, not a copy up to the cache's ttl old (admin reads: another instance may have written).
+    /// </summary>
+    public static IAuthorizationStore Uncached(IAuthorizationStore store) => store is CachingAuthorizationStore cached ? cached._inner : store;
+
     // The three per-request reads answer a hit synchronously (no closure, no state machine): they run on every
     // authorizer decision and every protected API request.
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default)

@@ -12,7 +12,6 @@ public static class StepUpStoreFactory
         ArgumentNullException.ThrowIfNull(time);
         options.ThrowIfInvalid();
         if (options.UsesDynamoDb) return new DynamoDbStepUpStore(DynamoDbClientFactory.Create(options), options, time);
-        var inner = authorizationStore is CachingAuthorizationStore cached ? cached.Inner : authorizationStore;
-        return new InMemoryStepUpStore(time, inner as InMemoryAuthorizationStore);
+        return new InMemoryStepUpStore(time, CachingAuthorizationStore.Uncached(authorizationStore) as InMemoryAuthorizationStore);
     }
 }

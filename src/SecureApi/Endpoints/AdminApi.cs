@@ -53,7 +53,7 @@ public static class AdminApi
         var input = new AdminValidation();
         input.Id(principalId, "principalId");
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        return await Truth(store).GetPrincipalAsync(principalId, ct) is { } principal
+        return await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is { } principal
             ? TypedResults.Ok(ToResponse(principal))
             : TypedResults.NotFound();
     }
@@ -69,7 +69,7 @@ public static class AdminApi
         var plan = input.Plan(body.Plan, plans.Default, EndpointRoutes.RateLimited(endpoints));
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
-        var actor = Actor(context);
+        var actor = AuthenticatedCaller.PrincipalId(context);
         var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan), actor, ct);
         AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
         var response = ToResponse(result.Principal);
@@ -82,7 +82,7 @@ public static class AdminApi
         var input = new AdminValidation();
         input.Id(principalId, "principalId");
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        if (await Truth(store).GetPrincipalAsync(principalId, ct) is null) return TypedResults.NotFound();
+        if (await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is null) return TypedResults.NotFound();
         var keys = await store.ListCredentialsAsync(principalId, ct);
         return TypedResults.Ok(new KeyListResponse(principalId, [.. keys.Select(ToResponse)]));
     }
@@ -98,14 +98,14 @@ public static class AdminApi
         var description = input.Description(body.Description);
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
-        var actor = Actor(context);
+        var actor = AuthenticatedCaller.PrincipalId(context);
         // A fresh id and secret colliding with a stored one is next to impossible; the conditional create refuses it and we draw again.
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var keyId = AdminKeys.NewKeyId();
             var secret = AdminKeys.NewSecret();
             var outcome = await store.CreateCredentialAsync(
-                new NewCredential(keyId, kind, principalId, AdminKeys.Sha256Hex(secret), expiresAt, description), actor, ct);
+                new NewCredential(keyId, kind, principalId, CredentialHash.Of(secret), expiresAt, description), actor, ct);
             switch (outcome)
             {
                 case CreateCredentialOutcome.Created:
@@ -124,7 +124,7 @@ public static class AdminApi
         var input = new AdminValidation();
         input.Id(keyId, "keyId");
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        var actor = Actor(context);
+        var actor = AuthenticatedCaller.PrincipalId(context);
         if (await store.RevokeCredentialAsync(keyId, actor, ct) is not { } revoked) return TypedResults.NotFound();
         AdminApiLog.KeyRevoked(logger, actor, keyId, revoked.PrincipalId);
         return TypedResults.NoContent();
@@ -132,7 +132,7 @@ public static class AdminApi
 
     public static async Task<Ok<RoutePolicyResponse>> GetRoutes(IAuthorizationStore store, CancellationToken ct)
     {
-        var stored = await Truth(store).GetRoutePolicyAsync(ct);
+        var stored = await CachingAuthorizationStore.Uncached(store).GetRoutePolicyAsync(ct);
         return TypedResults.Ok(ToResponse(stored ?? RouteRules.Default, stored is not null));
     }
 
@@ -143,20 +143,11 @@ public static class AdminApi
         var input = new AdminValidation();
         var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints));
         if (routes is null) return TypedResults.ValidationProblem(input.Errors());
-        var actor = Actor(context);
+        var actor = AuthenticatedCaller.PrincipalId(context);
         await store.PutRoutePolicyAsync(routes, actor, ct);
         AdminApiLog.RoutePolicyReplaced(logger, actor, routes.Rules.Count);
         return TypedResults.Ok(ToResponse(routes, stored: true));
     }
-
-    /// <summary>Admin reads show the stored truth, not the per-request cache's copy (another instance may have written).</summary>
-    private static IAuthorizationStore Truth(IAuthorizationStore store) => store is CachingAuthorizationStore cached ? cached.Inner : store;
-
-    // The route policy admitted only an authenticated caller with a principalId; never write without an actor.
-    private static string Actor(HttpContext context) =>
-        context.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } actor
-            ? actor
-            : throw new InvalidOperationException("Admin change without an authenticated principal.");
 
     private static PrincipalResponse ToResponse(PrincipalRecord p) =>
         new(p.Id, p.Roles, p.Permissions, p.Disabled, p.CreatedAt, p.UpdatedAt, PlanBodies.ToBody(p.Plan));

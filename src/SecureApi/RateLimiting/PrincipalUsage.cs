@@ -18,8 +18,7 @@ public static class PrincipalUsage
         var input = new AdminValidation();
         input.Id(principalId, "principalId");
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        var truth = store is CachingAuthorizationStore cached ? cached.Inner : store;
-        if (await truth.GetPrincipalAsync(principalId, ct) is not { } principal) return TypedResults.NotFound();
+        if (await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is not { } principal) return TypedResults.NotFound();
         var plan = plans.For(principal);
         var partition = RateLimitPartitions.Principal(principalId);
         var usage = await counters.GetUsageAsync(partition, plan.Overall, ct);

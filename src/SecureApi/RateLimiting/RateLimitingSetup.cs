@@ -89,7 +89,7 @@ internal static class RateLimitRejection
         // period), "route-" + either when the route's lower limit refused.
         problem.ProblemDetails.Extensions["policy"] = RateLimitFields.PolicyName(decision, refused.OnRoute);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        RetryAfter.Write(context.Response, retryAfter);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
     }
 }

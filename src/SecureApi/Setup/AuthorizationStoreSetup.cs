@@ -33,13 +33,10 @@ public static class AuthorizationStoreSetup
         {
             options.ThrowIfInvalid();
             var store = services.GetRequiredService<IAuthorizationStore>();
-            if (options.CreateTableIfMissing && Unwrap(store) is DynamoDbAuthorizationStore dynamo)
+            if (options.CreateTableIfMissing && CachingAuthorizationStore.Uncached(store) is DynamoDbAuthorizationStore dynamo)
                 await dynamo.CreateTableIfMissingAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        private static IAuthorizationStore Unwrap(IAuthorizationStore store) =>
-            store is CachingAuthorizationStore cached ? cached.Inner : store;
     }
 }

@@ -51,7 +51,7 @@ public static class MfaApi
     public static async Task<Results<Created<MfaEnrollmentResponse>, ProblemHttpResult>> StartEnrollment(
         HttpContext context, IStepUpStore store, SecretProtector protector, StepUpOptions options, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
-        var principalId = Caller(context);
+        var principalId = AuthenticatedCaller.PrincipalId(context);
         var secret = TotpCodes.NewSecret();
         try
         {
@@ -74,7 +74,7 @@ public static class MfaApi
         MfaCodeBody body, HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         if (!TotpCodes.IsWellFormed(body.Code)) return CodeProblem();
-        var principalId = Caller(context);
+        var principalId = AuthenticatedCaller.PrincipalId(context);
         var enrollment = await store.GetEnrollmentAsync(principalId, ct);
         if (enrollment is null) return TypedResults.NotFound();
         if (enrollment.Status == MfaEnrollmentStatus.Confirmed)
@@ -91,7 +91,7 @@ public static class MfaApi
     public static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Verify(MfaCodeBody body, HttpContext context, StepUpCheck check, CancellationToken ct)
     {
         if (!TotpCodes.IsWellFormed(body.Code)) return CodeProblem();
-        var principalId = Caller(context);
+        var principalId = AuthenticatedCaller.PrincipalId(context);
         var result = await check.VerifyCodeAsync(principalId, body.Code!, ct);
         if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.CodeRefusal(context, result);
         await check.OpenWindowAsync(StepUpCredential.Of(context.User, context.Request), principalId, ct);
@@ -101,7 +101,7 @@ public static class MfaApi
     public static async Task<Results<NoContent, NotFound>> DeleteEnrollment(
         HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
-        var principalId = Caller(context);
+        var principalId = AuthenticatedCaller.PrincipalId(context);
         if (!await store.DeleteEnrollmentAsync(principalId, principalId, ct)) return TypedResults.NotFound();
         MfaApiLog.EnrollmentDeleted(logger, principalId, principalId);
         return TypedResults.NoContent();
@@ -113,7 +113,7 @@ public static class MfaApi
         var input = new AdminValidation();
         input.Id(principalId, "principalId");
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        var actor = Caller(context);
+        var actor = AuthenticatedCaller.PrincipalId(context);
         if (!await store.DeleteEnrollmentAsync(principalId, actor, ct)) return TypedResults.NotFound();
         MfaApiLog.EnrollmentDeleted(logger, actor, principalId);
         return TypedResults.NoContent();
@@ -128,12 +128,6 @@ public static class MfaApi
         using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
         return Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));
     }
-
-    // The route policy admitted only an authenticated caller with a principalId.
-    private static string Caller(HttpContext context) =>
-        context.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } id
-            ? id
-            : throw new InvalidOperationException("MFA call without an authenticated principal.");
 }
 
 /// <summary>One line per enrollment change: who and whose. Never a secret, URI or code.</summary>

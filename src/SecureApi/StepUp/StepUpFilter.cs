@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.Setup;
 
 namespace SecureApi.StepUp;
 
@@ -51,8 +53,8 @@ internal static class StepUpFilter
         switch (result.Outcome)
         {
             case StepUpOutcome.LockedOut:
-                var seconds = Math.Max(1, (long)Math.Ceiling(result.RetryAfter.TotalSeconds));
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                var seconds = RateWindows.WaitSeconds(result.RetryAfter);
+                RetryAfter.Write(http.Response, seconds);
                 return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many wrong codes",
                     detail: $"Too many wrong step-up codes for this principal; try again in {seconds} seconds.");
             case StepUpOutcome.WrongCode:

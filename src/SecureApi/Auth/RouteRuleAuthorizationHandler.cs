@@ -31,8 +31,8 @@ public sealed class RouteCheckFailure(IAuthorizationHandler handler, RouteCheckR
 
 /// <summary>
 /// Per request, against the store (through its short cache): the route table (stored, else RouteRules.Default) and
-/// the rule for this verb + route pattern; the caller's principal record (disabled → 401; present → its roles and
-/// permissions count, absent → the authorizer context's); the store key the REQUEST authorizer admitted, if any
+/// the rule for this verb + route pattern; the caller's principal record over the authorizer context's roles and
+/// permissions (PrincipalOverlay: disabled → 401); the store key the REQUEST authorizer admitted, if any
 /// (must be active, unexpired and the caller's). A store failure never allows. Singleton: stateless.
 /// </summary>
 public sealed partial class RouteRuleAuthorizationHandler(
@@ -75,7 +75,9 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
         if (!PrincipalIds.IsValid(principalId)) return RouteCheckRefusal.NotAuthenticated;
         var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
-        if (principal is { Disabled: true })
+        var granted = PrincipalOverlay.Apply(principal,
+            Values(user, ApiGatewayAuthorizerClaimTypes.Role), Values(user, ApiGatewayAuthorizerClaimTypes.Permission));
+        if (granted is not { } inForce)
         {
             Log.PrincipalDisabled(logger, principalId, verb, path);
             return RouteCheckRefusal.NotAuthenticated;
@@ -92,10 +94,7 @@ public sealed partial class RouteRuleAuthorizationHandler(
             }
         }
 
-        var satisfied = principal is not null
-            ? rule.IsSatisfiedBy(principal.Roles, principal.Permissions)
-            : rule.IsSatisfiedBy(Values(user, ApiGatewayAuthorizerClaimTypes.Role), Values(user, ApiGatewayAuthorizerClaimTypes.Permission));
-        return satisfied ? null : RouteCheckRefusal.Forbidden;
+        return rule.IsSatisfiedBy(inForce.Roles, inForce.Permissions) ? null : RouteCheckRefusal.Forbidden;
     }
 
     private static string[] Values(ClaimsPrincipal user, string type)

@@ -28,12 +28,8 @@ public static class RateLimitingSetup
         services.AddHttpContextAccessor();
         services.TryAddSingleton(sp => RateLimitOptions.FromConfiguration(
             sp.GetRequiredService<IConfiguration>().GetSection(RateLimitOptions.SectionName)));
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<RateLimitOptions>();
-            options.ThrowIfInvalid();
-            return RateLimitCounterStoreFactory.Create(sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>(), options.Timeout);
-        });
+        services.TryAddSingleton(sp => RateLimitCounterStoreFactory.Create(
+            sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitOptions>().Timeout));
         services.TryAddSingleton<RatePlans>();
         services.TryAddSingleton<RateLimiterServices>();
         services.TryAddSingleton<PlanRateLimiterPolicy>();

@@ -4,6 +4,7 @@ using Amazon.KeyManagementService;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.StepUp;
+using SecureApi.Setup;
 using SecureApi.AuthorizerContract;
 
 namespace SecureApi.StepUp;
@@ -21,7 +22,7 @@ public static class StepUpSetup
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => StepUpOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>().GetSection(StepUpOptions.SectionName)));
         services.TryAddSingleton(sp => StepUpStoreFactory.Create(
-            sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IAuthorizationStore>()));
+            sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IAuthorizationStore>()));
         services.TryAddSingleton(DataKeySource);
         services.TryAddSingleton(sp => new SecretProtector(sp.GetRequiredService<IDataKeySource>()));
         services.TryAddSingleton<StepUpCheck>();

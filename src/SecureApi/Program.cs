@@ -1,3 +1,4 @@
+using SecureApi.Admin;
 using SecureApi.Endpoints;
 using SecureApi.Auth;
 using SecureApi.Lambda.AspNetCoreServer;
@@ -37,8 +38,8 @@ app.UseRateLimiter();                                                           
 app.MapSecureApiOpenApi();                                                        // GET /openapi/v1.json (Kestrel only)
 app.MapPublicApi();                                                               // GET /public
 app.MapProtectedApi();                                                            // GET /protected, GET /protected/admin
-app.MapAdminApi();                                                                // /protected/admin/principals, keys, routes (role admin)
-app.MapMfaApi();                                                                  // /protected/mfa/…, /protected/admin/mfa/… (enrollment, verify), admin reset
+app.MapAdminApi();                                                                // /protected/admin: principals, keys, usage, routes, MFA reset (role admin)
+app.MapMfaApi();                                                                  // /protected/mfa/…, /protected/admin/mfa/… (self-service enrollment, verify)
 
 app.Run();
 

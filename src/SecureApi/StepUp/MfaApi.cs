@@ -4,7 +4,7 @@ using QRCoder;
 using SecureApi.Auth;
 using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.AuthorizerContract;
-using SecureApi.Endpoints;
+using SecureApi.Admin;
 using SecureApi.RateLimiting;
 
 namespace SecureApi.StepUp;
@@ -21,31 +21,27 @@ public static class MfaApi
     {
         MapSelfService(app.MapGroup("/protected/mfa").WithTags("MFA")
             .RequireRateLimiting(RateLimitPolicies.Plan), AuthorizerNames.Token, "Token");            // per principal
-        MapSelfService(app.MapGroup("/protected/admin/mfa").WithTags("MFA")
-            .RequireRateLimiting(RateLimitPolicies.Plan), AuthorizerNames.Request, "Key");            // per principal
-
-        var admin = app.MapGroup("/protected/admin").WithTags("Admin")
-            .RequireRateLimiting(RateLimitPolicies.Plan);                                            // per principal
-        admin.MapDelete("/principals/{principalId}/mfa", ResetEnrollment).WithName("ResetMfaEnrollment")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
-            .WithSummary("Removes another principal's TOTP enrollment (audited).");
-        return admin;
+        return MapSelfService(app.MapGroup("/protected/admin/mfa").WithTags("MFA")
+            .RequireRateLimiting(RateLimitPolicies.Plan), AuthorizerNames.Request, "Key");     // per principal
     }
 
-    private static void MapSelfService(RouteGroupBuilder group, string authorizer, string names)
+    /// <summary>An admin's reset of another principal's enrollment, in the admin group (Admin/AdminApi: authorizer, route check, rate limit).</summary>
+    public static void MapMfaReset(this RouteGroupBuilder admin) =>
+        admin.MapDelete("/principals/{principalId}/mfa", ResetEnrollment).WithName("ResetMfaEnrollment").RequireStepUp()
+            .WithSummary("Removes another principal's TOTP enrollment (audited).");
+
+    private static RouteGroupBuilder MapSelfService(RouteGroupBuilder group, string authorizer, string names)
     {
+        group.BehindGatewayAuthorizer(authorizer).RequireRoutePolicy();
         group.MapPost("/enrollment", StartEnrollment).WithName("StartMfaEnrollment" + names)
-            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
             .WithSummary("Starts (or restarts) a pending TOTP enrollment; the secret is in this response only.");
         group.MapPost("/enrollment/confirm", ConfirmEnrollment).WithName("ConfirmMfaEnrollment" + names)
-            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
             .WithSummary("Confirms the pending enrollment with a code from the app.");
-        group.MapDelete("/enrollment", DeleteEnrollment).WithName("DeleteMfaEnrollment" + names)
-            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy().RequireStepUp()
+        group.MapDelete("/enrollment", DeleteEnrollment).WithName("DeleteMfaEnrollment" + names).RequireStepUp()
             .WithSummary("Removes the caller's enrollment.");
         group.MapPost("/verify", Verify).WithName("VerifyMfaCode" + names)
-            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
             .WithSummary("Verifies a code and opens the step-up window for the presenting credential.");
+        return group;
     }
 
     public static async Task<Results<Created<MfaEnrollmentResponse>, ProblemHttpResult>> StartEnrollment(

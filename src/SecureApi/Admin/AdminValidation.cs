@@ -1,7 +1,7 @@
 using System.Globalization;
 using SecureApi.AuthorizerContract;
 
-namespace SecureApi.Endpoints;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// Input rules of the admin API. Each problem is recorded under the field it concerns ("roles[1]",
@@ -14,7 +14,6 @@ public sealed class AdminValidation
     public const int MaxNames = 100;
     public const int MaxDescriptionLength = 256;
     public const int MaxRoutes = 200;
-    public static readonly IReadOnlyList<string> KnownVerbs = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"];
     private static readonly string[] IsoFormats =
         ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
 
@@ -120,8 +119,8 @@ public sealed class AdminValidation
                 continue;
             }
             var errorsBefore = _errors.Count;
-            if (r.Verb is null || !KnownVerbs.Contains(r.Verb))
-                Add(field + ".verb", $"{field}.verb must be one of {string.Join(", ", KnownVerbs)}.");
+            if (!KnownVerbs.Contains(r.Verb))
+                Add(field + ".verb", $"{field}.verb must be one of {KnownVerbs.List}.");
             if (string.IsNullOrEmpty(r.Path) || !r.Path.StartsWith('/') || r.Path.Contains('*') || r.Path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
                 Add(field + ".path", $"{field}.path must start with '/' and contain no wildcard or whitespace.");
             Name(r.RequiredPermission, field + ".requiredPermission", required: false);

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
-using SecureApi.Endpoints;
+using SecureApi.RateLimiting;
 
-namespace SecureApi.RateLimiting;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// GET /protected/admin/principals/{principalId}/usage (route table: AdminApi): the plan in force, the current

@@ -1,4 +1,4 @@
-namespace SecureApi.Endpoints;
+namespace SecureApi.Admin;
 
 // Bodies of the admin API (/protected/admin/...). Requests take nullable members so a missing field is a 400 that
 // names it, not a binding failure; responses never carry a secret hash.
@@ -6,12 +6,12 @@ namespace SecureApi.Endpoints;
 /// <summary>PUT /protected/admin/principals/{principalId}: the whole principal (roles and permissions replace the stored ones).</summary>
 /// <remarks>Plan: optional rate-limit plan; each absent field takes the default plan's value (RateLimiting/PlanBodies).</remarks>
 public sealed record PrincipalBody(IReadOnlyList<string?>? Roles, IReadOnlyList<string?>? Permissions, bool? Disabled,
-    RateLimiting.PlanBody? Plan = null);
+    PlanBody? Plan = null);
 
 /// <remarks>Plan: the principal's own plan fields (null: the default plan).</remarks>
 public sealed record PrincipalResponse(
     string PrincipalId, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions, bool Disabled,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RateLimiting.PlanBody? Plan = null);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, PlanBody? Plan = null);
 
 /// <summary>POST /protected/admin/principals/{principalId}/keys. ExpiresAt is ISO 8601 text, checked by the handler.</summary>
 public sealed record NewKeyBody(string? Kind, string? ExpiresAt, string? Description);

@@ -6,7 +6,7 @@ using SecureApi.AuthorizerContract;
 using SecureApi.RateLimiting;
 using SecureApi.StepUp;
 
-namespace SecureApi.Endpoints;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// The admin API under /protected/admin (REQUEST authorizer; the route table asks role admin): principals, their
@@ -16,34 +16,34 @@ namespace SecureApi.Endpoints;
 /// </summary>
 public static class AdminApi
 {
+    /// <summary>
+    /// The one /protected/admin group: every route behind the REQUEST authorizer, checked against the route table,
+    /// rate-limited per principal; writes add step-up. The admin's reset of another principal's MFA enrollment
+    /// (StepUp/MfaApi) is mapped into it too.
+    /// </summary>
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/protected/admin").WithTags("Admin")
-            .RequireRateLimiting(RateLimitPolicies.Plan);                                   // per principal
+            .RequireRateLimiting(RateLimitPolicies.Plan)                                    // per principal
+            .BehindGatewayAuthorizer(AuthorizerNames.Request)
+            .RequireRoutePolicy();
         group.MapGet("/principals/{principalId}", GetPrincipal).WithName("GetPrincipal")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal: roles, permissions, disabled.");
-        group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+        group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal").RequireStepUp()
             .WithSummary("Creates (201) or replaces (200) a principal.");
         group.MapGet("/principals/{principalId}/usage", PrincipalUsage.GetUsage).WithName("GetPrincipalUsage")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal's plan, current counts and what remains (rate window and quota period).");
         group.MapGet("/principals/{principalId}/keys", ListKeys).WithName("ListKeys")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal's keys, without secrets or hashes.");
-        group.MapPost("/principals/{principalId}/keys", CreateKey).WithName("CreateKey")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+        group.MapPost("/principals/{principalId}/keys", CreateKey).WithName("CreateKey").RequireStepUp()
             .WithSummary("Generates a key; the secret is in this response only.");
-        group.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+        group.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey").RequireStepUp()
             .WithSummary("Revokes a key.");
         group.MapGet("/routes", GetRoutes).WithName("GetRoutePolicy")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("The route policy table in force.");
-        group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+        group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy").RequireStepUp()
             .WithSummary("Replaces the route policy table; it must cover exactly the API's routes.");
+        group.MapMfaReset();
         return group;
     }
 

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace SecureApi.Endpoints;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// Secrets and key ids the server generates. A secret is <see cref="SecretPrefix"/> + base64url of 32 random bytes

@@ -83,7 +83,7 @@ public static class AuthorizerFunctions
     /// </summary>
     internal static Task<RouteRules?>? StartRouteTableRead(IAuthorizationStore? store)
     {
-        var read = store?.GetRoutePolicyAsync();
+        var read = store?.GetRouteRulesAsync();
         read?.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return read;

@@ -11,7 +11,7 @@ internal static class StoreReads
 {
     /// <summary>The route table of the store, else <paramref name="seed"/> (no store, or none stored yet).</summary>
     public static async ValueTask<RouteRules> RoutesAsync(IAuthorizationStore? store, RouteRules seed, CancellationToken ct) =>
-        store is null ? seed : await store.GetRoutePolicyAsync(ct).ConfigureAwait(false) ?? seed;
+        store is null ? seed : await store.GetRouteRulesAsync(ct).ConfigureAwait(false) ?? seed;
 
     /// <summary>
     /// The principal record for a token subject, or null when none can exist (no store, or a subject the store

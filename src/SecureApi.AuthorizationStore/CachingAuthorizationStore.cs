@@ -2,14 +2,14 @@ namespace SecureApi.AuthorizationStore;
 
 /// <summary>
 /// Short in-process cache in front of a store for the per-request lookups: principal by id, usable credential by
-/// hash, route policy. Found and not-found answers are both cached for <c>ttl</c>, so a change made elsewhere
+/// hash, route table. Found and not-found answers are both cached for <c>ttl</c>, so a change made elsewhere
 /// (another instance, the admin API of another process) is seen within ttl; writes through this instance
 /// invalidate at once. Failures are never cached. A cached credential is re-checked for expiry on every hit.
 /// </summary>
 public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
 {
     public const int MaxEntriesPerCache = 10_000;
-    private const string RoutePolicyKey = "";
+    private const string RouteRulesKey = "";
 
     private static readonly Task<CredentialRecord?> NoCredential = Task.FromResult<CredentialRecord?>(null);
 
@@ -58,10 +58,10 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
             : LoadUsableAsync(hash, cancellationToken);
     }
 
-    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) =>
-        _routes.TryGet(RoutePolicyKey, out var hit)
+    public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) =>
+        _routes.TryGet(RouteRulesKey, out var hit)
             ? hit!
-            : LoadAsync(_routes, RoutePolicyKey, _inner.GetRoutePolicyAsync, cancellationToken);
+            : LoadAsync(_routes, RouteRulesKey, _inner.GetRouteRulesAsync, cancellationToken);
 
     private async Task<CredentialRecord?> LoadUsableAsync(string hash, CancellationToken ct) =>
         UsableNow(await LoadAsync(_credentials, hash, c => _inner.FindUsableCredentialByHashAsync(hash, c), ct).ConfigureAwait(false));
@@ -106,15 +106,15 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
         return revoked;
     }
 
-    public async Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
+    public async Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
     {
         try
         {
-            await _inner.PutRoutePolicyAsync(routes, actor, cancellationToken).ConfigureAwait(false);
+            await _inner.PutRouteRulesAsync(routes, actor, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _routes.Invalidate(RoutePolicyKey);
+            _routes.Invalidate(RouteRulesKey);
         }
     }
 

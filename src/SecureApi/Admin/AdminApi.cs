@@ -26,7 +26,7 @@ public static class AdminApi
         var group = app.MapGroup("/protected/admin").WithTags("Admin")
             .RequireRateLimiting(RateLimitPolicies.Plan)                                    // per principal
             .BehindGatewayAuthorizer(AuthorizerNames.Request)
-            .RequireRoutePolicy();
+            .RequireRouteRules();
         group.MapGet("/principals/{principalId}", GetPrincipal).WithName("GetPrincipal")
             .WithSummary("A principal: roles, permissions, disabled.");
         group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal").RequireStepUp()
@@ -132,7 +132,7 @@ public static class AdminApi
 
     public static async Task<Ok<RoutePolicyResponse>> GetRoutes(IAuthorizationStore store, CancellationToken ct)
     {
-        var stored = await CachingAuthorizationStore.Uncached(store).GetRoutePolicyAsync(ct);
+        var stored = await CachingAuthorizationStore.Uncached(store).GetRouteRulesAsync(ct);
         return TypedResults.Ok(ToResponse(stored ?? RouteRules.Default, stored is not null));
     }
 
@@ -144,8 +144,8 @@ public static class AdminApi
         var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints));
         if (routes is null) return TypedResults.ValidationProblem(input.Errors());
         var actor = AuthenticatedCaller.PrincipalId(context);
-        await store.PutRoutePolicyAsync(routes, actor, ct);
-        AdminApiLog.RoutePolicyReplaced(logger, actor, routes.Rules.Count);
+        await store.PutRouteRulesAsync(routes, actor, ct);
+        AdminApiLog.RouteRulesReplaced(logger, actor, routes.Rules.Count);
         return TypedResults.Ok(ToResponse(routes, stored: true));
     }
 
@@ -173,6 +173,6 @@ public sealed partial class AdminApiLog
     [LoggerMessage(EventId = LogEvents.AdminKeyRevoked, EventName = nameof(LogEvents.AdminKeyRevoked), Level = LogLevel.Information, Message = "Admin {Actor} revoked key {KeyId} of principal {PrincipalId}.")]
     public static partial void KeyRevoked(ILogger logger, string actor, string keyId, string principalId);
 
-    [LoggerMessage(EventId = LogEvents.AdminRouteRulesReplaced, EventName = nameof(LogEvents.AdminRouteRulesReplaced), Level = LogLevel.Information, Message = "Admin {Actor} replaced the route policy table ({RuleCount} rules).")]
-    public static partial void RoutePolicyReplaced(ILogger logger, string actor, int ruleCount);
+    [LoggerMessage(EventId = LogEvents.AdminRouteRulesReplaced, EventName = nameof(LogEvents.AdminRouteRulesReplaced), Level = LogLevel.Information, Message = "Admin {Actor} replaced the route table ({RuleCount} rules).")]
+    public static partial void RouteRulesReplaced(ILogger logger, string actor, int ruleCount);
 }

@@ -29,6 +29,8 @@ public sealed record KeyListResponse(string PrincipalId, IReadOnlyList<KeyRespon
 /// <summary>One rule of the route table, as PUT takes it and GET returns it.</summary>
 public sealed record RouteRuleBody(string? Verb, string? Path, string? RequiredPermission, string? RequiredRole);
 
+// RoutePolicyBody / RoutePolicyResponse keep their names: they are the OpenAPI schema names of the route table's bodies.
+
 /// <summary>PUT /protected/admin/routes: the whole table.</summary>
 public sealed record RoutePolicyBody(IReadOnlyList<RouteRuleBody?>? Routes);
 

@@ -5,7 +5,7 @@ using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Auth;
 
-/// <summary>The requirement of <see cref="RoutePolicies.PolicyName"/>: the endpoint's route rule, checked against the store.</summary>
+/// <summary>The requirement of <see cref="RouteRulesPolicy.PolicyName"/>: the endpoint's route rule, checked against the store.</summary>
 public sealed class RouteRuleRequirement : IAuthorizationRequirement
 {
     public static RouteRuleRequirement Instance { get; } = new();
@@ -66,7 +66,7 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
     private async Task<RouteCheckRefusal?> CheckAsync(ClaimsPrincipal user, string principalId, string verb, string path, CancellationToken ct)
     {
-        var routes = await store.GetRoutePolicyAsync(ct).ConfigureAwait(false) ?? RouteRules.Default;
+        var routes = await store.GetRouteRulesAsync(ct).ConfigureAwait(false) ?? RouteRules.Default;
         if (routes.Find(verb, path) is not { } rule)
         {
             Log.RouteNotInTable(logger, verb, path);

@@ -32,7 +32,7 @@ public static class MfaApi
 
     private static RouteGroupBuilder MapSelfService(RouteGroupBuilder group, string authorizer, string names)
     {
-        group.BehindGatewayAuthorizer(authorizer).RequireRoutePolicy();
+        group.BehindGatewayAuthorizer(authorizer).RequireRouteRules();
         group.MapPost("/enrollment", StartEnrollment).WithName("StartMfaEnrollment" + names)
             .WithSummary("Starts (or restarts) a pending TOTP enrollment; the secret is in this response only.");
         group.MapPost("/enrollment/confirm", ConfirmEnrollment).WithName("ConfirmMfaEnrollment" + names)

@@ -16,7 +16,7 @@ public static class StepUpEndpointExtensions
 {
     /// <summary>
     /// The route needs step-up: the IdP's fresh MFA, an open window of this credential, or a valid code in X-MFA-Code.
-    /// Runs after the route policy, so only an authorized caller gets as far as a code check.
+    /// Runs after the route check, so only an authorized caller gets as far as a code check.
     /// </summary>
     public static TBuilder RequireStepUp<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {

@@ -50,9 +50,7 @@ public static class AdminApi
     public static async Task<Results<Ok<PrincipalResponse>, NotFound, ValidationProblem>> GetPrincipal(
         string principalId, IAuthorizationStore store, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(principalId, "principalId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
         return await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is { } principal
             ? TypedResults.Ok(ToResponse(principal))
             : TypedResults.NotFound();
@@ -79,9 +77,7 @@ public static class AdminApi
     public static async Task<Results<Ok<KeyListResponse>, NotFound, ValidationProblem>> ListKeys(
         string principalId, IAuthorizationStore store, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(principalId, "principalId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
         if (await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is null) return TypedResults.NotFound();
         var keys = await store.ListCredentialsAsync(principalId, ct);
         return TypedResults.Ok(new KeyListResponse(principalId, [.. keys.Select(ToResponse)]));
@@ -121,9 +117,7 @@ public static class AdminApi
     public static async Task<Results<NoContent, NotFound, ValidationProblem>> RevokeKey(
         string keyId, HttpContext context, IAuthorizationStore store, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(keyId, "keyId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        if (AdminValidation.IdProblem(keyId, "keyId") is { } problem) return problem;
         var actor = AuthenticatedCaller.PrincipalId(context);
         if (await store.RevokeCredentialAsync(keyId, actor, ct) is not { } revoked) return TypedResults.NotFound();
         AdminApiLog.KeyRevoked(logger, actor, keyId, revoked.PrincipalId);

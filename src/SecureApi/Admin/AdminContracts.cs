@@ -4,7 +4,7 @@ namespace SecureApi.Admin;
 // names it, not a binding failure; responses never carry a secret hash.
 
 /// <summary>PUT /protected/admin/principals/{principalId}: the whole principal (roles and permissions replace the stored ones).</summary>
-/// <remarks>Plan: optional rate-limit plan; each absent field takes the default plan's value (RateLimiting/PlanBodies).</remarks>
+/// <remarks>Plan: optional rate-limit plan; each absent field takes the default plan's value (PlanBodies).</remarks>
 public sealed record PrincipalBody(IReadOnlyList<string?>? Roles, IReadOnlyList<string?>? Permissions, bool? Disabled,
     PlanBody? Plan = null);
 

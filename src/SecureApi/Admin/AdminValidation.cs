@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Admin;
@@ -33,6 +34,10 @@ public sealed class AdminValidation
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
         list.Add(message);
     }
+
+    /// <summary>A path id alone (principalId, keyId): null when the store's id rule holds, else the 400 naming the field.</summary>
+    public static ValidationProblem? IdProblem(string? value, string field) =>
+        PrincipalIds.IsValid(value) ? null : TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [PrincipalIds.Rule(field)] });
 
     /// <summary>principalId / keyId: the store's id rule (<see cref="PrincipalIds"/>), so every id the store accepts can be managed here.</summary>
     public string Id(string? value, string field)

@@ -15,9 +15,7 @@ public static class PrincipalUsage
     public static async Task<Results<Ok<UsageResponse>, NotFound, ValidationProblem>> GetUsage(
         string principalId, IAuthorizationStore store, RatePlans plans, IRateLimitCounterStore counters, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(principalId, "principalId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
         if (await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is not { } principal) return TypedResults.NotFound();
         var plan = plans.For(principal);
         var partition = RateLimitPartitions.Principal(principalId);

@@ -106,9 +106,7 @@ public static class MfaApi
     public static async Task<Results<NoContent, NotFound, ValidationProblem>> ResetEnrollment(
         string principalId, HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(principalId, "principalId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
+        if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
         var actor = AuthenticatedCaller.PrincipalId(context);
         if (!await store.DeleteEnrollmentAsync(principalId, actor, ct)) return TypedResults.NotFound();
         MfaApiLog.EnrollmentDeleted(logger, actor, principalId);

@@ -72,9 +72,11 @@ public static class AuthorizerFunctions
     internal static IAuthorizationStore? CreateStore(IConfiguration configuration)
     {
         var options = AuthorizationStoreOptions.FromConfiguration(configuration.GetSection(AuthorizationStoreOptions.SectionName));
+        // Create, not CreateAsync: a function never creates the table (CreateTableIfMissing is ignored here). The
+        // factory checks the settings; without a table there is nothing to build, but a stray setting still fails init.
+        if (options.UsesDynamoDb) return AuthorizationStoreFactory.Create(options, TimeProvider.System);
         options.ThrowIfInvalid();
-        // Create, not CreateAsync: a function never creates the table (CreateTableIfMissing is ignored here).
-        return options.UsesDynamoDb ? AuthorizationStoreFactory.Create(options, TimeProvider.System) : null;
+        return null;
     }
 
     /// <summary>
@@ -96,7 +98,7 @@ public static class AuthorizerFunctions
     /// </summary>
     internal static Task<RouteRules?>? StartRouteTableRead(IAuthorizationStore? store)
     {
-        var read = store?.GetRoutePolicyAsync();
+        var read = store?.GetRouteRulesAsync();
         read?.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return read;

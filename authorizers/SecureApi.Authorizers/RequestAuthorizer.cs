@@ -127,9 +127,10 @@ public sealed partial class RequestAuthorizer
             return AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, authType);
         var principal = await _store.GetPrincipalAsync(credential.PrincipalId, ct).ConfigureAwait(false);
         if (principal is null) return AuthorizerDecision.Unauthorized(ReasonCodes.UnknownPrincipal, authType);
-        if (principal.Disabled) return AuthorizerDecision.Unauthorized(ReasonCodes.PrincipalDisabled, authType);
+        // A stored key carries no roles of its own: its principal's record is all there is (PrincipalOverlay).
+        if (PrincipalOverlay.Apply(principal, [], []) is not { } granted) return AuthorizerDecision.Unauthorized(ReasonCodes.PrincipalDisabled, authType);
         return _policy.Decide(await routesRead.ConfigureAwait(false), arn,
-            principal.Id, authType, principal.Roles, principal.Permissions, sourceIp, credential.KeyId);
+            principal.Id, authType, granted.Roles, granted.Permissions, sourceIp, credential.KeyId);
     }
 
     private ValueTask<RouteRules> RoutesAsync(CancellationToken ct) => StoreReads.RoutesAsync(_store, _options.Routes, ct);

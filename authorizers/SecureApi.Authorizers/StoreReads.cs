@@ -9,20 +9,14 @@ namespace SecureApi.Authorizers;
 /// </summary>
 internal static class StoreReads
 {
-    /// <summary>Same rule as the store's ids: a value outside it can never name a stored principal.</summary>
-    private const int MaxIdLength = 128;
-
     /// <summary>The route table of the store, else <paramref name="seed"/> (no store, or none stored yet).</summary>
     public static async ValueTask<RouteRules> RoutesAsync(IAuthorizationStore? store, RouteRules seed, CancellationToken ct) =>
-        store is null ? seed : await store.GetRoutePolicyAsync(ct).ConfigureAwait(false) ?? seed;
+        store is null ? seed : await store.GetRouteRulesAsync(ct).ConfigureAwait(false) ?? seed;
 
     /// <summary>
     /// The principal record for a token subject, or null when none can exist (no store, or a subject the store
-    /// cannot hold as an id: longer than 128 characters, control characters, surrounding spaces).
+    /// cannot hold as an id, see <see cref="PrincipalIds"/>).
     /// </summary>
     public static Task<PrincipalRecord?> PrincipalForSubjectAsync(IAuthorizationStore? store, string subject, CancellationToken ct) =>
-        store is null || !CanBeStoredId(subject) ? Task.FromResult<PrincipalRecord?>(null) : store.GetPrincipalAsync(subject, ct);
-
-    private static bool CanBeStoredId(string value) =>
-        value.Length is > 0 and <= MaxIdLength && !value.Any(char.IsControl) && value.Trim().Length == value.Length;
+        store is null || !PrincipalIds.IsValid(subject) ? Task.FromResult<PrincipalRecord?>(null) : store.GetPrincipalAsync(subject, ct);
 }

@@ -150,15 +150,14 @@ public sealed class TokenAuthorizer
         var authentication = Authentication(token);
         if (_store is null) return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication);
 
-        // Principal overlay (docs/authorization-store.md): a stored record for sub *replaces* the token's roles and
-        // permissions (so an admin can also take rights away, not only add); disabled → 401; no record → the token's.
+        // The principal overlay (PrincipalOverlay) of sub's stored record over the token's roles and permissions.
         // Any store error → 401, never the token's claims alone.
         RouteRules routes;
         try
         {
             var principal = await StoreReads.PrincipalForSubjectAsync(_store, subject, ct).ConfigureAwait(false);
-            if (principal is { Disabled: true }) return Fail(ReasonCodes.PrincipalDisabled);
-            if (principal is not null) (roles, permissions) = (principal.Roles, principal.Permissions);
+            if (PrincipalOverlay.Apply(principal, roles, permissions) is not { } granted) return Fail(ReasonCodes.PrincipalDisabled);
+            (roles, permissions) = granted;
             routes = await StoreReads.RoutesAsync(_store, _options.Routes, ct).ConfigureAwait(false);
         }
         catch (AuthorizationStoreUnavailableException)

@@ -37,19 +37,19 @@ public class RouteCheckBenchmarks
         await memory.PutPrincipalAsync(new PrincipalChange("jwt-user", ["reader"], ["read"]), "bench");
         await memory.PutPrincipalAsync(new PrincipalChange("partner", ["admin"], ["read", "write"]), "bench");
         await memory.CreateCredentialAsync(new NewCredential("key-1", AuthTypes.ApiKey, "partner", new string('a', 64)), "bench");
-        await memory.PutRoutePolicyAsync(RouteRules.Default, "bench");
+        await memory.PutRouteRulesAsync(RouteRules.Default, "bench");
         var store = new CachingAuthorizationStore(memory, TimeSpan.FromSeconds(10), time);
 
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(time)
             .AddSingleton<IAuthorizationStore>(store)
-            .AddRoutePolicies()
+            .AddRouteRulesPolicy()
             .BuildServiceProvider();
         _authorization = services.GetRequiredService<IAuthorizationService>();
         var policies = services.GetRequiredService<IAuthorizationPolicyProvider>();
         _authenticatedOnly = (await policies.GetDefaultPolicyAsync())!;
-        _routePolicy = (await policies.GetPolicyAsync(RoutePolicies.PolicyName))!;
+        _routePolicy = (await policies.GetPolicyAsync(RouteRulesPolicy.PolicyName))!;
 
         _jwtUser = User((ApiGatewayAuthorizerClaimTypes.PrincipalId, "jwt-user"), (ApiGatewayAuthorizerClaimTypes.Role, "reader"), (ApiGatewayAuthorizerClaimTypes.Permission, "read"));
         _storeKeyUser = User((ApiGatewayAuthorizerClaimTypes.PrincipalId, "partner"), (ApiGatewayAuthorizerClaimTypes.Role, "admin"), (ApiGatewayAuthorizerClaimTypes.KeyId, "key-1"));

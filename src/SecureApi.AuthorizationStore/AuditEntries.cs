@@ -17,8 +17,8 @@ internal static class AuditEntries
     public static AuditRecord CredentialRevoked(CredentialRecord c, string actor) =>
         New(c.RevokedAt!.Value, actor, AuditActions.CredentialRevoked, "credential:" + c.KeyId, $"kind={c.Kind} principal={c.PrincipalId}");
 
-    public static AuditRecord RoutePolicyPut(RouteRules routes, DateTimeOffset at, string actor) =>
-        New(at, actor, AuditActions.RoutePolicyUpdated, "route-policy", $"rules={routes.Rules.Count}");
+    public static AuditRecord RouteRulesPut(RouteRules routes, DateTimeOffset at, string actor) =>
+        New(at, actor, AuditActions.RouteRulesUpdated, "route-policy", $"rules={routes.Rules.Count}");
 
     public static string Actor(string? actor) => StoreInput.Id(actor, "actor");
 

@@ -13,7 +13,7 @@ public static class AuditActions
     public const string PrincipalUpdated = "principal.updated";
     public const string CredentialCreated = "credential.created";
     public const string CredentialRevoked = "credential.revoked";
-    public const string RoutePolicyUpdated = "route-policy.updated";
+    public const string RouteRulesUpdated = "route-policy.updated";
     /// <summary>Step-up (docs/step-up.md): a TOTP enrollment was started, confirmed, or deleted/reset.</summary>
     public const string MfaEnrollmentStarted = "mfa-enrollment.started";
     public const string MfaEnrollmentConfirmed = "mfa-enrollment.confirmed";

@@ -2,14 +2,14 @@ namespace SecureApi.AuthorizationStore;
 
 /// <summary>
 /// Short in-process cache in front of a store for the per-request lookups: principal by id, usable credential by
-/// hash, route policy. Found and not-found answers are both cached for <c>ttl</c>, so a change made elsewhere
+/// hash, route table. Found and not-found answers are both cached for <c>ttl</c>, so a change made elsewhere
 /// (another instance, the admin API of another process) is seen within ttl; writes through this instance
 /// invalidate at once. Failures are never cached. A cached credential is re-checked for expiry on every hit.
 /// </summary>
 public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
 {
     public const int MaxEntriesPerCache = 10_000;
-    private const string RoutePolicyKey = "";
+    private const string RouteRulesKey = "";
 
     private static readonly Task<CredentialRecord?> NoCredential = Task.FromResult<CredentialRecord?>(null);
 
@@ -34,6 +34,12 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     /// <summary>The store behind the cache.</summary>
     public IAuthorizationStore Inner => _inner;
 
+    /// <summary>
+    /// The store without this cache in front (<paramref name="store"/> itself when it has none): for reads that must
+    /// show the stored truth, not a copy up to the cache's ttl old (admin reads: another instance may have written).
+    /// </summary>
+    public static IAuthorizationStore Uncached(IAuthorizationStore store) => store is CachingAuthorizationStore cached ? cached._inner : store;
+
     // The three per-request reads answer a hit synchronously (no closure, no state machine): they run on every
     // authorizer decision and every protected API request.
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default)
@@ -52,10 +58,10 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
             : LoadUsableAsync(hash, cancellationToken);
     }
 
-    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) =>
-        _routes.TryGet(RoutePolicyKey, out var hit)
+    public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) =>
+        _routes.TryGet(RouteRulesKey, out var hit)
             ? hit!
-            : LoadAsync(_routes, RoutePolicyKey, _inner.GetRoutePolicyAsync, cancellationToken);
+            : LoadAsync(_routes, RouteRulesKey, _inner.GetRouteRulesAsync, cancellationToken);
 
     private async Task<CredentialRecord?> LoadUsableAsync(string hash, CancellationToken ct) =>
         UsableNow(await LoadAsync(_credentials, hash, c => _inner.FindUsableCredentialByHashAsync(hash, c), ct).ConfigureAwait(false));
@@ -100,15 +106,15 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
         return revoked;
     }
 
-    public async Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
+    public async Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
     {
         try
         {
-            await _inner.PutRoutePolicyAsync(routes, actor, cancellationToken).ConfigureAwait(false);
+            await _inner.PutRouteRulesAsync(routes, actor, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _routes.Invalidate(RoutePolicyKey);
+            _routes.Invalidate(RouteRulesKey);
         }
     }
 

@@ -1,7 +1,7 @@
 namespace SecureApi.AuthorizationStore;
 
 /// <summary>
-/// Run-time authorization data: principals, credentials (by hash), the route policy and the audit trail.
+/// Run-time authorization data: principals, credentials (by hash), the route table and the audit trail.
 /// Every write takes the acting principal (<c>actor</c>) and writes its <see cref="AuditRecord"/> atomically with
 /// the change. Every call either answers or throws <see cref="AuthorizationStoreUnavailableException"/> within
 /// the configured time budget; callers fail closed on it. Arguments that break the rules (an empty id, a hash that
@@ -36,11 +36,11 @@ public interface IAuthorizationStore
     /// </summary>
     Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default);
 
-    /// <summary>The stored route policy table, or null when none has been stored yet (callers fall back). One GetItem.</summary>
-    Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default);
+    /// <summary>The stored route table, or null when none has been stored yet (callers fall back). One GetItem.</summary>
+    Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the whole route policy table.</summary>
-    Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default);
+    /// <summary>Replaces the whole route table.</summary>
+    Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default);
 
     /// <summary>Audit records of one UTC day, newest first, at most <paramref name="limit"/> (1-1000). One Query.</summary>
     Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default);

@@ -120,12 +120,12 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         }
     }
 
-    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default)
+    public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate) return Task.FromResult(_routes);
     }
 
-    public Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
+    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(routes);
         actor = AuditEntries.Actor(actor);
@@ -133,7 +133,7 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         {
             // A private copy: the caller's list must not change the stored table afterwards.
             _routes = new RouteRules(routes.Rules.ToArray());
-            _audit.Add(AuditEntries.RoutePolicyPut(_routes, time.GetUtcNow(), actor));
+            _audit.Add(AuditEntries.RouteRulesPut(_routes, time.GetUtcNow(), actor));
         }
         return Task.CompletedTask;
     }

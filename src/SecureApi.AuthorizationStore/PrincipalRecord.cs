@@ -21,3 +21,18 @@ public sealed record PrincipalChange(string Id, IReadOnlyList<string> Roles, IRe
 
 /// <summary>The principal as stored, and whether the put created it (false: replaced an existing one).</summary>
 public sealed record PutPrincipalResult(PrincipalRecord Principal, bool Created);
+
+/// <summary>
+/// The principal overlay (docs/authorization-store.md), the same in both authorizers and the API's route check: a
+/// stored record *replaces* the roles and permissions the caller's credential or context carries (so an admin can
+/// take rights away, not only add); a disabled record refuses; no record leaves the carried ones in force.
+/// </summary>
+public static class PrincipalOverlay
+{
+    /// <returns>The roles and permissions in force, or null when the stored principal is disabled (→ 401).</returns>
+    public static (IReadOnlyCollection<string> Roles, IReadOnlyCollection<string> Permissions)? Apply(
+        PrincipalRecord? stored, IReadOnlyCollection<string> carriedRoles, IReadOnlyCollection<string> carriedPermissions) =>
+        stored is null ? (carriedRoles, carriedPermissions)
+        : stored.Disabled ? null
+        : (stored.Roles, stored.Permissions);
+}

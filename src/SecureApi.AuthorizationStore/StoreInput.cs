@@ -3,17 +3,11 @@ namespace SecureApi.AuthorizationStore;
 /// <summary>Argument rules both implementations enforce identically, before anything is read or written.</summary>
 internal static class StoreInput
 {
-    public const int MaxIdLength = 128;
     public const int MaxDescriptionLength = 256;
     public const int MaxAuditLimit = 1000;
 
-    public static string Id(string? value, string name)
-    {
-        // Loops, not LINQ: this runs on every cached lookup of a request path.
-        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength || HasControl(value) || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
-            throw new ArgumentException($"{name} must be 1-{MaxIdLength} characters without control characters or surrounding spaces.", name);
-        return value;
-    }
+    public static string Id(string? value, string name) =>
+        PrincipalIds.IsValid(value) ? value! : throw new ArgumentException(PrincipalIds.Rule(name), name);
 
     /// <summary>Lower-case hex; the message never repeats the value (it might be a pasted secret).</summary>
     public static string Sha256(string? value, string name = "sha256")
@@ -24,13 +18,6 @@ internal static class StoreInput
     }
 
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
-
-    private static bool HasControl(string value)
-    {
-        foreach (var c in value)
-            if (char.IsControl(c)) return true;
-        return false;
-    }
 
     public static string Kind(string? value)
     {

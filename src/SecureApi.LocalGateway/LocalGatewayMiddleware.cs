@@ -1,6 +1,7 @@
 using System.Net;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Lambda.AspNetCoreServer;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.LocalGateway;
 
@@ -67,11 +68,11 @@ public sealed partial class LocalGatewayMiddleware(RequestDelegate next, Gateway
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        [LoggerMessage(EventId = LogEvents.GatewayDecision, EventName = nameof(LogEvents.GatewayDecision), Level = LogLevel.Information,
             Message = "Gateway {Method} {Path}: authorizer {Authorizer} -> {Reason} (status {Status}, principal {PrincipalId})")]
         public static partial void Decision(ILogger logger, string method, string path, string authorizer, string reason, int status, string? principalId);
 
-        [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Gateway {Method} {Path}: the stage itself failed ({ExceptionType}); answered 500.")]
+        [LoggerMessage(EventId = LogEvents.GatewayStageFailed, EventName = nameof(LogEvents.GatewayStageFailed), Level = LogLevel.Error, Message = "Gateway {Method} {Path}: the stage itself failed ({ExceptionType}); answered 500.")]
         public static partial void StageFailed(ILogger logger, string method, string path, string exceptionType);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration.UserSecrets;
 using Microsoft.Extensions.Primitives;
 using SecureApi.AuthorizationStore;
 using SecureApi.Authorizers;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.LocalGateway;
 
@@ -122,14 +123,14 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEvents.GatewayNoSigningKey, EventName = nameof(LogEvents.GatewayNoSigningKey), Level = LogLevel.Warning,
             Message = "No JWT signing key is configured: GET /protected answers 401 until you run `dotnet user-jwts create --project src/SecureApi` (picked up without a restart) or set TokenAuthorizer:Jwks/JwksUri/MetadataAddress.")]
         public static partial void NoSigningKey(ILogger logger);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "TOKEN authorizer settings changed: rebuilt.")]
+        [LoggerMessage(EventId = LogEvents.GatewayTokenAuthorizerReloaded, EventName = nameof(LogEvents.GatewayTokenAuthorizerReloaded), Level = LogLevel.Information, Message = "TOKEN authorizer settings changed: rebuilt.")]
         public static partial void Reloaded(ILogger logger);
 
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "TOKEN authorizer settings changed and are invalid; tokens are refused until fixed: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.GatewayTokenAuthorizerInvalidAfterReload, EventName = nameof(LogEvents.GatewayTokenAuthorizerInvalidAfterReload), Level = LogLevel.Error, Message = "TOKEN authorizer settings changed and are invalid; tokens are refused until fixed: {Reason}")]
         public static partial void InvalidAfterReload(ILogger logger, string reason);
     }
 }

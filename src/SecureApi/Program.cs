@@ -1,3 +1,4 @@
+using SecureApi.Admin;
 using SecureApi.Endpoints;
 using SecureApi.Auth;
 using SecureApi.Lambda.AspNetCoreServer;
@@ -18,7 +19,7 @@ builder.Services.AddAuthentication(ApiGatewayAuthorizerDefaults.AuthenticationSc
     .AddApiGatewayAuthorizer();                                                   // User from requestContext.authorizer
 builder.Services.AddAuthorizationStore();                                         // principals, keys, route table, audit: DynamoDB or in-memory (one singleton)
 builder.Services.AddStepUp();                                                     // TOTP enrollment, step-up windows, lockout (store); KMS-protected secrets
-builder.Services.AddRoutePolicies();                                              // per request: route table, principal status, key status (store, short cache)
+builder.Services.AddRouteRulesPolicy();                                            // per request: route table, principal status, key status (store, short cache)
 builder.Services.AddSecureApiRateLimiting();                                      // per-principal rate limits and quotas, counted in the store across all instances
 builder.Services.AddSecureApiOpenApi();                                           // OpenAPI document with security schemes
 #if LOCAL_GATEWAY
@@ -37,8 +38,8 @@ app.UseRateLimiter();                                                           
 app.MapSecureApiOpenApi();                                                        // GET /openapi/v1.json (Kestrel only)
 app.MapPublicApi();                                                               // GET /public
 app.MapProtectedApi();                                                            // GET /protected, GET /protected/admin
-app.MapAdminApi();                                                                // /protected/admin/principals, keys, routes (role admin)
-app.MapMfaApi();                                                                  // /protected/mfa/…, /protected/admin/mfa/… (enrollment, verify), admin reset
+app.MapAdminApi();                                                                // /protected/admin: principals, keys, usage, routes, MFA reset (role admin)
+app.MapMfaApi();                                                                  // /protected/mfa/…, /protected/admin/mfa/… (self-service enrollment, verify)
 
 app.Run();
 

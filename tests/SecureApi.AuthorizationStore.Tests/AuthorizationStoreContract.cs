@@ -265,7 +265,7 @@ public abstract class AuthorizationStoreContract
     public async Task The_route_policy_is_null_until_stored_then_read_back_as_written()
     {
         var store = await CreateStoreAsync(Clock);
-        Assert.Null(await store.GetRoutePolicyAsync());
+        Assert.Null(await store.GetRouteRulesAsync());
 
         var rules = new RouteRules(
         [
@@ -273,14 +273,14 @@ public abstract class AuthorizationStoreContract
             new RouteRule("DELETE", "/protected/admin", RequiredPermission: "write", RequiredRole: "admin"),
             new RouteRule("POST", "/protected/admin", RequiredRole: "admin"),
         ]);
-        await store.PutRoutePolicyAsync(rules, Admin);
+        await store.PutRouteRulesAsync(rules, Admin);
 
-        var stored = await store.GetRoutePolicyAsync();
+        var stored = await store.GetRouteRulesAsync();
         Assert.NotNull(stored);
         Assert.Equal(rules.Rules, stored.Rules);
 
-        await store.PutRoutePolicyAsync(new RouteRules([new RouteRule("GET", "/only")]), Admin);
-        Assert.Equal([new RouteRule("GET", "/only")], (await store.GetRoutePolicyAsync())!.Rules);
+        await store.PutRouteRulesAsync(new RouteRules([new RouteRule("GET", "/only")]), Admin);
+        Assert.Equal([new RouteRule("GET", "/only")], (await store.GetRouteRulesAsync())!.Rules);
     }
 
     [Fact]
@@ -294,7 +294,7 @@ public abstract class AuthorizationStoreContract
         await Change(() => store.PutPrincipalAsync(Principal(id, "admin"), "op-2"));
         await Change(() => store.CreateCredentialAsync(key, "op-3"));
         await Change(() => store.RevokeCredentialAsync(key.KeyId, "op-4"));
-        await Change(() => store.PutRoutePolicyAsync(RouteRules.Default, "op-5"));
+        await Change(() => store.PutRouteRulesAsync(RouteRules.Default, "op-5"));
 
         var audit = (await store.ListAuditRecordsAsync(Today, 100)).Reverse().ToArray();
         Assert.Equal(
@@ -303,7 +303,7 @@ public abstract class AuthorizationStoreContract
                 ("op-2", AuditActions.PrincipalUpdated, "principal:" + id),
                 ("op-3", AuditActions.CredentialCreated, "credential:" + key.KeyId),
                 ("op-4", AuditActions.CredentialRevoked, "credential:" + key.KeyId),
-                ("op-5", AuditActions.RoutePolicyUpdated, "route-policy"),
+                ("op-5", AuditActions.RouteRulesUpdated, "route-policy"),
             ],
             audit.Select(a => (a.Actor, a.Action, a.Subject)));
         // Stamped with the change's own time, one minute apart; no hash anywhere in the trail.

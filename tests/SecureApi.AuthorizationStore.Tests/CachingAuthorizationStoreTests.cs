@@ -173,16 +173,16 @@ public sealed class CachingAuthorizationStoreTests
     [Fact]
     public async Task A_route_policy_change_through_the_cache_is_visible_at_once_and_elsewhere_after_the_ttl()
     {
-        Assert.Null(await _cached.GetRoutePolicyAsync());
-        await _cached.PutRoutePolicyAsync(RouteRules.Default, Admin);
-        Assert.Equal(RouteRules.Default.Rules, (await _cached.GetRoutePolicyAsync())!.Rules);
+        Assert.Null(await _cached.GetRouteRulesAsync());
+        await _cached.PutRouteRulesAsync(RouteRules.Default, Admin);
+        Assert.Equal(RouteRules.Default.Rules, (await _cached.GetRouteRulesAsync())!.Rules);
 
         var narrowed = new RouteRules([new RouteRule("GET", "/protected", RequiredRole: "admin")]);
-        await _backing.PutRoutePolicyAsync(narrowed, Admin);
-        Assert.Equal(RouteRules.Default.Rules, (await _cached.GetRoutePolicyAsync())!.Rules);
+        await _backing.PutRouteRulesAsync(narrowed, Admin);
+        Assert.Equal(RouteRules.Default.Rules, (await _cached.GetRouteRulesAsync())!.Rules);
 
         _clock.Advance(Ttl);
-        Assert.Equal(narrowed.Rules, (await _cached.GetRoutePolicyAsync())!.Rules);
+        Assert.Equal(narrowed.Rules, (await _cached.GetRouteRulesAsync())!.Rules);
     }
 
     [Fact]

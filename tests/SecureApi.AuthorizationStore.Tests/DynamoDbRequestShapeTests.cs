@@ -39,7 +39,7 @@ public sealed class DynamoDbRequestShapeTests(DynamoDbServerFixture dynamo)
         _http.Requests.Clear();
 
         await store.GetPrincipalAsync("alice");
-        await store.GetRoutePolicyAsync();
+        await store.GetRouteRulesAsync();
         Assert.Equal(["GetItem", "GetItem"], Operations());
     }
 
@@ -53,7 +53,7 @@ public sealed class DynamoDbRequestShapeTests(DynamoDbServerFixture dynamo)
         await store.PutPrincipalAsync(Principal("alice", "ops"), "admin");
         await store.CreateCredentialAsync(key, "admin");
         await store.RevokeCredentialAsync(key.KeyId, "admin");
-        await store.PutRoutePolicyAsync(RouteRules.Default, "admin");
+        await store.PutRouteRulesAsync(RouteRules.Default, "admin");
         await store.ListCredentialsAsync("alice");
         await store.ListAuditRecordsAsync(DateOnly.FromDateTime(Start.UtcDateTime), 10);
 

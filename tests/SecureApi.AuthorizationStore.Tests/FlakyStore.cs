@@ -27,7 +27,7 @@ internal sealed class FlakyStore(IAuthorizationStore inner) : IAuthorizationStor
     public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => Pass(() => inner.GetCredentialAsync(keyId, cancellationToken));
     public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => Pass(() => inner.ListCredentialsAsync(principalId, cancellationToken));
     public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => Pass(() => inner.RevokeCredentialAsync(keyId, actor, cancellationToken));
-    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) => Pass(() => inner.GetRoutePolicyAsync(cancellationToken));
-    public Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Pass(async () => { await inner.PutRoutePolicyAsync(routes, actor, cancellationToken); return true; });
+    public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) => Pass(() => inner.GetRouteRulesAsync(cancellationToken));
+    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Pass(async () => { await inner.PutRouteRulesAsync(routes, actor, cancellationToken); return true; });
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => Pass(() => inner.ListAuditRecordsAsync(dayUtc, limit, cancellationToken));
 }

@@ -36,8 +36,8 @@ internal sealed class WithoutPrincipals(IAuthorizationStore inner) : IAuthorizat
     public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) => inner.GetRoutePolicyAsync(cancellationToken);
-    public Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) => inner.GetRouteRulesAsync(cancellationToken);
+    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
 
@@ -52,7 +52,7 @@ internal sealed class FailingStore(Exception error) : IAuthorizationStore
     public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => Fail<CredentialRecord?>();
     public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<CredentialRecord>>();
     public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => Fail<CredentialRecord?>();
-    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) => Fail<RouteRules?>();
-    public Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Fail<bool>();
+    public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) => Fail<RouteRules?>();
+    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Fail<bool>();
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<AuditRecord>>();
 }

@@ -132,7 +132,7 @@ public abstract class RequestAuthorizerStoreTests
         Assert.Equal(AuthorizerOutcome.Allow, (await authorizer.AuthorizeAsync(Key(StoredKey).Event())).Outcome);
 
         // The stored table no longer lets role admin call GET /protected/admin.
-        await store.PutRoutePolicyAsync(new RouteRules(
+        await store.PutRouteRulesAsync(new RouteRules(
         [
             new RouteRule("GET", "/protected", RequiredPermission: "read"),
             new RouteRule("GET", "/protected/admin", RequiredRole: "root"),

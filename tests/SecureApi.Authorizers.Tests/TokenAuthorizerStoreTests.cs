@@ -57,7 +57,7 @@ public sealed class TokenAuthorizerStoreTests : IDisposable
     [Fact]
     public async Task Stored_route_table_applies_to_tokens()
     {
-        await _store.PutRoutePolicyAsync(new RouteRules([new RouteRule("GET", "/protected", RequiredPermission: "write")]), "test");
+        await _store.PutRouteRulesAsync(new RouteRules([new RouteRule("GET", "/protected", RequiredPermission: "write")]), "test");
 
         var decision = await Authorize(_store);
 

@@ -122,9 +122,28 @@ public sealed class AdminApiTests(SecureApiFactory factory) : IClassFixture<Secu
         Assert.NotEqual(JsonValueKind.Null, key.GetProperty("revokedAt").ValueKind);
     }
 
+    [Fact]
+    public async Task A_non_ascii_principal_id_the_store_accepts_can_be_managed_and_one_the_rule_refuses_is_a_400()
+    {
+        var id = "josé-日本-" + Guid.NewGuid().ToString("N")[..8];                 // an IdP's sub need not be ASCII
+        var path = "/principals/" + Uri.EscapeDataString(id);
+
+        var (created, createdBody, _) = await factory.SendAsync("PUT", path, """{"roles":["user"],"permissions":["read"]}""");
+        var (read, readBody, _) = await factory.SendAsync("GET", path);
+        var (refused, refusedBody, _) = await factory.SendAsync("PUT", "/principals/" + Uri.EscapeDataString(id + "\u0001"), """{"roles":[],"permissions":[]}""");
+
+        Assert.Equal(201, created);
+        Assert.Equal(id, AdminCalls.Json(createdBody).GetProperty("principalId").GetString());
+        Assert.Equal(200, read);
+        Assert.Equal(id, AdminCalls.Json(readBody).GetProperty("principalId").GetString());
+        Assert.Equal(id, (await factory.Store().GetPrincipalAsync(id))?.Id);
+        Assert.Equal(400, refused);
+        Assert.True(AdminCalls.Json(refusedBody).GetProperty("errors").TryGetProperty("principalId", out _), refusedBody);
+    }
+
     public static TheoryData<string, string, string?, string> InvalidInputs => new()
     {
-        { "PUT", "/principals/bad!id", """{"roles":[],"permissions":[]}""", "principalId" },
+        { "PUT", "/principals/%20bad-id", """{"roles":[],"permissions":[]}""", "principalId" },
         { "PUT", "/principals/" + new string('p', 129), """{"roles":[],"permissions":[]}""", "principalId" },
         { "PUT", "/principals/valid-id", """{"permissions":[]}""", "roles" },
         { "PUT", "/principals/valid-id", """{"roles":[]}""", "permissions" },
@@ -139,9 +158,9 @@ public sealed class AdminApiTests(SecureApiFactory factory) : IClassFixture<Secu
         { "POST", "/principals/valid-id/keys", """{"kind":"api-key","expiresAt":"next tuesday"}""", "expiresAt" },
         { "POST", "/principals/valid-id/keys", """{"kind":"api-key","expiresAt":"2001-01-01T00:00:00Z"}""", "expiresAt" },
         { "POST", "/principals/valid-id/keys", """{"kind":"api-key","description":"DESC"}""".Replace("DESC", new string('d', 257)), "description" },
-        { "POST", "/principals/bad!id/keys", """{"kind":"api-key"}""", "principalId" },
-        { "GET", "/principals/bad!id", null, "principalId" },
-        { "DELETE", "/keys/bad!id", null, "keyId" },
+        { "POST", "/principals/%20bad-id/keys", """{"kind":"api-key"}""", "principalId" },
+        { "GET", "/principals/%20bad-id", null, "principalId" },
+        { "DELETE", "/keys/%20bad-id", null, "keyId" },
         { "PUT", "/routes", """{}""", "routes" },
         { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Select((r, i) => i == 0 ? (object)new { verb = "ANY", path = r.Path, requiredPermission = r.RequiredPermission, requiredRole = r.RequiredRole } : AdminCalls.Rule(r))), "routes[0].verb" },
         { "PUT", "/routes", AdminCalls.RoutesJson(rules => rules.Select((r, i) => i == 0 ? (object)new { verb = r.Verb, path = "/protected/*", requiredPermission = r.RequiredPermission, requiredRole = r.RequiredRole } : AdminCalls.Rule(r))), "routes[0].path" },

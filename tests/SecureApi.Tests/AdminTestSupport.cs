@@ -65,7 +65,7 @@ internal sealed class UnavailableStore : IAuthorizationStore
     public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
     public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => Down<IReadOnlyList<CredentialRecord>>();
     public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
-    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) => Down<RouteRules?>();
-    public Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Down<bool>();
+    public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) => Down<RouteRules?>();
+    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Down<bool>();
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => Down<IReadOnlyList<AuditRecord>>();
 }

@@ -125,7 +125,7 @@ public sealed class RouteCheckTests
         Assert.Equal(403, user);   // the gateway (default table) allowed read; the stored table asks delete
         Assert.Equal(200, admin);
         var audit = await factory.AuditAsync();
-        Assert.Contains(audit, a => a.Action == AuditActions.RoutePolicyUpdated && a.Actor == AdminCalls.Actor);
+        Assert.Contains(audit, a => a.Action == AuditActions.RouteRulesUpdated && a.Actor == AdminCalls.Actor);
     }
 
     [Fact]

@@ -177,14 +177,14 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
         }, cancellationToken);
     }
 
-    public Task<RouteRules?> GetRoutePolicyAsync(CancellationToken cancellationToken = default) =>
+    public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) =>
         _bounded.RunAsync("GetRoutePolicy", async ct =>
         {
-            var item = await GetAsync(TableKeys.RoutePolicyKey, TableKeys.RoutePolicyKey, ct).ConfigureAwait(false);
-            return item is null ? null : ToRoutePolicy(item);
+            var item = await GetAsync(TableKeys.RouteRulesKey, TableKeys.RouteRulesKey, ct).ConfigureAwait(false);
+            return item is null ? null : ToRouteRules(item);
         }, cancellationToken);
 
-    public Task PutRoutePolicyAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
+    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(routes);
         actor = AuditEntries.Actor(actor);
@@ -193,11 +193,11 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
             var now = _time.GetUtcNow();
             List<TransactWriteItem> items =
             [
-                new() { Put = new Put { TableName = _table, Item = RoutePolicy(routes, now) } },
-                AuditPut(AuditEntries.RoutePolicyPut(routes, now, actor)),
+                new() { Put = new Put { TableName = _table, Item = RouteRulesItem(routes, now) } },
+                AuditPut(AuditEntries.RouteRulesPut(routes, now, actor)),
             ];
             if (await TryTransactAsync(items, ct).ConfigureAwait(false) is not null)
-                throw new AuthorizationStoreConflictException("The route policy could not be written; nothing was written.");
+                throw new AuthorizationStoreConflictException("The route table could not be written; nothing was written.");
             return true;
         }, cancellationToken);
     }

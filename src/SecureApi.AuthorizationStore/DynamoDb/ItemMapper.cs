@@ -112,9 +112,9 @@ internal static class ItemMapper
 
     public static string StatusText(CredentialStatus status) => status == CredentialStatus.Active ? "active" : "revoked";
 
-    public static Dictionary<string, AttributeValue> RoutePolicy(RouteRules routes, DateTimeOffset updatedAt)
+    public static Dictionary<string, AttributeValue> RouteRulesItem(RouteRules routes, DateTimeOffset updatedAt)
     {
-        var item = Key(TableKeys.RoutePolicyKey, TableKeys.RoutePolicyKey);
+        var item = Key(TableKeys.RouteRulesKey, TableKeys.RouteRulesKey);
         item[Type] = S("route-policy");
         item["updatedAt"] = Time(updatedAt);
         var rules = new List<AttributeValue>(routes.Rules.Count);
@@ -129,7 +129,7 @@ internal static class ItemMapper
         return item;
     }
 
-    public static RouteRules ToRoutePolicy(Dictionary<string, AttributeValue> item)
+    public static RouteRules ToRouteRules(Dictionary<string, AttributeValue> item)
     {
         var rules = new List<RouteRule>();
         if (item.TryGetValue("rules", out var list) && list.L is not null)

@@ -17,7 +17,7 @@ internal static class TableKeys
     public const string PrincipalProfileSortKey = "PROFILE";
     public const string CredentialSortKey = "CREDENTIAL";
     public const string CredentialListPrefix = "CREDENTIAL#";
-    public const string RoutePolicyKey = "ROUTE-POLICY";
+    public const string RouteRulesKey = "ROUTE-POLICY";
 
     // Step-up (docs/step-up.md): the enrollment, last accepted time step and failure counter live in the principal's
     // partition; a credential's step-up window in its own (the credential id is "key:…" or "token:<sha256>").

@@ -20,23 +20,6 @@ public sealed record RatePlan(int RatePerSecond, int Burst, long Quota, QuotaPer
     /// <summary>Rate window length in milliseconds: Burst / RatePerSecond seconds, rounded up to a whole millisecond.</summary>
     public long WindowMilliseconds => ((long)Burst * 1000 + RatePerSecond - 1) / RatePerSecond;
 
-    /// <summary>Every rule a plan must meet, as messages naming the field under <paramref name="prefix"/>; empty when valid.</summary>
-    public IReadOnlyList<(string Field, string Message)> Problems(string prefix)
-    {
-        var problems = new List<(string, string)>();
-        if (RatePerSecond is < 1 or > MaxRatePerSecond)
-            problems.Add((prefix + "ratePerSecond", $"{prefix}ratePerSecond must be 1-{MaxRatePerSecond}."));
-        if (Burst is < 1 or > MaxBurst)
-            problems.Add((prefix + "burst", $"{prefix}burst must be 1-{MaxBurst}."));
-        else if (Burst < RatePerSecond)
-            problems.Add((prefix + "burst", $"{prefix}burst must be at least {prefix}ratePerSecond (a rate window is burst / ratePerSecond seconds, at least one)."));
-        if (Quota is < 1 or > MaxQuota)
-            problems.Add((prefix + "quota", $"{prefix}quota must be 1-{MaxQuota}."));
-        if (!Enum.IsDefined(Period))
-            problems.Add((prefix + "quotaPeriod", $"{prefix}quotaPeriod must be 'day' or 'month'."));
-        return problems;
-    }
-
     public static string PeriodText(QuotaPeriod period) => period == QuotaPeriod.Month ? "month" : "day";
 
     public static QuotaPeriod? ParsePeriod(string? text) => text switch
@@ -50,15 +33,11 @@ public sealed record RatePlan(int RatePerSecond, int Burst, long Quota, QuotaPer
 /// <summary>
 /// A principal's own plan as stored: each field optional, an absent one takes the default plan's value (so a
 /// changed default reaches every principal that did not set that field). <see cref="Routes"/> present (even empty)
-/// replaces the default plan's route limits; absent keeps them.
+/// replaces the default plan's route limits; absent keeps them. Only the stored shape lives here: how it resolves
+/// and which numbers are valid is the API's plan policy (SecureApi.RateLimiting.PlanRules).
 /// </summary>
 public sealed record RatePlanOverride(int? RatePerSecond = null, int? Burst = null, long? Quota = null, QuotaPeriod? Period = null,
     IReadOnlyList<RouteLimit>? Routes = null)
 {
     public bool IsEmpty => RatePerSecond is null && Burst is null && Quota is null && Period is null && Routes is null;
-
-    public RatePlan Over(RatePlan defaults) => new(
-        RatePerSecond ?? defaults.RatePerSecond, Burst ?? defaults.Burst, Quota ?? defaults.Quota, Period ?? defaults.Period);
-
-    public EffectivePlan Over(EffectivePlan defaults) => new(Over(defaults.Overall), Routes ?? defaults.Routes);
 }

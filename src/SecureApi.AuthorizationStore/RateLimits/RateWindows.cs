@@ -48,6 +48,11 @@ public readonly record struct RateWindows(string PeriodId, DateTimeOffset Period
         window <= Window ? this : this with { Window = window, WindowEnd = DateTimeOffset.FromUnixTimeMilliseconds((window + 1) * plan.WindowMilliseconds) };
 
     /// <summary>Whole seconds from <paramref name="now"/> to <paramref name="until"/>, rounded up, at least 1 (Retry-After, RateLimit t).</summary>
-    public static long SecondsUntil(DateTimeOffset now, DateTimeOffset until) =>
-        Math.Max(1, (long)Math.Ceiling((until - now).TotalSeconds));
+    public static long SecondsUntil(DateTimeOffset now, DateTimeOffset until) => WaitSeconds(until - now);
+
+    /// <summary>
+    /// The one rounding of a wait into whole seconds, for every Retry-After and RateLimit t the API writes: rounded up
+    /// (a client that waits as told is never early) and at least 1 (0 would invite an immediate retry).
+    /// </summary>
+    public static long WaitSeconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
 }

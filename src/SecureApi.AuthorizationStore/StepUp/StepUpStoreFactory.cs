@@ -5,14 +5,13 @@ namespace SecureApi.AuthorizationStore.StepUp;
 /// <summary>The step-up store next to the authorization store: the same table (DynamoDB) or the same process (in-memory).</summary>
 public static class StepUpStoreFactory
 {
+    /// <param name="options">The settings <paramref name="authorizationStore"/> was built from (AuthorizationStoreFactory checked them).</param>
     /// <param name="authorizationStore">The process's authorization store; an in-memory one receives the enrollment audit records.</param>
     public static IStepUpStore Create(AuthorizationStoreOptions options, TimeProvider time, IAuthorizationStore authorizationStore)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        options.ThrowIfInvalid();
         if (options.UsesDynamoDb) return new DynamoDbStepUpStore(DynamoDbClientFactory.Create(options), options, time);
-        var inner = authorizationStore is CachingAuthorizationStore cached ? cached.Inner : authorizationStore;
-        return new InMemoryStepUpStore(time, inner as InMemoryAuthorizationStore);
+        return new InMemoryStepUpStore(time, CachingAuthorizationStore.Uncached(authorizationStore) as InMemoryAuthorizationStore);
     }
 }

@@ -74,11 +74,11 @@ public sealed partial class ApiGatewayAuthorizerHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEvents.AuthorizerContextWithoutPrincipal, EventName = nameof(LogEvents.AuthorizerContextWithoutPrincipal), Level = LogLevel.Warning,
             Message = "Request carried an authorizer context without a principalId; authentication failed.")]
         public static partial void AuthorizerContextWithoutPrincipal(ILogger logger);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
+        [LoggerMessage(EventId = LogEvents.AuthorizerContextExpired, EventName = nameof(LogEvents.AuthorizerContextExpired), Level = LogLevel.Information,
             Message = "The authorizer context carries a token expiry that has passed (a cached gateway decision); authentication failed.")]
         public static partial void ExpiredAuthorizerContext(ILogger logger);
     }

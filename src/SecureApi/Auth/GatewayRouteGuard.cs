@@ -1,5 +1,6 @@
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Lambda.AspNetCoreServer;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Auth;
 
@@ -36,7 +37,7 @@ public sealed partial class GatewayRouteGuard(RequestDelegate next, ILogger<Gate
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEvents.GatewayRouteMismatch, EventName = nameof(LogEvents.GatewayRouteMismatch), Level = LogLevel.Warning,
             Message = "A protected endpoint was reached through resource {Resource} ({Method}), which is not the route its authorizer ran for; answered 404.")]
         public static partial void RouteMismatch(ILogger logger, string? method, string? resource);
     }

@@ -5,7 +5,7 @@ using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Auth;
 
-/// <summary>The requirement of <see cref="RoutePolicies.PolicyName"/>: the endpoint's route rule, checked against the store.</summary>
+/// <summary>The requirement of <see cref="RouteRulesPolicy.PolicyName"/>: the endpoint's route rule, checked against the store.</summary>
 public sealed class RouteRuleRequirement : IAuthorizationRequirement
 {
     public static RouteRuleRequirement Instance { get; } = new();
@@ -31,8 +31,8 @@ public sealed class RouteCheckFailure(IAuthorizationHandler handler, RouteCheckR
 
 /// <summary>
 /// Per request, against the store (through its short cache): the route table (stored, else RouteRules.Default) and
-/// the rule for this verb + route pattern; the caller's principal record (disabled → 401; present → its roles and
-/// permissions count, absent → the authorizer context's); the store key the REQUEST authorizer admitted, if any
+/// the rule for this verb + route pattern; the caller's principal record over the authorizer context's roles and
+/// permissions (PrincipalOverlay: disabled → 401); the store key the REQUEST authorizer admitted, if any
 /// (must be active, unexpired and the caller's). A store failure never allows. Singleton: stateless.
 /// </summary>
 public sealed partial class RouteRuleAuthorizationHandler(
@@ -66,16 +66,18 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
     private async Task<RouteCheckRefusal?> CheckAsync(ClaimsPrincipal user, string principalId, string verb, string path, CancellationToken ct)
     {
-        var routes = await store.GetRoutePolicyAsync(ct).ConfigureAwait(false) ?? RouteRules.Default;
+        var routes = await store.GetRouteRulesAsync(ct).ConfigureAwait(false) ?? RouteRules.Default;
         if (routes.Find(verb, path) is not { } rule)
         {
             Log.RouteNotInTable(logger, verb, path);
             return RouteCheckRefusal.Forbidden;
         }
 
-        if (!IsStorableId(principalId)) return RouteCheckRefusal.NotAuthenticated;
+        if (!PrincipalIds.IsValid(principalId)) return RouteCheckRefusal.NotAuthenticated;
         var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
-        if (principal is { Disabled: true })
+        var granted = PrincipalOverlay.Apply(principal,
+            Values(user, ApiGatewayAuthorizerClaimTypes.Role), Values(user, ApiGatewayAuthorizerClaimTypes.Permission));
+        if (granted is not { } inForce)
         {
             Log.PrincipalDisabled(logger, principalId, verb, path);
             return RouteCheckRefusal.NotAuthenticated;
@@ -83,7 +85,7 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
         if (user.FindFirst(ApiGatewayAuthorizerClaimTypes.KeyId)?.Value is { Length: > 0 } keyId)
         {
-            var credential = IsStorableId(keyId) ? await store.GetCredentialAsync(keyId, ct).ConfigureAwait(false) : null;
+            var credential = PrincipalIds.IsValid(keyId) ? await store.GetCredentialAsync(keyId, ct).ConfigureAwait(false) : null;
             if (credential is null || !credential.IsUsableAt(time.GetUtcNow()) ||
                 !string.Equals(credential.PrincipalId, principalId, StringComparison.Ordinal))
             {
@@ -92,15 +94,8 @@ public sealed partial class RouteRuleAuthorizationHandler(
             }
         }
 
-        var satisfied = principal is not null
-            ? rule.IsSatisfiedBy(principal.Roles, principal.Permissions)
-            : rule.IsSatisfiedBy(Values(user, ApiGatewayAuthorizerClaimTypes.Role), Values(user, ApiGatewayAuthorizerClaimTypes.Permission));
-        return satisfied ? null : RouteCheckRefusal.Forbidden;
+        return rule.IsSatisfiedBy(inForce.Roles, inForce.Permissions) ? null : RouteCheckRefusal.Forbidden;
     }
-
-    /// <summary>What the store accepts as an id (1-128 chars, no control characters, no surrounding spaces); anything else cannot be stored, so it fails closed.</summary>
-    internal static bool IsStorableId(string value) =>
-        value.Length is >= 1 and <= 128 && !value.Any(char.IsControl) && value.Trim().Length == value.Length;
 
     private static string[] Values(ClaimsPrincipal user, string type)
     {
@@ -114,16 +109,16 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: principal {PrincipalId} is disabled in the authorization store.")]
+        [LoggerMessage(EventId = LogEvents.RouteCheckPrincipalDisabled, EventName = nameof(LogEvents.RouteCheckPrincipalDisabled), Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: principal {PrincipalId} is disabled in the authorization store.")]
         public static partial void PrincipalDisabled(ILogger logger, string principalId, string verb, string path);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the store key of principal {PrincipalId} is revoked, expired, unknown or not its own.")]
+        [LoggerMessage(EventId = LogEvents.RouteCheckKeyNotUsable, EventName = nameof(LogEvents.RouteCheckKeyNotUsable), Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the store key of principal {PrincipalId} is revoked, expired, unknown or not its own.")]
         public static partial void KeyNotUsable(ILogger logger, string principalId, string verb, string path);
 
-        [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Refused {Verb} {Path}: the authorization store is unavailable (fail closed).")]
+        [LoggerMessage(EventId = LogEvents.RouteCheckStoreUnavailable, EventName = nameof(LogEvents.RouteCheckStoreUnavailable), Level = LogLevel.Error, Message = "Refused {Verb} {Path}: the authorization store is unavailable (fail closed).")]
         public static partial void StoreUnavailable(ILogger logger, string verb, string path);
 
-        [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the route is not in the route table.")]
+        [LoggerMessage(EventId = LogEvents.RouteCheckRouteNotInTable, EventName = nameof(LogEvents.RouteCheckRouteNotInTable), Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: the route is not in the route table.")]
         public static partial void RouteNotInTable(ILogger logger, string verb, string path);
     }
 }

@@ -8,7 +8,7 @@ namespace SecureApi.Endpoints;
 
 /// <summary>
 /// GET /protected (TOKEN authorizer, permission read) and GET /protected/admin (REQUEST authorizer, role admin).
-/// The gateway already decided; the route policy re-checks the route table, principal and key here (defence in depth).
+/// The gateway already decided; the route check re-checks the route table, principal and key here (defence in depth).
 /// </summary>
 public static class ProtectedApi
 {
@@ -18,11 +18,11 @@ public static class ProtectedApi
             .RequireRateLimiting(RateLimitPolicies.Plan);                                   // per principal
         group.MapGet("", GetProtected).WithName("GetProtected")
             .BehindGatewayAuthorizer(AuthorizerNames.Token)
-            .RequireRoutePolicy()
+            .RequireRouteRules()
             .WithSummary("Protected data at the caller's access level.");
         group.MapGet("/admin", GetAdmin).WithName("GetAdmin")
             .BehindGatewayAuthorizer(AuthorizerNames.Request)
-            .RequireRoutePolicy()
+            .RequireRouteRules()
             .WithSummary("Administrative data.");
         return group;
     }

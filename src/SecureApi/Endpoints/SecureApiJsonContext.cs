@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SecureApi.Admin;
 
 namespace SecureApi.Endpoints;
 
@@ -15,7 +16,7 @@ namespace SecureApi.Endpoints;
 [JsonSerializable(typeof(KeyListResponse))]
 [JsonSerializable(typeof(RoutePolicyBody))]
 [JsonSerializable(typeof(RoutePolicyResponse))]
-[JsonSerializable(typeof(RateLimiting.UsageResponse))]
+[JsonSerializable(typeof(UsageResponse))]
 [JsonSerializable(typeof(SecureApi.StepUp.MfaCodeBody))]
 [JsonSerializable(typeof(SecureApi.StepUp.MfaEnrollmentResponse))]
 internal sealed partial class SecureApiJsonContext : JsonSerializerContext

@@ -28,12 +28,8 @@ public static class RateLimitingSetup
         services.AddHttpContextAccessor();
         services.TryAddSingleton(sp => RateLimitOptions.FromConfiguration(
             sp.GetRequiredService<IConfiguration>().GetSection(RateLimitOptions.SectionName)));
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<RateLimitOptions>();
-            options.ThrowIfInvalid();
-            return RateLimitCounterStoreFactory.Create(sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>(), options.Timeout);
-        });
+        services.TryAddSingleton(sp => RateLimitCounterStoreFactory.Create(
+            sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitOptions>().Timeout));
         services.TryAddSingleton<RatePlans>();
         services.TryAddSingleton<RateLimiterServices>();
         services.TryAddSingleton<PlanRateLimiterPolicy>();
@@ -89,7 +85,7 @@ internal static class RateLimitRejection
         // period), "route-" + either when the route's lower limit refused.
         problem.ProblemDetails.Extensions["policy"] = RateLimitFields.PolicyName(decision, refused.OnRoute);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        RetryAfter.Write(context.Response, retryAfter);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
     }
 }

@@ -1,5 +1,5 @@
 using SecureApi.AuthorizationStore.RateLimits;
-using SecureApi.Endpoints;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.RateLimiting;
 
@@ -29,9 +29,9 @@ public static class RouteLimitRules
                 report(name, $"{name} must not be null.");
                 continue;
             }
-            if (!AdminValidation.KnownVerbs.Contains(r.Verb))
+            if (!KnownVerbs.Contains(r.Verb))
             {
-                report(field(i, "verb"), $"{field(i, "verb")} must be one of {string.Join(", ", AdminValidation.KnownVerbs)}.");
+                report(field(i, "verb"), $"{field(i, "verb")} must be one of {KnownVerbs.List}.");
                 continue;
             }
             if (!limited.Contains((r.Verb, r.Path)))

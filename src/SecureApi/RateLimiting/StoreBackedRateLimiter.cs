@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using SecureApi.Auth;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.RateLimiting;
 
@@ -113,11 +114,11 @@ internal sealed partial class StoreBackedRateLimiter(string partition, string? p
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEvents.RateLimitCounterStoreFailed, EventName = nameof(LogEvents.RateLimitCounterStoreFailed), Level = LogLevel.Warning,
             Message = "The rate-limit counter store did not answer ({Failure}); applied {Mode}.")]
         public static partial void CounterStoreFailed(ILogger logger, string failure, string mode);
 
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEvents.RateLimitGiveBackFailed, EventName = nameof(LogEvents.RateLimitGiveBackFailed), Level = LogLevel.Warning,
             Message = "A route limit's count could not be given back after the plan's limit refused the request ({Failure}); the route keeps it.")]
         public static partial void GiveBackFailed(ILogger logger, string failure);
     }

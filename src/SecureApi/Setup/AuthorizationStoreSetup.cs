@@ -24,22 +24,29 @@ public static class AuthorizationStoreSetup
     }
 
     /// <summary>
-    /// At start: invalid settings stop the host with the message listing them; the store is built before the first
-    /// request; CreateTableIfMissing creates the DynamoDB table (local work).
+    /// The store settings, after the one check they get in this process: the store factory's, when the store is
+    /// built (invalid settings throw, listing every problem). The step-up store and the rate-limit counters are built
+    /// from these, so they resolve the store first rather than check the same settings again.
+    /// </summary>
+    internal static AuthorizationStoreOptions CheckedStoreOptions(this IServiceProvider services)
+    {
+        services.GetRequiredService<IAuthorizationStore>();
+        return services.GetRequiredService<AuthorizationStoreOptions>();
+    }
+
+    /// <summary>
+    /// At start: the store is built before the first request (invalid settings stop the host with the message
+    /// listing them); CreateTableIfMissing creates the DynamoDB table (local work).
     /// </summary>
     private sealed class AuthorizationStoreStartup(AuthorizationStoreOptions options, IServiceProvider services) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            options.ThrowIfInvalid();
             var store = services.GetRequiredService<IAuthorizationStore>();
-            if (options.CreateTableIfMissing && Unwrap(store) is DynamoDbAuthorizationStore dynamo)
+            if (options.CreateTableIfMissing && CachingAuthorizationStore.Uncached(store) is DynamoDbAuthorizationStore dynamo)
                 await dynamo.CreateTableIfMissingAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        private static IAuthorizationStore Unwrap(IAuthorizationStore store) =>
-            store is CachingAuthorizationStore cached ? cached.Inner : store;
     }
 }

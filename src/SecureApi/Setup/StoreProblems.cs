@@ -9,11 +9,12 @@ namespace SecureApi.Setup;
 /// </summary>
 internal static class StoreProblems
 {
-    public const string RetryAfterSeconds = "2";
+    /// <summary>A store call's budget is about a second: a retry after two finds it answering again or fails as fast.</summary>
+    public const long RetryAfterSeconds = 2;
 
     public static Task WriteUnavailableAsync(HttpContext context)
     {
-        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        RetryAfter.Write(context.Response, RetryAfterSeconds);
         return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "https://tools.ietf.org/html/rfc9110#section-15.6.4");
     }
 

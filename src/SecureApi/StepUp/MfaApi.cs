@@ -4,7 +4,7 @@ using QRCoder;
 using SecureApi.Auth;
 using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.AuthorizerContract;
-using SecureApi.Endpoints;
+using SecureApi.Admin;
 using SecureApi.RateLimiting;
 
 namespace SecureApi.StepUp;
@@ -21,37 +21,33 @@ public static class MfaApi
     {
         MapSelfService(app.MapGroup("/protected/mfa").WithTags("MFA")
             .RequireRateLimiting(RateLimitPolicies.Plan), AuthorizerNames.Token, "Token");            // per principal
-        MapSelfService(app.MapGroup("/protected/admin/mfa").WithTags("MFA")
-            .RequireRateLimiting(RateLimitPolicies.Plan), AuthorizerNames.Request, "Key");            // per principal
-
-        var admin = app.MapGroup("/protected/admin").WithTags("Admin")
-            .RequireRateLimiting(RateLimitPolicies.Plan);                                            // per principal
-        admin.MapDelete("/principals/{principalId}/mfa", ResetEnrollment).WithName("ResetMfaEnrollment")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
-            .WithSummary("Removes another principal's TOTP enrollment (audited).");
-        return admin;
+        return MapSelfService(app.MapGroup("/protected/admin/mfa").WithTags("MFA")
+            .RequireRateLimiting(RateLimitPolicies.Plan), AuthorizerNames.Request, "Key");     // per principal
     }
 
-    private static void MapSelfService(RouteGroupBuilder group, string authorizer, string names)
+    /// <summary>An admin's reset of another principal's enrollment, in the admin group (Admin/AdminApi: authorizer, route check, rate limit).</summary>
+    public static void MapMfaReset(this RouteGroupBuilder admin) =>
+        admin.MapDelete("/principals/{principalId}/mfa", ResetEnrollment).WithName("ResetMfaEnrollment").RequireStepUp()
+            .WithSummary("Removes another principal's TOTP enrollment (audited).");
+
+    private static RouteGroupBuilder MapSelfService(RouteGroupBuilder group, string authorizer, string names)
     {
+        group.BehindGatewayAuthorizer(authorizer).RequireRouteRules();
         group.MapPost("/enrollment", StartEnrollment).WithName("StartMfaEnrollment" + names)
-            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
             .WithSummary("Starts (or restarts) a pending TOTP enrollment; the secret is in this response only.");
         group.MapPost("/enrollment/confirm", ConfirmEnrollment).WithName("ConfirmMfaEnrollment" + names)
-            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
             .WithSummary("Confirms the pending enrollment with a code from the app.");
-        group.MapDelete("/enrollment", DeleteEnrollment).WithName("DeleteMfaEnrollment" + names)
-            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy().RequireStepUp()
+        group.MapDelete("/enrollment", DeleteEnrollment).WithName("DeleteMfaEnrollment" + names).RequireStepUp()
             .WithSummary("Removes the caller's enrollment.");
         group.MapPost("/verify", Verify).WithName("VerifyMfaCode" + names)
-            .BehindGatewayAuthorizer(authorizer).RequireRoutePolicy()
             .WithSummary("Verifies a code and opens the step-up window for the presenting credential.");
+        return group;
     }
 
     public static async Task<Results<Created<MfaEnrollmentResponse>, ProblemHttpResult>> StartEnrollment(
         HttpContext context, IStepUpStore store, SecretProtector protector, StepUpOptions options, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
-        var principalId = Caller(context);
+        var principalId = AuthenticatedCaller.PrincipalId(context);
         var secret = TotpCodes.NewSecret();
         try
         {
@@ -74,7 +70,7 @@ public static class MfaApi
         MfaCodeBody body, HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         if (!TotpCodes.IsWellFormed(body.Code)) return CodeProblem();
-        var principalId = Caller(context);
+        var principalId = AuthenticatedCaller.PrincipalId(context);
         var enrollment = await store.GetEnrollmentAsync(principalId, ct);
         if (enrollment is null) return TypedResults.NotFound();
         if (enrollment.Status == MfaEnrollmentStatus.Confirmed)
@@ -91,7 +87,7 @@ public static class MfaApi
     public static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Verify(MfaCodeBody body, HttpContext context, StepUpCheck check, CancellationToken ct)
     {
         if (!TotpCodes.IsWellFormed(body.Code)) return CodeProblem();
-        var principalId = Caller(context);
+        var principalId = AuthenticatedCaller.PrincipalId(context);
         var result = await check.VerifyCodeAsync(principalId, body.Code!, ct);
         if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.CodeRefusal(context, result);
         await check.OpenWindowAsync(StepUpCredential.Of(context.User, context.Request), principalId, ct);
@@ -101,7 +97,7 @@ public static class MfaApi
     public static async Task<Results<NoContent, NotFound>> DeleteEnrollment(
         HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
-        var principalId = Caller(context);
+        var principalId = AuthenticatedCaller.PrincipalId(context);
         if (!await store.DeleteEnrollmentAsync(principalId, principalId, ct)) return TypedResults.NotFound();
         MfaApiLog.EnrollmentDeleted(logger, principalId, principalId);
         return TypedResults.NoContent();
@@ -110,10 +106,8 @@ public static class MfaApi
     public static async Task<Results<NoContent, NotFound, ValidationProblem>> ResetEnrollment(
         string principalId, HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(principalId, "principalId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        var actor = Caller(context);
+        if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
+        var actor = AuthenticatedCaller.PrincipalId(context);
         if (!await store.DeleteEnrollmentAsync(principalId, actor, ct)) return TypedResults.NotFound();
         MfaApiLog.EnrollmentDeleted(logger, actor, principalId);
         return TypedResults.NoContent();
@@ -128,12 +122,6 @@ public static class MfaApi
         using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
         return Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));
     }
-
-    // The route policy admitted only an authenticated caller with a principalId.
-    private static string Caller(HttpContext context) =>
-        context.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } id
-            ? id
-            : throw new InvalidOperationException("MFA call without an authenticated principal.");
 }
 
 /// <summary>One line per enrollment change: who and whose. Never a secret, URI or code.</summary>
@@ -141,12 +129,12 @@ public sealed partial class MfaApiLog
 {
     private MfaApiLog() { }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Principal {PrincipalId} started a TOTP enrollment.")]
+    [LoggerMessage(EventId = LogEvents.MfaEnrollmentStarted, EventName = nameof(LogEvents.MfaEnrollmentStarted), Level = LogLevel.Information, Message = "Principal {PrincipalId} started a TOTP enrollment.")]
     public static partial void EnrollmentStarted(ILogger logger, string principalId);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Principal {PrincipalId} confirmed its TOTP enrollment.")]
+    [LoggerMessage(EventId = LogEvents.MfaEnrollmentConfirmed, EventName = nameof(LogEvents.MfaEnrollmentConfirmed), Level = LogLevel.Information, Message = "Principal {PrincipalId} confirmed its TOTP enrollment.")]
     public static partial void EnrollmentConfirmed(ILogger logger, string principalId);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "{Actor} deleted the TOTP enrollment of principal {PrincipalId}.")]
+    [LoggerMessage(EventId = LogEvents.MfaEnrollmentDeleted, EventName = nameof(LogEvents.MfaEnrollmentDeleted), Level = LogLevel.Information, Message = "{Actor} deleted the TOTP enrollment of principal {PrincipalId}.")]
     public static partial void EnrollmentDeleted(ILogger logger, string actor, string principalId);
 }

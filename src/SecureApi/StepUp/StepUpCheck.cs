@@ -157,13 +157,13 @@ public sealed partial class StepUpCheck(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Step-up code accepted for principal {PrincipalId}.")]
+        [LoggerMessage(EventId = LogEvents.StepUpCodeAccepted, EventName = nameof(LogEvents.StepUpCodeAccepted), Level = LogLevel.Information, Message = "Step-up code accepted for principal {PrincipalId}.")]
         public static partial void CodeAccepted(ILogger logger, string principalId);
 
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Step-up code refused for principal {PrincipalId} ({Reason}); {Failures} failures in the current window.")]
+        [LoggerMessage(EventId = LogEvents.StepUpCodeRefused, EventName = nameof(LogEvents.StepUpCodeRefused), Level = LogLevel.Warning, Message = "Step-up code refused for principal {PrincipalId} ({Reason}); {Failures} failures in the current window.")]
         public static partial void CodeRefused(ILogger logger, string principalId, string reason, int failures);
 
-        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Step-up code not checked for principal {PrincipalId}: locked out after too many wrong codes.")]
+        [LoggerMessage(EventId = LogEvents.StepUpLockedOut, EventName = nameof(LogEvents.StepUpLockedOut), Level = LogLevel.Warning, Message = "Step-up code not checked for principal {PrincipalId}: locked out after too many wrong codes.")]
         public static partial void LockedOut(ILogger logger, string principalId);
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using SecureApi.Auth;
+using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
 
 namespace SecureApi.StepUp;
@@ -24,7 +23,7 @@ public static class StepUpCredential
     {
         if (!string.IsNullOrEmpty(keyId)) return "key:" + keyId;
         if (authType == AuthTypes.Jwt && !string.IsNullOrEmpty(authorizationHeader))
-            return "token:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(authorizationHeader)));
+            return "token:" + CredentialHash.Of(authorizationHeader);
         return "principal:" + (authType ?? "none") + ":" + principalId;
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.Setup;
 
 namespace SecureApi.StepUp;
 
@@ -14,7 +16,7 @@ public static class StepUpEndpointExtensions
 {
     /// <summary>
     /// The route needs step-up: the IdP's fresh MFA, an open window of this credential, or a valid code in X-MFA-Code.
-    /// Runs after the route policy, so only an authorized caller gets as far as a code check.
+    /// Runs after the route check, so only an authorized caller gets as far as a code check.
     /// </summary>
     public static TBuilder RequireStepUp<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
@@ -51,8 +53,8 @@ internal static class StepUpFilter
         switch (result.Outcome)
         {
             case StepUpOutcome.LockedOut:
-                var seconds = Math.Max(1, (long)Math.Ceiling(result.RetryAfter.TotalSeconds));
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                var seconds = RateWindows.WaitSeconds(result.RetryAfter);
+                RetryAfter.Write(http.Response, seconds);
                 return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many wrong codes",
                     detail: $"Too many wrong step-up codes for this principal; try again in {seconds} seconds.");
             case StepUpOutcome.WrongCode:

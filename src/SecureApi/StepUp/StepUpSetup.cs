@@ -4,6 +4,8 @@ using Amazon.KeyManagementService;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.StepUp;
+using SecureApi.Setup;
+using SecureApi.AuthorizerContract;
 
 namespace SecureApi.StepUp;
 
@@ -20,7 +22,7 @@ public static class StepUpSetup
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => StepUpOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>().GetSection(StepUpOptions.SectionName)));
         services.TryAddSingleton(sp => StepUpStoreFactory.Create(
-            sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IAuthorizationStore>()));
+            sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IAuthorizationStore>()));
         services.TryAddSingleton(DataKeySource);
         services.TryAddSingleton(sp => new SecretProtector(sp.GetRequiredService<IDataKeySource>()));
         services.TryAddSingleton<StepUpCheck>();
@@ -69,7 +71,7 @@ public static class StepUpSetup
 
 internal static partial class StepUpLog
 {
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.StepUpGeneratedKey, EventName = nameof(LogEvents.StepUpGeneratedKey), Level = LogLevel.Warning,
         Message = "StepUp: no KmsKeyId or DevelopmentKey set; TOTP secrets are encrypted with a key generated at start, so enrollments do not survive a restart. Set StepUp:DevelopmentKey in user secrets to keep them.")]
     public static partial void GeneratedKey(ILogger logger);
 }

@@ -1,7 +1,7 @@
 using SecureApi.AuthorizationStore.RateLimits;
-using SecureApi.Endpoints;
+using SecureApi.RateLimiting;
 
-namespace SecureApi.RateLimiting;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// "plan" of PUT /protected/admin/principals/{principalId}: every field optional (absent = the default plan's).

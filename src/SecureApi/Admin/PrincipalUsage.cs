@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
-using SecureApi.Endpoints;
+using SecureApi.RateLimiting;
 
-namespace SecureApi.RateLimiting;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// GET /protected/admin/principals/{principalId}/usage (route table: AdminApi): the plan in force, the current
@@ -15,11 +15,8 @@ public static class PrincipalUsage
     public static async Task<Results<Ok<UsageResponse>, NotFound, ValidationProblem>> GetUsage(
         string principalId, IAuthorizationStore store, RatePlans plans, IRateLimitCounterStore counters, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(principalId, "principalId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        var truth = store is CachingAuthorizationStore cached ? cached.Inner : store;
-        if (await truth.GetPrincipalAsync(principalId, ct) is not { } principal) return TypedResults.NotFound();
+        if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
+        if (await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is not { } principal) return TypedResults.NotFound();
         var plan = plans.For(principal);
         var partition = RateLimitPartitions.Principal(principalId);
         var usage = await counters.GetUsageAsync(partition, plan.Overall, ct);

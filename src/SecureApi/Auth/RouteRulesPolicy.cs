@@ -10,15 +10,15 @@ namespace SecureApi.Auth;
 /// the principal's status and (for a store key) the key's status on every request. The gateway decided already;
 /// this is defence in depth and the bound on how long a revoked key or disabled principal keeps working.
 /// </summary>
-public static class RoutePolicies
+public static class RouteRulesPolicy
 {
     public const string PolicyName = "RouteRule";
 
     /// <summary>Endpoint metadata: this route is authorized by its rule in the route table (verb + route pattern).</summary>
-    public static TBuilder RequireRoutePolicy<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+    public static TBuilder RequireRouteRules<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(PolicyName);
 
-    public static IServiceCollection AddRoutePolicies(this IServiceCollection services)
+    public static IServiceCollection AddRouteRulesPolicy(this IServiceCollection services)
     {
         // AuthorizationMiddleware resolves these two from RequestServices on every authorized request, and the
         // framework registers them as transients (a new evaluator + authorization service graph each time). Both are

@@ -6,7 +6,7 @@ using SecureApi.AuthorizerContract;
 using SecureApi.RateLimiting;
 using SecureApi.StepUp;
 
-namespace SecureApi.Endpoints;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// The admin API under /protected/admin (REQUEST authorizer; the route table asks role admin): principals, their
@@ -16,44 +16,42 @@ namespace SecureApi.Endpoints;
 /// </summary>
 public static class AdminApi
 {
+    /// <summary>
+    /// The one /protected/admin group: every route behind the REQUEST authorizer, checked against the route table,
+    /// rate-limited per principal; writes add step-up. The admin's reset of another principal's MFA enrollment
+    /// (StepUp/MfaApi) is mapped into it too.
+    /// </summary>
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/protected/admin").WithTags("Admin")
-            .RequireRateLimiting(RateLimitPolicies.Plan);                                   // per principal
+            .RequireRateLimiting(RateLimitPolicies.Plan)                                    // per principal
+            .BehindGatewayAuthorizer(AuthorizerNames.Request)
+            .RequireRouteRules();
         group.MapGet("/principals/{principalId}", GetPrincipal).WithName("GetPrincipal")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal: roles, permissions, disabled.");
-        group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+        group.MapPut("/principals/{principalId}", PutPrincipal).WithName("PutPrincipal").RequireStepUp()
             .WithSummary("Creates (201) or replaces (200) a principal.");
         group.MapGet("/principals/{principalId}/usage", PrincipalUsage.GetUsage).WithName("GetPrincipalUsage")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal's plan, current counts and what remains (rate window and quota period).");
         group.MapGet("/principals/{principalId}/keys", ListKeys).WithName("ListKeys")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("A principal's keys, without secrets or hashes.");
-        group.MapPost("/principals/{principalId}/keys", CreateKey).WithName("CreateKey")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+        group.MapPost("/principals/{principalId}/keys", CreateKey).WithName("CreateKey").RequireStepUp()
             .WithSummary("Generates a key; the secret is in this response only.");
-        group.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+        group.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey").RequireStepUp()
             .WithSummary("Revokes a key.");
         group.MapGet("/routes", GetRoutes).WithName("GetRoutePolicy")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy()
             .WithSummary("The route policy table in force.");
-        group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy")
-            .BehindGatewayAuthorizer(AuthorizerNames.Request).RequireRoutePolicy().RequireStepUp()
+        group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy").RequireStepUp()
             .WithSummary("Replaces the route policy table; it must cover exactly the API's routes.");
+        group.MapMfaReset();
         return group;
     }
 
     public static async Task<Results<Ok<PrincipalResponse>, NotFound, ValidationProblem>> GetPrincipal(
         string principalId, IAuthorizationStore store, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(principalId, "principalId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        return await Truth(store).GetPrincipalAsync(principalId, ct) is { } principal
+        if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
+        return await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is { } principal
             ? TypedResults.Ok(ToResponse(principal))
             : TypedResults.NotFound();
     }
@@ -69,7 +67,7 @@ public static class AdminApi
         var plan = input.Plan(body.Plan, plans.Default, EndpointRoutes.RateLimited(endpoints));
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
-        var actor = Actor(context);
+        var actor = AuthenticatedCaller.PrincipalId(context);
         var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan), actor, ct);
         AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
         var response = ToResponse(result.Principal);
@@ -79,10 +77,8 @@ public static class AdminApi
     public static async Task<Results<Ok<KeyListResponse>, NotFound, ValidationProblem>> ListKeys(
         string principalId, IAuthorizationStore store, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(principalId, "principalId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        if (await Truth(store).GetPrincipalAsync(principalId, ct) is null) return TypedResults.NotFound();
+        if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
+        if (await CachingAuthorizationStore.Uncached(store).GetPrincipalAsync(principalId, ct) is null) return TypedResults.NotFound();
         var keys = await store.ListCredentialsAsync(principalId, ct);
         return TypedResults.Ok(new KeyListResponse(principalId, [.. keys.Select(ToResponse)]));
     }
@@ -98,14 +94,14 @@ public static class AdminApi
         var description = input.Description(body.Description);
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
-        var actor = Actor(context);
+        var actor = AuthenticatedCaller.PrincipalId(context);
         // A fresh id and secret colliding with a stored one is next to impossible; the conditional create refuses it and we draw again.
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var keyId = AdminKeys.NewKeyId();
             var secret = AdminKeys.NewSecret();
             var outcome = await store.CreateCredentialAsync(
-                new NewCredential(keyId, kind, principalId, AdminKeys.Sha256Hex(secret), expiresAt, description), actor, ct);
+                new NewCredential(keyId, kind, principalId, CredentialHash.Of(secret), expiresAt, description), actor, ct);
             switch (outcome)
             {
                 case CreateCredentialOutcome.Created:
@@ -121,10 +117,8 @@ public static class AdminApi
     public static async Task<Results<NoContent, NotFound, ValidationProblem>> RevokeKey(
         string keyId, HttpContext context, IAuthorizationStore store, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
-        var input = new AdminValidation();
-        input.Id(keyId, "keyId");
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
-        var actor = Actor(context);
+        if (AdminValidation.IdProblem(keyId, "keyId") is { } problem) return problem;
+        var actor = AuthenticatedCaller.PrincipalId(context);
         if (await store.RevokeCredentialAsync(keyId, actor, ct) is not { } revoked) return TypedResults.NotFound();
         AdminApiLog.KeyRevoked(logger, actor, keyId, revoked.PrincipalId);
         return TypedResults.NoContent();
@@ -132,7 +126,7 @@ public static class AdminApi
 
     public static async Task<Ok<RoutePolicyResponse>> GetRoutes(IAuthorizationStore store, CancellationToken ct)
     {
-        var stored = await Truth(store).GetRoutePolicyAsync(ct);
+        var stored = await CachingAuthorizationStore.Uncached(store).GetRouteRulesAsync(ct);
         return TypedResults.Ok(ToResponse(stored ?? RouteRules.Default, stored is not null));
     }
 
@@ -143,20 +137,11 @@ public static class AdminApi
         var input = new AdminValidation();
         var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints));
         if (routes is null) return TypedResults.ValidationProblem(input.Errors());
-        var actor = Actor(context);
-        await store.PutRoutePolicyAsync(routes, actor, ct);
-        AdminApiLog.RoutePolicyReplaced(logger, actor, routes.Rules.Count);
+        var actor = AuthenticatedCaller.PrincipalId(context);
+        await store.PutRouteRulesAsync(routes, actor, ct);
+        AdminApiLog.RouteRulesReplaced(logger, actor, routes.Rules.Count);
         return TypedResults.Ok(ToResponse(routes, stored: true));
     }
-
-    /// <summary>Admin reads show the stored truth, not the per-request cache's copy (another instance may have written).</summary>
-    private static IAuthorizationStore Truth(IAuthorizationStore store) => store is CachingAuthorizationStore cached ? cached.Inner : store;
-
-    // The route policy admitted only an authenticated caller with a principalId; never write without an actor.
-    private static string Actor(HttpContext context) =>
-        context.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } actor
-            ? actor
-            : throw new InvalidOperationException("Admin change without an authenticated principal.");
 
     private static PrincipalResponse ToResponse(PrincipalRecord p) =>
         new(p.Id, p.Roles, p.Permissions, p.Disabled, p.CreatedAt, p.UpdatedAt, PlanBodies.ToBody(p.Plan));
@@ -173,15 +158,15 @@ public sealed partial class AdminApiLog
 {
     private AdminApiLog() { }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Admin {Actor} put principal {PrincipalId} (created {Created}, disabled {Disabled}).")]
+    [LoggerMessage(EventId = LogEvents.AdminPrincipalPut, EventName = nameof(LogEvents.AdminPrincipalPut), Level = LogLevel.Information, Message = "Admin {Actor} put principal {PrincipalId} (created {Created}, disabled {Disabled}).")]
     public static partial void PrincipalPut(ILogger logger, string actor, string principalId, bool created, bool disabled);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Admin {Actor} created key {KeyId} ({Kind}) for principal {PrincipalId}.")]
+    [LoggerMessage(EventId = LogEvents.AdminKeyCreated, EventName = nameof(LogEvents.AdminKeyCreated), Level = LogLevel.Information, Message = "Admin {Actor} created key {KeyId} ({Kind}) for principal {PrincipalId}.")]
     public static partial void KeyCreated(ILogger logger, string actor, string keyId, string kind, string principalId);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Admin {Actor} revoked key {KeyId} of principal {PrincipalId}.")]
+    [LoggerMessage(EventId = LogEvents.AdminKeyRevoked, EventName = nameof(LogEvents.AdminKeyRevoked), Level = LogLevel.Information, Message = "Admin {Actor} revoked key {KeyId} of principal {PrincipalId}.")]
     public static partial void KeyRevoked(ILogger logger, string actor, string keyId, string principalId);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Admin {Actor} replaced the route policy table ({RuleCount} rules).")]
-    public static partial void RoutePolicyReplaced(ILogger logger, string actor, int ruleCount);
+    [LoggerMessage(EventId = LogEvents.AdminRouteRulesReplaced, EventName = nameof(LogEvents.AdminRouteRulesReplaced), Level = LogLevel.Information, Message = "Admin {Actor} replaced the route table ({RuleCount} rules).")]
+    public static partial void RouteRulesReplaced(ILogger logger, string actor, int ruleCount);
 }

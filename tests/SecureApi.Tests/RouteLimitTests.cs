@@ -1,6 +1,7 @@
 using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.RateLimiting;
 
-namespace SecureApi.AuthorizationStore.Tests.RateLimits;
+namespace SecureApi.Tests;
 
 /// <summary>A route limit's numbers inside a plan: absent fields take the plan's, and it can only be lower.</summary>
 public sealed class RouteLimitTests

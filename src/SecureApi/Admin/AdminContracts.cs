@@ -1,17 +1,17 @@
-namespace SecureApi.Endpoints;
+namespace SecureApi.Admin;
 
 // Bodies of the admin API (/protected/admin/...). Requests take nullable members so a missing field is a 400 that
 // names it, not a binding failure; responses never carry a secret hash.
 
 /// <summary>PUT /protected/admin/principals/{principalId}: the whole principal (roles and permissions replace the stored ones).</summary>
-/// <remarks>Plan: optional rate-limit plan; each absent field takes the default plan's value (RateLimiting/PlanBodies).</remarks>
+/// <remarks>Plan: optional rate-limit plan; each absent field takes the default plan's value (PlanBodies).</remarks>
 public sealed record PrincipalBody(IReadOnlyList<string?>? Roles, IReadOnlyList<string?>? Permissions, bool? Disabled,
-    RateLimiting.PlanBody? Plan = null);
+    PlanBody? Plan = null);
 
 /// <remarks>Plan: the principal's own plan fields (null: the default plan).</remarks>
 public sealed record PrincipalResponse(
     string PrincipalId, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions, bool Disabled,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RateLimiting.PlanBody? Plan = null);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, PlanBody? Plan = null);
 
 /// <summary>POST /protected/admin/principals/{principalId}/keys. ExpiresAt is ISO 8601 text, checked by the handler.</summary>
 public sealed record NewKeyBody(string? Kind, string? ExpiresAt, string? Description);
@@ -28,6 +28,8 @@ public sealed record KeyListResponse(string PrincipalId, IReadOnlyList<KeyRespon
 
 /// <summary>One rule of the route table, as PUT takes it and GET returns it.</summary>
 public sealed record RouteRuleBody(string? Verb, string? Path, string? RequiredPermission, string? RequiredRole);
+
+// RoutePolicyBody / RoutePolicyResponse keep their names: they are the OpenAPI schema names of the route table's bodies.
 
 /// <summary>PUT /protected/admin/routes: the whole table.</summary>
 public sealed record RoutePolicyBody(IReadOnlyList<RouteRuleBody?>? Routes);

@@ -1,7 +1,8 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SecureApi.AuthorizerContract;
 
-namespace SecureApi.Endpoints;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// Input rules of the admin API. Each problem is recorded under the field it concerns ("roles[1]",
@@ -10,13 +11,10 @@ namespace SecureApi.Endpoints;
 /// </summary>
 public sealed class AdminValidation
 {
-    public const int MaxIdLength = 128;
     public const int MaxNameLength = 128;
     public const int MaxNames = 100;
     public const int MaxDescriptionLength = 256;
     public const int MaxRoutes = 200;
-    public static readonly IReadOnlyList<string> KnownVerbs = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"];
-    private const string IdPunctuation = "-_.@:|+";
     private static readonly string[] IsoFormats =
         ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
 
@@ -37,11 +35,14 @@ public sealed class AdminValidation
         list.Add(message);
     }
 
-    /// <summary>principalId / keyId: 1-128 ASCII letters, digits or one of - _ . @ : | +.</summary>
+    /// <summary>A path id alone (principalId, keyId): null when the store's id rule holds, else the 400 naming the field.</summary>
+    public static ValidationProblem? IdProblem(string? value, string field) =>
+        PrincipalIds.IsValid(value) ? null : TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [PrincipalIds.Rule(field)] });
+
+    /// <summary>principalId / keyId: the store's id rule (<see cref="PrincipalIds"/>), so every id the store accepts can be managed here.</summary>
     public string Id(string? value, string field)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || IdPunctuation.Contains(c)))
-            Add(field, $"{field} must be 1-{MaxIdLength} ASCII letters, digits or '{IdPunctuation}'.");
+        if (!PrincipalIds.IsValid(value)) Add(field, PrincipalIds.Rule(field));
         return value ?? "";
     }
 
@@ -123,8 +124,8 @@ public sealed class AdminValidation
                 continue;
             }
             var errorsBefore = _errors.Count;
-            if (r.Verb is null || !KnownVerbs.Contains(r.Verb))
-                Add(field + ".verb", $"{field}.verb must be one of {string.Join(", ", KnownVerbs)}.");
+            if (!KnownVerbs.Contains(r.Verb))
+                Add(field + ".verb", $"{field}.verb must be one of {KnownVerbs.List}.");
             if (string.IsNullOrEmpty(r.Path) || !r.Path.StartsWith('/') || r.Path.Contains('*') || r.Path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
                 Add(field + ".path", $"{field}.path must start with '/' and contain no wildcard or whitespace.");
             Name(r.RequiredPermission, field + ".requiredPermission", required: false);

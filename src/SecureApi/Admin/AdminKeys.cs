@@ -1,13 +1,12 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 
-namespace SecureApi.Endpoints;
+namespace SecureApi.Admin;
 
 /// <summary>
 /// Secrets and key ids the server generates. A secret is <see cref="SecretPrefix"/> + base64url of 32 random bytes
 /// (256 bits, 43 characters), so secret scanners can recognise a leaked one; it is stored only as the lower-case
-/// hex SHA-256 of its UTF-8 bytes, the form the REQUEST authorizer compares.
+/// hex SHA-256 of its UTF-8 bytes (AuthorizationStore.CredentialHash), the form the REQUEST authorizer compares.
 /// </summary>
 public static class AdminKeys
 {
@@ -18,6 +17,4 @@ public static class AdminKeys
     public static string NewSecret() => SecretPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
 
     public static string NewKeyId() => KeyIdPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12));
-
-    public static string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

@@ -15,8 +15,7 @@ public sealed class LocalStageOnKestrelTests
     private static SecureApiFactory OnKestrel(params (string Key, string? Value)[] settings)
     {
         var factory = new SecureApiFactory { ExtraConfiguration = settings.ToDictionary(s => s.Key, s => s.Value) };
-        factory.UseKestrel(0);
-        factory.StartServer();
+        factory.StartOnLoopbackKestrel();
         return factory;
     }
 

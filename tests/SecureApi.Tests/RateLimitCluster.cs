@@ -26,8 +26,7 @@ internal sealed class RateLimitCluster(SecureApiFactory[] instances, HttpClient[
         var started = Enumerable.Range(0, size).Select(_ => dynamo.NewFactory(table, credentials, time)).ToArray();
         foreach (var instance in started)
         {
-            instance.UseKestrel(0);
-            instance.StartServer();
+            instance.StartOnLoopbackKestrel();
         }
         return new RateLimitCluster(started, started.Select(i => i.CreateClient()).ToArray());
     }

@@ -107,8 +107,7 @@ public sealed class RateLimitContentionTests(DynamoDbServerFixture dynamo, ITest
         var table = "slow-" + Guid.NewGuid().ToString("N")[..12];
         var slowCounters = new DynamoDbRateLimitCounterStore(SlowClient(TimeSpan.FromSeconds(30)), table, TimeProvider.System, TimeSpan.FromMilliseconds(300));
         await using var instance = dynamo.NewFactory(table, time: TimeProvider.System, services: s => s.AddSingleton<IRateLimitCounterStore>(slowCounters));
-        instance.UseKestrel(0);
-        instance.StartServer();
+        instance.StartOnLoopbackKestrel();
         using var client = instance.CreateClient();
         await instance.Store().PutPrincipalAsync(new PrincipalChange("slow-alice", [], ["read"]), "test-setup");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/protected");

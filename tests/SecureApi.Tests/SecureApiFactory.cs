@@ -72,6 +72,18 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// Serves on a real Kestrel socket on 127.0.0.1 at a free port. The endpoint is configured on Kestrel itself, not
+    /// through UseKestrel(port): that overload edits the server's address list after the app has started binding, a
+    /// race the minimal-API host loses now and then on a busy machine ("Addresses cannot be modified after the server
+    /// has started").
+    /// </summary>
+    public void StartOnLoopbackKestrel()
+    {
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        StartServer();
+    }
+
     /// <summary>Sends a case through the test server with the TCP peer address set on the connection.</summary>
     public async Task<(int Status, string Body, IHeaderDictionary Headers)> SendAsync(ResolvedCaseRequest request, string? jsonBody = null)
     {

@@ -54,10 +54,22 @@ public sealed class ServerlessTemplateTests
         var role = resources.GetProperty(roleId).GetProperty("Properties");
         Assert.False(role.TryGetProperty("ManagedPolicyArns", out _), $"{roleId} attaches managed policies");
 
-        // Step-up (docs/step-up.md): the API's one conditional policy, for a KMS key the stack takes rather than creates.
+        // The conditional policies: step-up's KMS key for the API (docs/step-up.md), and for the REQUEST authorizer with a
+        // directory, UpdateItem on its failed-bind counters only (docs/directory.md).
         var policies = role.GetProperty("Policies").EnumerateArray().ToList();
         foreach (var conditional in policies.Where(p => p.TryGetProperty("Fn::If", out _)))
         {
+            if (functionId == "RequestAuthorizerFunction")
+            {
+                var directory = conditional.GetProperty("Fn::If");
+                Assert.Equal("HasDirectory", directory[0].GetString());
+                Assert.Equal("AWS::NoValue", directory[2].GetProperty("Ref").GetString());
+                var counters = Assert.Single(directory[1].GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray());
+                Assert.Equal(["dynamodb:UpdateItem"], counters.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+                Assert.Equal(["RATE#DIR#*"], counters.GetProperty("Condition").GetProperty("ForAllValues:StringLike")
+                    .GetProperty("dynamodb:LeadingKeys").EnumerateArray().Select(k => k.GetString()));
+                continue;
+            }
             Assert.Equal("ApiFunction", functionId);
             var branches = conditional.GetProperty("Fn::If");
             Assert.Equal("CreateStepUpKey", branches[0].GetString());

@@ -32,7 +32,8 @@ public static class RateLimitingSetup
         {
             var options = sp.GetRequiredService<RateLimitOptions>();
             options.ThrowIfInvalid();
-            return RateLimitCounterStoreFactory.Create(sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>(), options.Timeout);
+            return RateLimitCounterStoreFactory.Create(sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>(), options.Timeout,
+                sp.GetRequiredService<IAuthorizationStore>());
         });
         services.TryAddSingleton<RatePlans>();
         services.TryAddSingleton<RateLimiterServices>();

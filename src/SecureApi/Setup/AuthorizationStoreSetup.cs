@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.AuthorizationStore;
-using SecureApi.AuthorizationStore.DynamoDb;
 
 namespace SecureApi.Setup;
 
@@ -25,21 +24,18 @@ public static class AuthorizationStoreSetup
 
     /// <summary>
     /// At start: invalid settings stop the host with the message listing them; the store is built before the first
-    /// request; CreateTableIfMissing creates the DynamoDB table (local work).
+    /// request, with the process's one DynamoDB client (the step-up and rate-limit stores share it);
+    /// CreateTableIfMissing creates the DynamoDB table (local work).
     /// </summary>
     private sealed class AuthorizationStoreStartup(AuthorizationStoreOptions options, IServiceProvider services) : IHostedService
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public Task StartAsync(CancellationToken cancellationToken)
         {
             options.ThrowIfInvalid();
-            var store = services.GetRequiredService<IAuthorizationStore>();
-            if (options.CreateTableIfMissing && Unwrap(store) is DynamoDbAuthorizationStore dynamo)
-                await dynamo.CreateTableIfMissingAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            return AuthorizationStoreFactory.CreateTableIfMissingAsync(services.GetRequiredService<IAuthorizationStore>(), options,
+                cancellationToken: cancellationToken);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        private static IAuthorizationStore Unwrap(IAuthorizationStore store) =>
-            store is CachingAuthorizationStore cached ? cached.Inner : store;
     }
 }

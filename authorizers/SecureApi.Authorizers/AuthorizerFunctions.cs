@@ -76,15 +76,18 @@ public static class AuthorizerFunctions
     }
 
     /// <summary>
-    /// Starts, at init and without waiting, the read every decision makes: the route table. The SDK's first call
-    /// (client, credentials, endpoint, connection) then overlaps with fetching the first event, and that event's
-    /// decision joins the read in flight (the cached store shares one load per key). A failed read is not cached:
-    /// the decision reads again and fails closed on its own, so the failure here is only observed, never acted on.
+    /// Starts, at init and without waiting, the read every decision makes: the route table. It runs on a pool
+    /// thread: the SDK's first call does its set-up (client pipeline, credentials, endpoint, signing, connection)
+    /// synchronously before its first await, and on the init thread that set-up would hold back fetching the first
+    /// event; this way the two overlap. That event's decision joins the read in flight (the cached store shares one
+    /// load per key). A failed read is not cached: the decision reads again and fails closed on its own, so the
+    /// failure here is only observed, never acted on.
     /// </summary>
     internal static Task<RouteRules?>? StartRouteTableRead(IAuthorizationStore? store)
     {
-        var read = store?.GetRoutePolicyAsync();
-        read?.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+        if (store is null) return null;
+        var read = Task.Run(() => store.GetRoutePolicyAsync());
+        read.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return read;
     }

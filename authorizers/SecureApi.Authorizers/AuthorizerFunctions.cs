@@ -32,7 +32,7 @@ public static class AuthorizerFunctions
                 var http = options.MetadataAddress is null && options.JwksUri is null ? null : CreateKeyFetchClient();
                 var store = CreateStore(configuration);
                 authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, store);
-                StartRouteTableRead(store);
+                RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
@@ -57,7 +57,7 @@ public static class AuthorizerFunctions
                 var options = RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName));
                 var store = CreateStore(configuration);
                 authorizer = new RequestAuthorizer(options, log, store);
-                StartRouteTableRead(store);
+                RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
@@ -73,23 +73,6 @@ public static class AuthorizerFunctions
         options.ThrowIfInvalid();
         // Create, not CreateAsync: a function never creates the table (CreateTableIfMissing is ignored here).
         return options.UsesDynamoDb ? AuthorizationStoreFactory.Create(options, TimeProvider.System) : null;
-    }
-
-    /// <summary>
-    /// Starts, at init and without waiting, the read every decision makes: the route table. It runs on a pool
-    /// thread: the SDK's first call does its set-up (client pipeline, credentials, endpoint, signing, connection)
-    /// synchronously before its first await, and on the init thread that set-up would hold back fetching the first
-    /// event; this way the two overlap. That event's decision joins the read in flight (the cached store shares one
-    /// load per key). A failed read is not cached: the decision reads again and fails closed on its own, so the
-    /// failure here is only observed, never acted on.
-    /// </summary>
-    internal static Task<RouteRules?>? StartRouteTableRead(IAuthorizationStore? store)
-    {
-        if (store is null) return null;
-        var read = Task.Run(() => store.GetRoutePolicyAsync());
-        read.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return read;
     }
 
     private static APIGatewayCustomAuthorizerResponse Respond(AuthorizerDecision decision) =>

@@ -25,15 +25,18 @@ public static class AuthorizationStoreSetup
     /// <summary>
     /// At start: invalid settings stop the host with the message listing them; the store is built before the first
     /// request, with the process's one DynamoDB client (the step-up and rate-limit stores share it);
-    /// CreateTableIfMissing creates the DynamoDB table (local work).
+    /// CreateTableIfMissing creates the DynamoDB table (local work). On DynamoDB the route table is read in the
+    /// background (<see cref="RouteTableWarmUp"/>): the SDK's first-call set-up and the connection are then ready
+    /// when the first request's store call (the route check, or the rate-limit counter on a public route) comes.
     /// </summary>
     private sealed class AuthorizationStoreStartup(AuthorizationStoreOptions options, IServiceProvider services) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
             options.ThrowIfInvalid();
-            return AuthorizationStoreFactory.CreateTableIfMissingAsync(services.GetRequiredService<IAuthorizationStore>(), options,
-                cancellationToken: cancellationToken);
+            var store = services.GetRequiredService<IAuthorizationStore>();
+            await AuthorizationStoreFactory.CreateTableIfMissingAsync(store, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (options.UsesDynamoDb) RouteTableWarmUp.Start(store);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -36,7 +36,7 @@ public static class AuthorizationStoreSetup
             options.ThrowIfInvalid();
             var store = services.GetRequiredService<IAuthorizationStore>();
             await AuthorizationStoreFactory.CreateTableIfMissingAsync(store, options, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (options.UsesDynamoDb) RouteTableWarmUp.Start(store);
+            if (options.UsesDynamoDb) _ = RouteTableWarmUp.Start(store);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -9,8 +9,11 @@
 # Two events: GET /public (no authorizer context; rate-limited per source address, so one counter write when
 # deployed) and GET /protected with requestContext.authorizer as API Gateway sends it (route table, principal,
 # counters). Goals: AOT p50 <= 25 ms and <= 0.1x JIT; aot-deployed <= 1.2x aot-in-memory.
+# BASELINE=<folder of another AOT publish> adds that build in both configurations (base-in-memory, base-deployed)
+# to the same interleaved run, for a before/after under the same load.
 # Needs moto_server (pip install 'moto[server]').
 #   RUNS=20 JIT=0 bench/coldstart-api.sh
+#   BASELINE=/tmp/main-aot RUNS=15 JIT=0 bench/coldstart-api.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-20}
@@ -35,6 +38,7 @@ IN_MEMORY="env StepUp__DevelopmentKey=$DEV_KEY"
 DEPLOYED="env AuthorizationStore__TableName=$TABLE AuthorizationStore__ServiceUrl=$MOTO_URL StepUp__KmsKeyId=$KMS_KEY StepUp__KmsServiceUrl=$MOTO_URL AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing"
 CANDIDATES=(--candidate "aot-in-memory=$IN_MEMORY $AOT/SecureApi" --candidate "aot-deployed=$DEPLOYED $AOT/SecureApi")
 [ "$JIT" = 0 ] || CANDIDATES+=(--candidate "jit=$IN_MEMORY dotnet $JIT_OUT/SecureApi.dll")
+[ -z "${BASELINE:-}" ] || CANDIDATES+=(--candidate "base-in-memory=$IN_MEMORY $BASELINE/SecureApi" --candidate "base-deployed=$DEPLOYED $BASELINE/SecureApi")
 
 # The functions start in the AOT publish folder, as Lambda starts them in /var/task (the content root).
 cd "$AOT"

@@ -15,12 +15,9 @@ dotnet publish authorizers/RequestAuthorizer -c Release -r linux-x64 -o "$OUT/re
 dotnet build bench/ColdStart -c Release -v quiet -nologo
 dotnet build bench/Authorizers.Benchmarks -c Release -v quiet -nologo
 
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-URL="http://127.0.0.1:$PORT"
-moto_server -H 127.0.0.1 -p "$PORT" >"$OUT/moto.log" 2>&1 &
-MOTO_PID=$!
-trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "$URL/moto-api/" && break; sleep 0.1; done
+source bench/moto.sh
+start_moto "$OUT/moto.log"
+URL=$MOTO_URL
 
 # One principal + api key through the store library itself (also creates the table).
 dotnet run -c Release --no-build --project bench/Authorizers.Benchmarks -- seed-store "$URL" "$TABLE" "$OUT/inputs"

@@ -34,7 +34,7 @@ public static class AuthorizerFunctions
                 var http = options.MetadataAddress is null && options.JwksUri is null ? null : CreateKeyFetchClient();
                 var store = CreateStore(configuration);
                 authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, store);
-                StartRouteTableRead(store);
+                RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
@@ -58,8 +58,8 @@ public static class AuthorizerFunctions
             {
                 var options = RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName));
                 var store = CreateStore(configuration);
-                authorizer = new RequestAuthorizer(options, log, store, CreateDirectory(configuration));
-                StartRouteTableRead(store);
+                authorizer = new RequestAuthorizer(options, log, store, CreateDirectory(configuration, store));
+                RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
                 return Task.FromResult(true);
             });
         return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
@@ -83,26 +83,14 @@ public static class AuthorizerFunctions
     /// The directory credential section "Directory" asks for (null when off). Its failed-bind counts live in the
     /// store's rate-limit counters: on the table when AuthorizationStore__TableName is set, else in this process.
     /// </summary>
-    internal static DirectoryAuthenticator? CreateDirectory(IConfiguration configuration) =>
+    internal static DirectoryAuthenticator? CreateDirectory(IConfiguration configuration, IAuthorizationStore? store) =>
         DirectoryAuthenticator.FromConfiguration(configuration, () =>
         {
             var options = AuthorizationStoreOptions.FromConfiguration(configuration.GetSection(AuthorizationStoreOptions.SectionName));
-            return RateLimitCounterStoreFactory.Create(options, TimeProvider.System, options.Timeout);
+            return store is null
+                ? new InMemoryRateLimitCounterStore(TimeProvider.System)
+                : RateLimitCounterStoreFactory.Create(options, TimeProvider.System, options.Timeout, store); // the store's own client
         }, TimeProvider.System);
-
-    /// <summary>
-    /// Starts, at init and without waiting, the read every decision makes: the route table. The SDK's first call
-    /// (client, credentials, endpoint, connection) then overlaps with fetching the first event, and that event's
-    /// decision joins the read in flight (the cached store shares one load per key). A failed read is not cached:
-    /// the decision reads again and fails closed on its own, so the failure here is only observed, never acted on.
-    /// </summary>
-    internal static Task<RouteRules?>? StartRouteTableRead(IAuthorizationStore? store)
-    {
-        var read = store?.GetRouteRulesAsync();
-        read?.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return read;
-    }
 
     private static APIGatewayCustomAuthorizerResponse Respond(AuthorizerDecision decision) =>
         decision.Outcome == AuthorizerOutcome.Unauthorized || decision.Response is null

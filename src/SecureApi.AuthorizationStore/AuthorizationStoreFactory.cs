@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using SecureApi.AuthorizationStore.DynamoDb;
 
 namespace SecureApi.AuthorizationStore;
@@ -5,25 +6,40 @@ namespace SecureApi.AuthorizationStore;
 /// <summary>
 /// Builds the store the settings ask for: DynamoDB when TableName is set, else a fresh in-memory store; wrapped in
 /// <see cref="CachingAuthorizationStore"/> unless CacheSeconds is 0. Hold one instance per process (a singleton):
-/// the cache and the SDK client's connections live in it, and writes through it invalidate its cache.
+/// the cache and the process's one SDK client live in it (the step-up and rate-limit stores borrow that client,
+/// see <see cref="DynamoDbClientOf"/>), and writes through it invalidate its cache.
 /// </summary>
 public static class AuthorizationStoreFactory
 {
+    private static readonly TimeSpan DefaultTableSetupBudget = TimeSpan.FromSeconds(30);
+
     /// <summary>The store, without creating any table. Throws <see cref="AuthorizationStoreConfigurationException"/> on invalid settings.</summary>
     public static IAuthorizationStore Create(AuthorizationStoreOptions options, TimeProvider time) =>
         WithCache(CreateBackingStore(options, time), options, time);
 
     /// <summary>
-    /// As <see cref="Create"/>, and when CreateTableIfMissing is true also creates the DynamoDB table within
-    /// <paramref name="tableSetupBudget"/> (default 30 s). For the API at startup in local work, never in a function.
+    /// As <see cref="Create"/>, then <see cref="CreateTableIfMissingAsync"/>. For local work and tests, never in a function.
     /// </summary>
     public static async Task<IAuthorizationStore> CreateAsync(AuthorizationStoreOptions options, TimeProvider time,
         TimeSpan? tableSetupBudget = null, CancellationToken cancellationToken = default)
     {
-        var store = CreateBackingStore(options, time);
-        if (options.CreateTableIfMissing && store is DynamoDbAuthorizationStore dynamo)
-            await dynamo.CreateTableIfMissingAsync(tableSetupBudget ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-        return WithCache(store, options, time);
+        var store = Create(options, time);
+        await CreateTableIfMissingAsync(store, options, tableSetupBudget, cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    /// <summary>
+    /// The one table-creation path: when CreateTableIfMissing is true and <paramref name="store"/> is on DynamoDB,
+    /// creates its table (on-demand, TTL on) unless it exists, within <paramref name="tableSetupBudget"/> (default 30 s).
+    /// </summary>
+    public static Task CreateTableIfMissingAsync(IAuthorizationStore store, AuthorizationStoreOptions options,
+        TimeSpan? tableSetupBudget = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        return options.CreateTableIfMissing && CachingAuthorizationStore.Uncached(store) is DynamoDbAuthorizationStore dynamo
+            ? dynamo.CreateTableIfMissingAsync(tableSetupBudget ?? DefaultTableSetupBudget, cancellationToken)
+            : Task.CompletedTask;
     }
 
     /// <summary>The uncached store: <see cref="DynamoDbAuthorizationStore"/> or <see cref="InMemoryAuthorizationStore"/>.</summary>
@@ -36,6 +52,16 @@ public static class AuthorizationStoreFactory
             ? new DynamoDbAuthorizationStore(DynamoDbClientFactory.Create(options), options, time, ownsClient: true)
             : new InMemoryAuthorizationStore(time);
     }
+
+    /// <summary>
+    /// The DynamoDB client of the process's authorization store, for the stores that live on the same table: one
+    /// client per process (one credential and endpoint resolution, one connection pool), owned by that store.
+    /// </summary>
+    internal static IAmazonDynamoDB DynamoDbClientOf(IAuthorizationStore authorizationStore) =>
+        CachingAuthorizationStore.Uncached(authorizationStore) is DynamoDbAuthorizationStore dynamo
+            ? dynamo.Client
+            : throw new ArgumentException("TableName is set but the authorization store given is not on DynamoDB; pass the process's store.",
+                nameof(authorizationStore));
 
     private static IAuthorizationStore WithCache(IAuthorizationStore store, AuthorizationStoreOptions options, TimeProvider time) =>
         options.CacheSeconds > 0 ? new CachingAuthorizationStore(store, options.CacheDuration, time) : store;

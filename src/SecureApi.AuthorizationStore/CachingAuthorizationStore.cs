@@ -131,7 +131,10 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) =>
         _inner.ListAuditRecordsAsync(dayUtc, limit, cancellationToken);
 
-    /// <summary>A miss: reads through (one read per key however many callers miss at once) and caches the answer.</summary>
+    /// <summary>
+    /// A miss: reads through on a pool thread (one read per key however many callers miss at once; the caller's
+    /// thread is not held by the SDK's synchronous first-call set-up) and caches the answer.
+    /// </summary>
     private static Task<T?> LoadAsync<T>(ExpiringCache<T> cache, string key, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
         where T : class =>
         cache.LoadOnceAsync(key, load, ct);

@@ -85,6 +85,10 @@ internal sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan ttl, int
         Exception? error = null;
         try
         {
+            // On the pool, not the caller's thread: the SDK's first call does its set-up synchronously before its
+            // first await, and the caller (a function's init, or a decision starting two reads at once) goes on
+            // meanwhile. The load is registered already, so whoever misses next joins it.
+            await Task.Yield();
             value = await load(CancellationToken.None).ConfigureAwait(false);
             Set(key, value, version);
         }

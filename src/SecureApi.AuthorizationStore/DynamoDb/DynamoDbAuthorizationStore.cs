@@ -37,6 +37,9 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
 
     public string TableName => _table;
 
+    /// <summary>The process's one client: the step-up and rate-limit stores on this table share it (this store owns it).</summary>
+    internal IAmazonDynamoDB Client => _client;
+
     /// <summary>Creates the table (on-demand, TTL on) unless it exists. Local work and tests only; bounded by <paramref name="budget"/>.</summary>
     public Task CreateTableIfMissingAsync(TimeSpan budget, CancellationToken cancellationToken = default) =>
         new BoundedCall(budget).RunAsync("CreateTable", ct => DynamoDbTableSetup.CreateIfMissingAsync(_client, _table, ct), cancellationToken);

@@ -57,6 +57,9 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
         _bounded = new BoundedCall(budget);
     }
 
+    /// <summary>The client it was given (the authorization store's, through <see cref="RateLimitCounterStoreFactory"/>).</summary>
+    internal IAmazonDynamoDB Client => _client;
+
     /// <summary>UpdateItem calls sent so far, admitted or not (the writes-per-request figure of the benchmarks).</summary>
     public long Writes => Interlocked.Read(ref _writes);
 

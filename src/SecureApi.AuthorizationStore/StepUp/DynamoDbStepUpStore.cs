@@ -35,6 +35,9 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
         _bounded = new BoundedCall(options.Timeout);
     }
 
+    /// <summary>The client it was given (the authorization store's, through <see cref="StepUpStoreFactory"/>).</summary>
+    internal IAmazonDynamoDB Client => _client;
+
     public Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);

@@ -1,17 +1,16 @@
-using SecureApi.AuthorizationStore.DynamoDb;
-
 namespace SecureApi.AuthorizationStore.StepUp;
 
-/// <summary>The step-up store next to the authorization store: the same table (DynamoDB) or the same process (in-memory).</summary>
+/// <summary>The step-up store next to the authorization store: the same table and client (DynamoDB) or the same process (in-memory).</summary>
 public static class StepUpStoreFactory
 {
     /// <param name="options">The settings <paramref name="authorizationStore"/> was built from (AuthorizationStoreFactory checked them).</param>
-    /// <param name="authorizationStore">The process's authorization store; an in-memory one receives the enrollment audit records.</param>
+    /// <param name="authorizationStore">The process's authorization store: its DynamoDB client is shared; an in-memory one receives the enrollment audit records.</param>
     public static IStepUpStore Create(AuthorizationStoreOptions options, TimeProvider time, IAuthorizationStore authorizationStore)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        if (options.UsesDynamoDb) return new DynamoDbStepUpStore(DynamoDbClientFactory.Create(options), options, time);
+        ArgumentNullException.ThrowIfNull(authorizationStore);
+        if (options.UsesDynamoDb) return new DynamoDbStepUpStore(AuthorizationStoreFactory.DynamoDbClientOf(authorizationStore), options, time);
         return new InMemoryStepUpStore(time, CachingAuthorizationStore.Uncached(authorizationStore) as InMemoryAuthorizationStore);
     }
 }

@@ -29,7 +29,8 @@ public static class RateLimitingSetup
         services.TryAddSingleton(sp => RateLimitOptions.FromConfiguration(
             sp.GetRequiredService<IConfiguration>().GetSection(RateLimitOptions.SectionName)));
         services.TryAddSingleton(sp => RateLimitCounterStoreFactory.Create(
-            sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitOptions>().Timeout));
+            sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitOptions>().Timeout,
+            sp.GetRequiredService<IAuthorizationStore>()));
         services.TryAddSingleton<RatePlans>();
         services.TryAddSingleton<RateLimiterServices>();
         services.TryAddSingleton<PlanRateLimiterPolicy>();

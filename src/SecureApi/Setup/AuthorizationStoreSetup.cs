@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.AuthorizationStore;
-using SecureApi.AuthorizationStore.DynamoDb;
 
 namespace SecureApi.Setup;
 
@@ -35,16 +34,19 @@ public static class AuthorizationStoreSetup
     }
 
     /// <summary>
-    /// At start: the store is built before the first request (invalid settings stop the host with the message
-    /// listing them); CreateTableIfMissing creates the DynamoDB table (local work).
+    /// At start: the store is built before the first request (invalid settings stop the host with the message listing
+    /// them), with the process's one DynamoDB client (the step-up and rate-limit stores share it); CreateTableIfMissing
+    /// creates the DynamoDB table (local work). On DynamoDB the route table is read in the background
+    /// (<see cref="RouteTableWarmUp"/>): the SDK's first-call set-up and the connection are then ready when the first
+    /// request's store call (the route check, or the rate-limit counter on a public route) comes.
     /// </summary>
     private sealed class AuthorizationStoreStartup(AuthorizationStoreOptions options, IServiceProvider services) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             var store = services.GetRequiredService<IAuthorizationStore>();
-            if (options.CreateTableIfMissing && CachingAuthorizationStore.Uncached(store) is DynamoDbAuthorizationStore dynamo)
-                await dynamo.CreateTableIfMissingAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            await AuthorizationStoreFactory.CreateTableIfMissingAsync(store, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (options.UsesDynamoDb) _ = RouteTableWarmUp.Start(store);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Amazon.KeyManagementService;
 
 namespace SecureApi.StepUp;
 
@@ -76,10 +77,17 @@ public sealed class LocalDataKeySource(byte[] key) : IDataKeySource
 
 /// <summary>
 /// Data keys from KMS: one GenerateDataKey (AES-256) per process for new secrets; Decrypt of a stored wrapped key
-/// once, then from memory. The plain keys live only in this process's memory.
+/// once, then from memory. The plain keys live only in this process's memory. The client can be built on first
+/// use (<see cref="KmsDataKeySource(Func{IAmazonKeyManagementService}, string)"/>): a failure to build it fails
+/// that call closed like an unreachable KMS.
 /// </summary>
-public sealed class KmsDataKeySource(Amazon.KeyManagementService.IAmazonKeyManagementService kms, string keyId) : IDataKeySource
+public sealed class KmsDataKeySource(Lazy<IAmazonKeyManagementService> client, string keyId) : IDataKeySource
 {
+    public KmsDataKeySource(IAmazonKeyManagementService kms, string keyId) : this(new Lazy<IAmazonKeyManagementService>(kms), keyId) { }
+
+    public KmsDataKeySource(Func<IAmazonKeyManagementService> createClient, string keyId)
+        : this(new Lazy<IAmazonKeyManagementService>(createClient, LazyThreadSafetyMode.ExecutionAndPublication), keyId) { }
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, byte[]> _unwrapped = new(StringComparer.Ordinal);
     private DataKey? _current;
@@ -91,7 +99,7 @@ public sealed class KmsDataKeySource(Amazon.KeyManagementService.IAmazonKeyManag
         try
         {
             if (_current is { } raced) return raced;
-            var generated = await Kms("GenerateDataKey", () => kms.GenerateDataKeyAsync(new Amazon.KeyManagementService.Model.GenerateDataKeyRequest
+            var generated = await Kms("GenerateDataKey", () => client.Value.GenerateDataKeyAsync(new Amazon.KeyManagementService.Model.GenerateDataKeyRequest
             {
                 KeyId = keyId,
                 KeySpec = Amazon.KeyManagementService.DataKeySpec.AES_256,
@@ -111,7 +119,7 @@ public sealed class KmsDataKeySource(Amazon.KeyManagementService.IAmazonKeyManag
         if (wrapped.Length == 0) throw new CryptographicException("The secret was encrypted under a local key; this instance uses KMS.");
         var id = Convert.ToBase64String(wrapped.Span);
         if (_unwrapped.TryGetValue(id, out var known)) return known;
-        var decrypted = await Kms("Decrypt", () => kms.DecryptAsync(new Amazon.KeyManagementService.Model.DecryptRequest
+        var decrypted = await Kms("Decrypt", () => client.Value.DecryptAsync(new Amazon.KeyManagementService.Model.DecryptRequest
         {
             KeyId = keyId,
             CiphertextBlob = new MemoryStream(wrapped.ToArray(), writable: false),

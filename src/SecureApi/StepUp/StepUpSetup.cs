@@ -48,7 +48,9 @@ public static class StepUpSetup
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.KmsRegion);
             }
-            return new KmsDataKeySource(new AmazonKeyManagementServiceClient(config), keyId);
+            // The settings are checked now; the client is built by the first enrollment or verification that needs a
+            // data key, off the cold start of every request that does not (most: no step-up route is ever hit).
+            return new KmsDataKeySource(() => new AmazonKeyManagementServiceClient(config), keyId);
         }
         if (options.DevelopmentKey is { } configured) return new LocalDataKeySource(Convert.FromBase64String(configured));
         StepUpLog.GeneratedKey(sp.GetRequiredService<ILogger<StepUpCheck>>());

@@ -19,7 +19,7 @@ builder.Services.AddAuthentication(ApiGatewayAuthorizerDefaults.AuthenticationSc
     .AddApiGatewayAuthorizer();                                                   // User from requestContext.authorizer
 builder.Services.AddAuthorizationStore();                                         // principals, keys, route table, audit: DynamoDB or in-memory (one singleton)
 builder.Services.AddStepUp();                                                     // TOTP enrollment, step-up windows, lockout (store); KMS-protected secrets
-builder.Services.AddRouteRulesPolicy();                                            // per request: route table, principal status, key status (store, short cache)
+builder.Services.AddRouteRulesPolicy();                                           // per request: route table, principal status, key status (store, short cache)
 builder.Services.AddSecureApiRateLimiting();                                      // per-principal rate limits and quotas, counted in the store across all instances
 builder.Services.AddSecureApiOpenApi();                                           // OpenAPI document with security schemes
 #if LOCAL_GATEWAY

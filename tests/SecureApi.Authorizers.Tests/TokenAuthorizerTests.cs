@@ -6,12 +6,13 @@ using SecureApi.Testing;
 
 namespace SecureApi.Authorizers.Tests;
 
-public sealed class TokenAuthorizerTests : IDisposable
+public sealed class TokenAuthorizerTests
 {
-    private readonly TokenFactory _tokens = new();
+    // One signing identity for the whole class: an RSA-2048 key pair per test made key generation most of the quick
+    // loop. Tests that need a stranger's key make their own factory.
+    private static readonly TokenFactory SharedTokens = new();
+    private readonly TokenFactory _tokens = SharedTokens;
     private readonly StringWriter _log = new();
-
-    public void Dispose() => _tokens.Dispose();
 
     private TokenAuthorizer StaticAuthorizer(Action<TokenAuthorizerOptions>? configure = null)
     {

@@ -40,15 +40,23 @@ public sealed class GatewayTestCredentials
     public string CustomHeaderValue { get; } = "test-custom-auth-" + RandomHex();
     public string WrongCustomHeaderValue { get; } = "test-wrong-custom-auth-" + RandomHex();
 
+    // The two RSA-2048 key pairs are made once per test process, not per instance: generating them was most of each
+    // test host's set-up. Each instance still has its own kid, tokens, keys and header values.
+    private static readonly Lazy<(RSAParameters Signing, RSAParameters Other)> KeyPairs = new(() =>
+    {
+        using var signing = RSA.Create(2048);
+        using var other = RSA.Create(2048);
+        return (signing.ExportParameters(true), other.ExportParameters(true));
+    });
+
     public GatewayTestCredentials(TimeProvider? time = null)
     {
         var now = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         var kid = "test-" + RandomHex()[..8];
-        using var rsa = RSA.Create(2048);
-        using var otherRsa = RSA.Create(2048);
-        var key = new RsaSecurityKey(rsa.ExportParameters(true)) { KeyId = kid };
-        var otherKey = new RsaSecurityKey(otherRsa.ExportParameters(true)) { KeyId = kid }; // same kid, different key
-        Jwks = ToJwks(rsa.ExportParameters(false), kid);
+        var (signing, other) = KeyPairs.Value;
+        var key = new RsaSecurityKey(signing) { KeyId = kid };
+        var otherKey = new RsaSecurityKey(other) { KeyId = kid }; // same kid, different key
+        Jwks = ToJwks(new RSAParameters { Modulus = signing.Modulus, Exponent = signing.Exponent }, kid);
         _signingKey = key;
         _now = now;
 

@@ -32,7 +32,13 @@ public static class PrincipalOverlay
     /// <returns>The roles and permissions in force, or null when the stored principal is disabled (→ 401).</returns>
     public static (IReadOnlyCollection<string> Roles, IReadOnlyCollection<string> Permissions)? Apply(
         PrincipalRecord? stored, IReadOnlyCollection<string> carriedRoles, IReadOnlyCollection<string> carriedPermissions) =>
-        stored is null ? (carriedRoles, carriedPermissions)
+        Apply(stored, (carriedRoles, carriedPermissions), static carried => carried);
+
+    /// <summary>As above, reading the carried roles and permissions only when no record is stored (the API's route
+    /// check would otherwise copy them out of the claims on every request, to throw them away whenever a record exists).</summary>
+    public static (IReadOnlyCollection<string> Roles, IReadOnlyCollection<string> Permissions)? Apply<TCarrier>(
+        PrincipalRecord? stored, TCarrier carrier, Func<TCarrier, (IReadOnlyCollection<string> Roles, IReadOnlyCollection<string> Permissions)> carried) =>
+        stored is null ? carried(carrier)
         : stored.Disabled ? null
         : (stored.Roles, stored.Permissions);
 }

@@ -75,8 +75,8 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
         if (!PrincipalIds.IsValid(principalId)) return RouteCheckRefusal.NotAuthenticated;
         var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
-        var granted = PrincipalOverlay.Apply(principal,
-            Values(user, ApiGatewayAuthorizerClaimTypes.Role), Values(user, ApiGatewayAuthorizerClaimTypes.Permission));
+        var granted = PrincipalOverlay.Apply(principal, user, static u =>
+            (Values(u, ApiGatewayAuthorizerClaimTypes.Role), Values(u, ApiGatewayAuthorizerClaimTypes.Permission)));
         if (granted is not { } inForce)
         {
             Log.PrincipalDisabled(logger, principalId, verb, path);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SecureApi.Authorizers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecureApi.LocalGateway;
 using SecureApi.LocalGateway.Template;
@@ -58,6 +59,7 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Credentials.Configuration).AddInMemoryCollection(RoomyRateLimits).AddInMemoryCollection(ExtraConfiguration ?? new Dictionary<string, string?>()));
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<ILoggerProvider>(_startupErrors);
             services.AddSingleton(TimeOverride ?? Clock);
             services.AddLocalGateway(); // what Debug builds of the API add themselves (Program.cs, LOCAL_GATEWAY)
             // The stage keeps the manual clock when the app's clock is replaced (a failing app clock must fail the app, not the gateway).
@@ -70,6 +72,41 @@ public sealed class SecureApiFactory : WebApplicationFactory<Program>
                 () => Interlocked.Increment(ref _invocations), EditAuthorizerResponse));
             ExtraServices?.Invoke(services);
         });
+    }
+
+    /// <summary>
+    /// Starts the host, which must fail, and returns why. With a minimal-API app the factory can lose a race with the
+    /// app disposing its own services after the failed start and throw ObjectDisposedException instead of the cause
+    /// (dotnet/aspnetcore#33494, #40271); the cause is then the error the host logged when it failed to start.
+    /// </summary>
+    public Exception StartupFailure()
+    {
+        try
+        {
+            _ = Server;
+        }
+        catch (Exception e)
+        {
+            return e is ObjectDisposedException && _startupErrors.First is { } logged ? logged : e;
+        }
+        throw new Xunit.Sdk.XunitException("The host started although its settings should have stopped it.");
+    }
+
+    private readonly FirstLoggedError _startupErrors = new();
+
+    /// <summary>Keeps the first exception any log entry carries (a failed start is logged with its cause).</summary>
+    private sealed class FirstLoggedError : ILoggerProvider, ILogger
+    {
+        private Exception? _first;
+        public Exception? First => Volatile.Read(ref _first);
+        public ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (exception is not null && logLevel >= LogLevel.Error) Interlocked.CompareExchange(ref _first, exception, null);
+        }
+        public void Dispose() { }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using SecureApi.Lambda.Core;
+using SecureApi.Lambda.Metrics;
 
 namespace SecureApi.Lambda.RuntimeSupport;
 
@@ -23,16 +24,21 @@ public sealed class LambdaBootstrap : IDisposable
     private readonly Func<Stream, ILambdaContext, Task<Stream?>> _handler;
     private readonly Func<Task<bool>>? _initializer;
     private readonly string? _runtimeApiEndpoint;
+    private readonly EmbeddedMetricsListener? _metrics;
     private RuntimeApiClient? _client;
+    private bool _invoked;
 
     /// <param name="runtimeApiEndpoint"><c>host:port</c>; null = <c>--runtime-api-endpoint</c> argument, else AWS_LAMBDA_RUNTIME_API.</param>
+    /// <param name="metrics">Flushed after every invocation (EMF lines, docs/metrics.md); owned and disposed by the bootstrap.</param>
     public LambdaBootstrap(
         Func<Stream, ILambdaContext, Task<Stream?>> handler,
         Func<Task<bool>>? initializer = null,
-        string? runtimeApiEndpoint = null)
+        string? runtimeApiEndpoint = null,
+        EmbeddedMetricsListener? metrics = null)
     {
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _initializer = initializer;
+        _metrics = metrics;
         _runtimeApiEndpoint = runtimeApiEndpoint ?? ResolveRuntimeApiEndpoint(Environment.GetCommandLineArgs());
     }
 
@@ -62,6 +68,7 @@ public sealed class LambdaBootstrap : IDisposable
             try
             {
                 await InvokeOnceAsync(_client, environment, cancellationToken).ConfigureAwait(false);
+                FlushMetrics(); // after the response: the environment is not frozen before the next GET /next
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -115,6 +122,11 @@ public sealed class LambdaBootstrap : IDisposable
     {
         using var invocation = await client.GetNextInvocationAsync(environment, ct).ConfigureAwait(false);
         var context = invocation.LambdaContext;
+        if (!_invoked)
+        {
+            _invoked = true;
+            LambdaMetrics.ColdStart(environment.FunctionName);
+        }
 
         // Provided runtimes own this variable: set per invoke, deleted (null) when the header is absent.
         Environment.SetEnvironmentVariable(TraceIdEnvironmentVariable, context.TraceId);
@@ -146,6 +158,18 @@ public sealed class LambdaBootstrap : IDisposable
         }
     }
 
+    private void FlushMetrics()
+    {
+        try
+        {
+            _metrics?.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            ConsoleLambdaLogger.RuntimeLine("ERROR", $"Metrics flush failed: {ex.GetType().Name}"); // metrics never stop the loop
+        }
+    }
+
     internal static string? ResolveRuntimeApiEndpoint(string[] args)
     {
         for (var i = 0; i < args.Length; i++)
@@ -164,5 +188,9 @@ public sealed class LambdaBootstrap : IDisposable
         return Environment.GetEnvironmentVariable(RuntimeApiEnvironmentVariable);
     }
 
-    public void Dispose() => _client?.Dispose();
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _metrics?.Dispose();
+    }
 }

@@ -1,4 +1,5 @@
 using SecureApi.Lambda.Core;
+using SecureApi.Lambda.Metrics;
 
 namespace SecureApi.Lambda.RuntimeSupport;
 
@@ -11,6 +12,7 @@ public sealed class LambdaBootstrapBuilder
     private readonly Func<Stream, ILambdaContext, Task<Stream?>> _handler;
     private Func<Task<bool>>? _initializer;
     private string? _runtimeApiEndpoint;
+    private TextWriter? _metricsOutput;
 
     private LambdaBootstrapBuilder(Func<Stream, ILambdaContext, Task<Stream?>> handler) => _handler = handler;
 
@@ -56,7 +58,18 @@ public sealed class LambdaBootstrapBuilder
         return this;
     }
 
-    public LambdaBootstrap Build() => new(_handler, _initializer, _runtimeApiEndpoint);
+    /// <summary>
+    /// Writes what the <c>secureapi.*</c> meters recorded during each invocation to <paramref name="output"/> as
+    /// CloudWatch Embedded Metric Format lines, once the invocation's answer has been posted (docs/metrics.md).
+    /// </summary>
+    public LambdaBootstrapBuilder UseEmbeddedMetrics(TextWriter output)
+    {
+        _metricsOutput = output ?? throw new ArgumentNullException(nameof(output));
+        return this;
+    }
+
+    public LambdaBootstrap Build() => new(_handler, _initializer, _runtimeApiEndpoint,
+        _metricsOutput is null ? null : new EmbeddedMetricsListener(_metricsOutput));
 
     /// <summary>The typed path's response buffer: "disposing" it after a send only rewinds it for the next invoke.</summary>
     private sealed class ReusableOutputStream : MemoryStream

@@ -20,7 +20,8 @@ public static class AuthorizerFunctions
     /// <summary>The error message API Gateway maps to 401.</summary>
     public const string UnauthorizedMessage = "Unauthorized";
 
-    public static LambdaBootstrap CreateTokenFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null)
+    /// <param name="metrics">Where each invocation's EMF metric lines go (docs/metrics.md); null = none.</param>
+    public static LambdaBootstrap CreateTokenFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null, TextWriter? metrics = null)
     {
         TokenAuthorizer? authorizer = null;
         var builder = LambdaBootstrapBuilder
@@ -37,7 +38,14 @@ public static class AuthorizerFunctions
                 RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
                 return Task.FromResult(true);
             });
-        return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
+        return Build(builder, runtimeApiEndpoint, metrics);
+    }
+
+    private static LambdaBootstrap Build(LambdaBootstrapBuilder builder, string? runtimeApiEndpoint, TextWriter? metrics)
+    {
+        if (runtimeApiEndpoint is not null) builder.UseRuntimeApiEndpoint(runtimeApiEndpoint);
+        if (metrics is not null) builder.UseEmbeddedMetrics(metrics);
+        return builder.Build();
     }
 
     /// <summary>The HttpClient for discovery/JWKS fetches: redirects are never followed.</summary>
@@ -47,7 +55,7 @@ public static class AuthorizerFunctions
         AllowAutoRedirect = false,
     });
 
-    public static LambdaBootstrap CreateRequestFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null)
+    public static LambdaBootstrap CreateRequestFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null, TextWriter? metrics = null)
     {
         RequestAuthorizer? authorizer = null;
         var builder = LambdaBootstrapBuilder
@@ -62,7 +70,7 @@ public static class AuthorizerFunctions
                 RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
                 return Task.FromResult(true);
             });
-        return (runtimeApiEndpoint is null ? builder : builder.UseRuntimeApiEndpoint(runtimeApiEndpoint)).Build();
+        return Build(builder, runtimeApiEndpoint, metrics);
     }
 
     /// <summary>

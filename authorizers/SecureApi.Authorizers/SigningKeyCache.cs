@@ -76,10 +76,12 @@ internal sealed class SigningKeyCache
             {
                 var keys = await FetchAsync(bounded.Token).ConfigureAwait(false);
                 var fresh = Snapshot(keys, _time.GetUtcNow(), allowSymmetric: false);
+                AuthorizerMetrics.KeyFetch(fresh.Keys.Count > 0);
                 if (fresh.Keys.Count > 0) _snapshot = fresh;
             }
             catch (Exception) when (!ct.IsCancellationRequested)
             {
+                AuthorizerMetrics.KeyFetch(false);
                 // Down, slow (cancelled by the bound) or garbage: keep the last good keys, if any.
             }
             return _snapshot;

@@ -84,7 +84,8 @@ public sealed class LambdaServer : IServer
         Log.RuntimeLoopStarting(_logger);
         try
         {
-            var builder = LambdaBootstrapBuilder.Create(ProcessAsync);
+            // Each invocation's secureapi.* metrics go to stdout as CloudWatch EMF lines (docs/metrics.md).
+            var builder = LambdaBootstrapBuilder.Create(ProcessAsync).UseEmbeddedMetrics(Console.Out);
             if (_mode.RuntimeApiEndpoint is { } endpoint)
             {
                 builder.UseRuntimeApiEndpoint(endpoint);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Amazon.Runtime;
 
 namespace SecureApi.AuthorizationStore.DynamoDb;
@@ -6,11 +7,33 @@ namespace SecureApi.AuthorizationStore.DynamoDb;
 /// Runs one store operation (with the SDK's retries inside) within the time budget and turns every way it can
 /// fail — timeout, network, throttling, missing table, malformed item — into
 /// <see cref="AuthorizationStoreUnavailableException"/>. Messages carry the operation and an error code, never
-/// request or item content. Cancellation by the caller stays an OperationCanceledException.
+/// request or item content. Cancellation by the caller stays an OperationCanceledException. Every call is counted
+/// and timed here (<see cref="StoreMetrics"/>, docs/metrics.md).
 /// </summary>
 internal sealed class BoundedCall(TimeSpan budget)
 {
     public async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await BoundedAsync(operation, call, cancellationToken).ConfigureAwait(false);
+            StoreMetrics.Called(operation, succeeded: true, Stopwatch.GetElapsedTime(started));
+            return result;
+        }
+        catch (AuthorizationStoreUnavailableException)
+        {
+            StoreMetrics.Called(operation, succeeded: false, Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            StoreMetrics.Called(operation, succeeded: true, Stopwatch.GetElapsedTime(started)); // it answered: a conflict, say
+            throw;
+        }
+    }
+
+    private async Task<T> BoundedAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(budget);

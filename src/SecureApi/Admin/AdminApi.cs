@@ -70,6 +70,7 @@ public static class AdminApi
         var actor = AuthenticatedCaller.PrincipalId(context);
         var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan), actor, ct);
         AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
+        AdminMetrics.Changed(result.Created ? AuditActions.PrincipalCreated : AuditActions.PrincipalUpdated);
         var response = ToResponse(result.Principal);
         return result.Created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
     }
@@ -106,6 +107,7 @@ public static class AdminApi
             {
                 case CreateCredentialOutcome.Created:
                     AdminApiLog.KeyCreated(logger, actor, keyId, kind, principalId);
+                    AdminMetrics.Changed(AuditActions.CredentialCreated);
                     return TypedResults.Created((string?)null, new CreatedKeyResponse(keyId, secret, kind, principalId, expiresAt));
                 case CreateCredentialOutcome.UnknownPrincipal:
                     return TypedResults.NotFound();
@@ -121,6 +123,7 @@ public static class AdminApi
         var actor = AuthenticatedCaller.PrincipalId(context);
         if (await store.RevokeCredentialAsync(keyId, actor, ct) is not { } revoked) return TypedResults.NotFound();
         AdminApiLog.KeyRevoked(logger, actor, keyId, revoked.PrincipalId);
+        AdminMetrics.Changed(AuditActions.CredentialRevoked);
         return TypedResults.NoContent();
     }
 
@@ -140,6 +143,7 @@ public static class AdminApi
         var actor = AuthenticatedCaller.PrincipalId(context);
         await store.PutRouteRulesAsync(routes, actor, ct);
         AdminApiLog.RouteRulesReplaced(logger, actor, routes.Rules.Count);
+        AdminMetrics.Changed(AuditActions.RouteRulesUpdated);
         return TypedResults.Ok(ToResponse(routes, stored: true));
     }
 

@@ -84,7 +84,9 @@ internal static class RateLimitRejection
         };
         // Which of the RateLimit field's policies refused: "burst" (wait for the rate window) or "quota" (wait for the
         // period), "route-" + either when the route's lower limit refused.
-        problem.ProblemDetails.Extensions["policy"] = RateLimitFields.PolicyName(decision, refused.OnRoute);
+        var policy = RateLimitFields.PolicyName(decision, refused.OnRoute);
+        problem.ProblemDetails.Extensions["policy"] = policy;
+        RateLimitMetrics.Rejected(policy);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         RetryAfter.Write(context.Response, retryAfter);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);

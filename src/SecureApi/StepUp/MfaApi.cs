@@ -110,6 +110,7 @@ public static class MfaApi
         var actor = AuthenticatedCaller.PrincipalId(context);
         if (!await store.DeleteEnrollmentAsync(principalId, actor, ct)) return TypedResults.NotFound();
         MfaApiLog.EnrollmentDeleted(logger, actor, principalId);
+        AdminMetrics.Changed(AuthorizationStore.AuditActions.MfaEnrollmentDeleted);
         return TypedResults.NoContent();
     }
 

@@ -49,6 +49,7 @@ internal static class StepUpFilter
     /// <summary>Locked out → 429 with Retry-After; anything else → 401 with the challenge.</summary>
     public static ProblemHttpResult CodeRefusal(HttpContext http, StepUpResult result)
     {
+        StepUpMetrics.Refused(result.Outcome);
         var options = http.RequestServices.GetRequiredService<StepUpOptions>();
         switch (result.Outcome)
         {

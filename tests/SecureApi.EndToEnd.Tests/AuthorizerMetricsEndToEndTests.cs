@@ -39,7 +39,7 @@ public sealed class AuthorizerMetricsEndToEndTests
         var request = await RunAsync("RequestAuthorizer", requestEvents);
         var emf = token.Concat(request).ToList();
 
-        Assert.Equal(new Dictionary<string, int>
+        Assert.Equal(Lines(new Dictionary<string, int>
         {
             ["token/allow/allowed"] = 2,
             ["token/deny/no-route-permission"] = 1,
@@ -48,8 +48,8 @@ public sealed class AuthorizerMetricsEndToEndTests
             ["token/unauthorized/missing"] = 1,
             ["request/allow/allowed"] = 1,
             ["request/unauthorized/invalid-credential"] = 1,
-            ["request/unauthorized/missing"] = 1,
-        }, Sum(emf, "secureapi.authorizer.decisions", l => $"{l.GetProperty("authorizer")}/{l.GetProperty("outcome")}/{l.GetProperty("reason")}"));
+            ["request/unauthorized/ip-not-allowed"] = 1,   // no credential, and the source is outside the allowlist
+        }), Lines(Sum(emf, "secureapi.authorizer.decisions", l => $"{l.GetProperty("authorizer")}/{l.GetProperty("outcome")}/{l.GetProperty("reason")}")));
         Assert.Equal(new Dictionary<string, int> { ["token"] = tokenEvents.Length, ["request"] = requestEvents.Length },
             emf.Where(l => l.TryGetProperty("secureapi.authorizer.decision.duration", out _))
                .GroupBy(l => l.GetProperty("authorizer").GetString()!)
@@ -116,6 +116,10 @@ public sealed class AuthorizerMetricsEndToEndTests
 
     private static Dictionary<string, int> Sum(IEnumerable<JsonElement> lines, string metric, Func<JsonElement, string> key) =>
         lines.Where(l => l.TryGetProperty(metric, out _)).GroupBy(key).ToDictionary(g => g.Key, g => g.Sum(l => l.GetProperty(metric).GetInt32()));
+
+    /// <summary>"key = count" lines in key order: a failure shows every line of both sides.</summary>
+    private static string Lines(Dictionary<string, int> counts) =>
+        string.Join('\n', counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} = {kv.Value}"));
 
     private static int Values(JsonElement value) => value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 1;
 }

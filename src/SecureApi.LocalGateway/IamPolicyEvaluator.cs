@@ -51,7 +51,13 @@ public static class IamPolicyEvaluator
     public static bool WildcardMatch(string? pattern, string value, bool ignoreCase = false)
     {
         if (pattern is null) return false;
-        int p = 0, v = 0, star = -1, starValue = 0;
+        // A cached TOKEN policy has a statement per route of the table, each re-checked on every request: the literal
+        // part (the action; the ARN up to its first wildcard) is compared in one go, the glob walk only covers the rest.
+        var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        var literal = pattern.AsSpan().IndexOfAny('*', '?');
+        if (literal < 0) return string.Equals(pattern, value, comparison);
+        if (!value.AsSpan().StartsWith(pattern.AsSpan(0, literal), comparison)) return false;
+        int p = literal, v = literal, star = -1, starValue = 0;
         while (v < value.Length)
         {
             if (p < pattern.Length && (pattern[p] == '?' || CharEquals(pattern[p], value[v], ignoreCase)))

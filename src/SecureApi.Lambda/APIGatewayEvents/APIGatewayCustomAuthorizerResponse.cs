@@ -60,6 +60,7 @@ public class APIGatewayCustomAuthorizerContextOutput : Dictionary<string, object
 /// <c>requestContext.authorizer</c> as the backend receives it. Values deserialize as
 /// <see cref="System.Text.Json.JsonElement"/>; use <see cref="GetString"/> to read one as text.
 /// </summary>
+[JsonConverter(typeof(APIGatewayCustomAuthorizerContextConverter))]
 public class APIGatewayCustomAuthorizerContext : Dictionary<string, object?>
 {
     public APIGatewayCustomAuthorizerContext() : base(StringComparer.Ordinal) { }

@@ -129,7 +129,7 @@ public static class ServerlessTemplateReader
             sources.Add(IdentitySource.Header(LiteralString(identity, "Header", where + ".Identity") ?? "Authorization"));
             if (LiteralString(identity, "ValidationExpression", where + ".Identity") is { } pattern)
             {
-                try { validation = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)); }
+                try { validation = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100)); }
                 catch (ArgumentException ex) { throw new GatewayTemplateException($"{where}.Identity.ValidationExpression is not a valid regular expression: {ex.Message}"); }
             }
         }

@@ -6,8 +6,13 @@ namespace SecureApi.Auth;
 /// <summary>An endpoint's route as serverless.template names its resource: the route pattern, e.g. /protected/admin/keys/{keyId}.</summary>
 public static class EndpointRoutes
 {
+    // Read on every protected request (route guard, route check): worked out once per endpoint.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RouteEndpoint, string> Paths = new();
+
     /// <summary>The route pattern's text without a trailing '/' (a group's "" route combines to "/protected/").</summary>
-    public static string TemplatePath(RouteEndpoint endpoint)
+    public static string TemplatePath(RouteEndpoint endpoint) => Paths.GetValue(endpoint, static e => PathOf(e));
+
+    private static string PathOf(RouteEndpoint endpoint)
     {
         var raw = endpoint.RoutePattern.RawText ?? "";
         if (!raw.StartsWith('/')) raw = "/" + raw;

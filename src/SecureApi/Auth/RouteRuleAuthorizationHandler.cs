@@ -42,7 +42,7 @@ public sealed partial class RouteRuleAuthorizationHandler(
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, RouteRuleRequirement requirement)
     {
         // Unauthenticated: leave the requirement unmet; RequireAuthenticatedUser makes it a challenge (401).
-        if (context.User.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is not { Length: > 0 } principalId) return;
+        if (ClaimValues.First(context.User, ApiGatewayAuthorizerClaimTypes.PrincipalId) is not { Length: > 0 } principalId) return;
         if (context.Resource is not HttpContext http || http.GetEndpoint() is not RouteEndpoint endpoint)
         {
             Refuse(context, RouteCheckRefusal.Forbidden, "No route endpoint to check.");
@@ -76,14 +76,14 @@ public sealed partial class RouteRuleAuthorizationHandler(
         if (!PrincipalIds.IsValid(principalId)) return RouteCheckRefusal.NotAuthenticated;
         var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
         var granted = PrincipalOverlay.Apply(principal, user, static u =>
-            (Values(u, ApiGatewayAuthorizerClaimTypes.Role), Values(u, ApiGatewayAuthorizerClaimTypes.Permission)));
+            (ClaimValues.All(u, ApiGatewayAuthorizerClaimTypes.Role), ClaimValues.All(u, ApiGatewayAuthorizerClaimTypes.Permission)));
         if (granted is not { } inForce)
         {
             Log.PrincipalDisabled(logger, principalId, verb, path);
             return RouteCheckRefusal.NotAuthenticated;
         }
 
-        if (user.FindFirst(ApiGatewayAuthorizerClaimTypes.KeyId)?.Value is { Length: > 0 } keyId)
+        if (ClaimValues.First(user, ApiGatewayAuthorizerClaimTypes.KeyId) is { Length: > 0 } keyId)
         {
             var credential = PrincipalIds.IsValid(keyId) ? await store.GetCredentialAsync(keyId, ct).ConfigureAwait(false) : null;
             if (credential is null || !credential.IsUsableAt(time.GetUtcNow()) ||
@@ -95,13 +95,6 @@ public sealed partial class RouteRuleAuthorizationHandler(
         }
 
         return rule.IsSatisfiedBy(inForce.Roles, inForce.Permissions) ? null : RouteCheckRefusal.Forbidden;
-    }
-
-    private static string[] Values(ClaimsPrincipal user, string type)
-    {
-        var values = new List<string>();
-        foreach (var claim in user.FindAll(type)) values.Add(claim.Value);
-        return [.. values];
     }
 
     private void Refuse(AuthorizationHandlerContext context, RouteCheckRefusal refusal, string message) =>

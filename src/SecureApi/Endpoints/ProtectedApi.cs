@@ -58,13 +58,13 @@ public static class ProtectedApi
 
     private static Caller? ToCaller(ClaimsPrincipal user)
     {
-        if (user.FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is not { Length: > 0 } principalId) return null;
+        if (ClaimValues.First(user, ApiGatewayAuthorizerClaimTypes.PrincipalId) is not { Length: > 0 } principalId) return null;
         return new Caller(
             principalId,
-            user.FindFirst(ApiGatewayAuthorizerClaimTypes.Role)?.Value ?? "unknown",
-            [.. user.FindAll(ApiGatewayAuthorizerClaimTypes.Permission).Select(c => c.Value)],
-            user.FindFirst(ApiGatewayAuthorizerClaimTypes.AuthType)?.Value ?? "token",
-            user.FindFirst(ApiGatewayAuthorizerClaimTypes.SourceIp)?.Value ?? "unknown");
+            ClaimValues.First(user, ApiGatewayAuthorizerClaimTypes.Role) ?? "unknown",
+            ClaimValues.All(user, ApiGatewayAuthorizerClaimTypes.Permission),
+            ClaimValues.First(user, ApiGatewayAuthorizerClaimTypes.AuthType) ?? "token",
+            ClaimValues.First(user, ApiGatewayAuthorizerClaimTypes.SourceIp) ?? "unknown");
     }
 
     // Unreachable behind the authorization policies; kept so a misconfiguration never serves an empty identity.

@@ -21,8 +21,8 @@ internal sealed class PlanRateLimiterPolicy(RateLimiterServices services) : IRat
         if (!services.Options.Enabled) return RateLimitPartition.GetNoLimiter("off");
         // The principal an authentication scheme established, not HttpContext.User as such: on Lambda the hosting fills
         // User from the authorizer context even when the scheme refused it (docs/wire-contracts.md §2.9).
-        if (httpContext.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Principal?
-                .FindFirst(ApiGatewayAuthorizerClaimTypes.PrincipalId)?.Value is { Length: > 0 } principalId)
+        if (httpContext.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Principal is { } authenticated &&
+            ClaimValues.First(authenticated, ApiGatewayAuthorizerClaimTypes.PrincipalId) is { Length: > 0 } principalId)
             return RateLimitPartition.Get(RateLimitPartitions.Principal(principalId), key => new StoreBackedRateLimiter(key, principalId, services));
         var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         return RateLimitPartition.Get(RateLimitPartitions.SourceIp(address), key => new StoreBackedRateLimiter(key, null, services));

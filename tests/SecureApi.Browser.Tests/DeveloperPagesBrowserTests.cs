@@ -40,6 +40,28 @@ public sealed class DeveloperPagesBrowserTests(BrowserFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_principals_page_shows_its_roles_plan_and_a_chart_of_todays_usage()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Api.BaseAddress };
+        for (var i = 0; i < 3; i++) (await http.GetAsync($"/protected/admin?api_key={DevelopmentApiKey}")).Dispose();
+        var page = await fixture.Browser.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Api.BaseAddress, "/_console/").ToString());
+
+        await page.Locator("#requests tbody tr.allow a", new() { HasText = "api-key-user" }).First.ClickAsync();
+
+        await page.Locator("#chart svg").WaitForAsync();
+        Assert.Equal("api-key-user", await page.Locator("#principal-id").InnerTextAsync());
+        var counted = await page.Locator("#chart svg rect.hour").EvaluateAllAsync<int>(
+            "bars => bars.reduce((sum, bar) => sum + Number(bar.dataset.count), 0)");
+        Assert.True(counted >= 3, $"the chart counts {counted} requests today");
+        var text = await page.Locator("body").InnerTextAsync();
+        Assert.Contains("Plan", text);
+        Assert.Contains("rate window:", text);
+        Assert.Contains("per day", text);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("principal.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Scalar_lists_the_operations_and_calls_public_from_the_page()
     {
         var page = await fixture.Browser.NewPageAsync();
@@ -57,6 +79,10 @@ public sealed class DeveloperPagesBrowserTests(BrowserFixture fixture) : IClassF
         await page.GetByText("operational").First.WaitForAsync();
 
         Assert.True(Volatile.Read(ref publicCalls) > 0, "Scalar did not call GET /public");
+        await page.Keyboard.PressAsync("Escape");
+        await page.GetByText("Select Auth Type").First.ClickAsync();
+        foreach (var scheme in new[] { "TokenAuthorizer", "ApiKey", "CustomAuthHeader" })   // bearer, api_key, X-Custom-Auth
+            await page.GetByText(scheme, new() { Exact = true }).First.WaitForAsync();
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("scalar.png"), FullPage = true });
     }
 }

@@ -82,10 +82,13 @@ const SecureApiConsole = (() => {
     add("line", { x1: left, y1: y(0), x2: width, y2: y(0), stroke: "#999" });
     add("text", { x: 4, y: y(max) + 4 }, String(max));
     add("text", { x: 4, y: y(0) }, "0");
+    const thisHour = new Date().getUTCHours();
     cumulative.forEach((value, hour) => {
-      const bar = add("rect", { x: left + hour * step + 2, y: y(value), width: step - 4, height: y(0) - y(value), fill: "#4a7bd0" });
-      bar.appendChild(document.createElementNS(ns, "title")).textContent = `${String(hour).padStart(2, "0")}:00 UTC: ${hours[hour]} (so far ${value})`;
       if (hour % 3 === 0) add("text", { x: left + hour * step, y: height - 6 }, `${String(hour).padStart(2, "0")}h`);
+      if (hour > thisHour) return;                       // the rest of the day has not happened yet
+      const bar = add("rect", { x: left + hour * step + 2, y: y(value), width: step - 4, height: y(0) - y(value), fill: "#4a7bd0",
+        class: "hour", "data-hour": hour, "data-count": hours[hour] });
+      bar.appendChild(document.createElementNS(ns, "title")).textContent = `${String(hour).padStart(2, "0")}:00 UTC: ${hours[hour]} (so far ${value})`;
     });
     if (quota && quota <= max) {
       add("line", { x1: left, y1: y(quota), x2: width, y2: y(quota), stroke: "#b3261e", "stroke-dasharray": "4 3" });

@@ -42,7 +42,7 @@ public sealed partial class LocalGatewayMiddleware(RequestDelegate next, Gateway
             foreach (var (name, value) in rejection.Headers) context.Response.Headers[name] = value;
             context.Response.ContentType = rejection.ContentType;
             context.Response.Headers["x-amzn-ErrorType"] = rejection.ErrorType;
-            recorder.Record(request.Method, request.Path, rejection.StatusCode, outcome, null, null, null);
+            TryRecord(request, outcome, context.Response);
             await context.Response.WriteAsync(rejection.Body, context.RequestAborted);
             return;
         }
@@ -56,17 +56,25 @@ public sealed partial class LocalGatewayMiddleware(RequestDelegate next, Gateway
         {
             // The developer console's row: what the API answered, with the rate-limit fields and any step-up
             // challenge it set. The console's own requests (and the other local-only pages) are not recorded.
-            if (outcome.Reason != "local-only") Record(request, outcome, context.Response);
+            if (outcome.Reason != "local-only") TryRecord(request, outcome, context.Response);
         }
     }
 
-    private void Record(GatewayRequest request, GatewayOutcome outcome, HttpResponse response)
+    /// <summary>Best effort: the console's record never changes what the client gets (a failing clock included).</summary>
+    private void TryRecord(GatewayRequest request, GatewayOutcome outcome, HttpResponse response)
     {
-        var headers = response.Headers;
-        recorder.Record(request.Method, request.Path, response.StatusCode, outcome,
-            headers.TryGetValue("RateLimit", out var state) ? state.ToString() : null,
-            headers.TryGetValue("RateLimit-Policy", out var policy) ? policy.ToString() : null,
-            headers.TryGetValue("WWW-Authenticate", out var challenge) ? challenge.ToString() : null);
+        try
+        {
+            var headers = response.Headers;
+            recorder.Record(request.Method, request.Path, response.StatusCode, outcome,
+                headers.TryGetValue("RateLimit", out var state) ? state.ToString() : null,
+                headers.TryGetValue("RateLimit-Policy", out var policy) ? policy.ToString() : null,
+                headers.TryGetValue("WWW-Authenticate", out var challenge) ? challenge.ToString() : null);
+        }
+        catch (Exception ex)
+        {
+            Log.RecordFailed(logger, request.Method, request.Path, ex.GetType().Name);
+        }
     }
 
     private static GatewayRequest ToGatewayRequest(HttpContext context)
@@ -94,5 +102,8 @@ public sealed partial class LocalGatewayMiddleware(RequestDelegate next, Gateway
 
         [LoggerMessage(EventId = LogEvents.GatewayStageFailed, EventName = nameof(LogEvents.GatewayStageFailed), Level = LogLevel.Error, Message = "Gateway {Method} {Path}: the stage itself failed ({ExceptionType}); answered 500.")]
         public static partial void StageFailed(ILogger logger, string method, string path, string exceptionType);
+
+        [LoggerMessage(EventId = LogEvents.GatewayConsoleRecordFailed, EventName = nameof(LogEvents.GatewayConsoleRecordFailed), Level = LogLevel.Warning, Message = "Gateway {Method} {Path}: the developer console could not record the request ({ExceptionType}).")]
+        public static partial void RecordFailed(ILogger logger, string method, string path, string exceptionType);
     }
 }

@@ -13,6 +13,7 @@ public static class LogEvents
     public const int GatewayTokenAuthorizerReloaded = 1003;
     public const int GatewayTokenAuthorizerInvalidAfterReload = 1004;
     public const int GatewayStageFailed = 1005;
+    public const int GatewayConsoleRecordFailed = 1006;
 
     // 2000–2099: the authorizer context the API authenticates with.
     public const int AuthorizerContextWithoutPrincipal = 2001;

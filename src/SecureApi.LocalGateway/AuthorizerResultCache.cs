@@ -12,11 +12,16 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
 {
     private readonly ConcurrentDictionary<(string Authorizer, string Key), Entry> _entries = new();
 
-    private sealed record Entry(APIGatewayCustomAuthorizerResponse Response, DateTimeOffset ExpiresAt);
+    private sealed record Entry(APIGatewayCustomAuthorizerResponse Response, DateTimeOffset StoredAt, DateTimeOffset ExpiresAt);
 
-    public bool TryGet(AuthorizerDefinition route, string key, out APIGatewayCustomAuthorizerResponse response)
+    public bool TryGet(AuthorizerDefinition route, string key, out APIGatewayCustomAuthorizerResponse response) =>
+        TryGet(route, key, out response, out _);
+
+    /// <param name="storedAt">When the answer was cached (the developer console shows its age).</param>
+    public bool TryGet(AuthorizerDefinition route, string key, out APIGatewayCustomAuthorizerResponse response, out DateTimeOffset storedAt)
     {
         response = null!;
+        storedAt = default;
         if (!route.CachingEnabled) return false;
         var fullKey = FullKey(route, key);
         if (!_entries.TryGetValue(fullKey, out var entry)) return false;
@@ -26,6 +31,7 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
             return false;
         }
         response = entry.Response;
+        storedAt = entry.StoredAt;
         return true;
     }
 
@@ -34,7 +40,8 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
         if (!route.CachingEnabled) return;
         // A crude bound: a flood of distinct tokens must not grow memory without limit.
         if (_entries.Count >= maxEntries) _entries.Clear();
-        _entries[FullKey(route, key)] = new Entry(response, time.GetUtcNow() + route.ResultTtl);
+        var now = time.GetUtcNow();
+        _entries[FullKey(route, key)] = new Entry(response, now, now + route.ResultTtl);
     }
 
     public void Clear() => _entries.Clear();

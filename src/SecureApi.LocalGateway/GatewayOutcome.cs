@@ -21,10 +21,23 @@ public sealed record GatewayOutcome
 
     public bool IsAllowed => Rejection is null;
 
-    public static GatewayOutcome Pass(GatewayRoute? route, Dictionary<string, string>? pathParameters,
-        APIGatewayCustomAuthorizerContext? authorizer, string reason) =>
-        new() { Route = route, PathParameters = pathParameters, Authorizer = authorizer, Reason = reason };
+    /// <summary>What the developer console shows (docs/local-stage.md#the-developer-console): the identity source
+    /// values read (in the authorizer's order), the policy evaluated, and when the cached answer was stored (null: not
+    /// from the cache). References only, nothing formatted: the console hashes or truncates them when it is read.</summary>
+    public string?[]? IdentitySources { get; private init; }
+    public APIGatewayCustomAuthorizerResponse? Policy { get; private init; }
+    public DateTimeOffset? CachedAt { get; private init; }
 
-    public static GatewayOutcome Reject(GatewayRoute? route, GatewayResponse response, string reason) =>
-        new() { Route = route, Rejection = response, Reason = reason };
+    public static GatewayOutcome Pass(GatewayRoute? route, Dictionary<string, string>? pathParameters,
+        APIGatewayCustomAuthorizerContext? authorizer, string reason,
+        string?[]? identitySources = null, APIGatewayCustomAuthorizerResponse? policy = null, DateTimeOffset? cachedAt = null) =>
+        new()
+        {
+            Route = route, PathParameters = pathParameters, Authorizer = authorizer, Reason = reason,
+            IdentitySources = identitySources, Policy = policy, CachedAt = cachedAt,
+        };
+
+    public static GatewayOutcome Reject(GatewayRoute? route, GatewayResponse response, string reason,
+        string?[]? identitySources = null, APIGatewayCustomAuthorizerResponse? policy = null, DateTimeOffset? cachedAt = null) =>
+        new() { Route = route, Rejection = response, Reason = reason, IdentitySources = identitySources, Policy = policy, CachedAt = cachedAt };
 }

@@ -48,20 +48,22 @@ public sealed class GatewayStage(
         }
         // TOKEN: the header is always required. REQUEST: sources are required only while caching is on.
         if (anyMissing && (authorizer.Type == AuthorizerType.Token || authorizer.CachingEnabled))
-            return Reject(route, GatewayResponseTypes.Unauthorized, request, "missing-identity-source");
+            return Reject(route, GatewayResponseTypes.Unauthorized, request, "missing-identity-source", sources: sources);
         if (authorizer.ValidationExpression is { } expression && !expression.IsMatch(sources[0]!))
-            return Reject(route, GatewayResponseTypes.Unauthorized, request, "validation-expression");
+            return Reject(route, GatewayResponseTypes.Unauthorized, request, "validation-expression", sources: sources);
 
         var methodArn = options.MethodArn(_stageName, request.Method, request.Path);
         var cacheKey = string.Join('\n', sources);
         string reason;
         APIGatewayCustomAuthorizerResponse response;
         long latencyMs = 0;
+        DateTimeOffset? cachedAt = null;
 
-        if (_cache.TryGet(authorizer, cacheKey, out var cached))
+        if (_cache.TryGet(authorizer, cacheKey, out var cached, out var storedAt))
         {
             response = cached;
             reason = "cache-hit";
+            cachedAt = storedAt;
         }
         else
         {
@@ -73,32 +75,33 @@ public sealed class GatewayStage(
             switch (invocation)
             {
                 case AuthorizerInvocation.Unauthorized:
-                    return Reject(route, GatewayResponseTypes.Unauthorized, request, "unauthorized");
+                    return Reject(route, GatewayResponseTypes.Unauthorized, request, "unauthorized", sources: sources);
                 case AuthorizerInvocation.Failed:
-                    return Reject(route, GatewayResponseTypes.AuthorizerFailure, request, "authorizer-failure");
+                    return Reject(route, GatewayResponseTypes.AuthorizerFailure, request, "authorizer-failure", sources: sources);
                 case AuthorizerInvocation.Policy { Response: var returned } when IsWellFormed(returned):
                     response = returned;
                     _cache.Set(authorizer, cacheKey, returned);
                     reason = "allow";
                     break;
                 default:
-                    return Reject(route, GatewayResponseTypes.AuthorizerConfigurationError, request, "malformed-response");
+                    return Reject(route, GatewayResponseTypes.AuthorizerConfigurationError, request, "malformed-response", sources: sources);
             }
         }
 
         return IamPolicyEvaluator.Evaluate(response.PolicyDocument, methodArn) switch
         {
-            PolicyDecision.Allow => GatewayOutcome.Pass(route, pathParameters, CreateAuthorizerContext(response, latencyMs), reason),
-            PolicyDecision.ExplicitDeny => Reject(route, GatewayResponseTypes.AccessDenied, request, "explicit-deny", GatewayResponses.ExplicitDenyMessage),
-            _ => Reject(route, GatewayResponseTypes.AccessDenied, request, "implicit-deny", GatewayResponses.ImplicitDenyMessage),
+            PolicyDecision.Allow => GatewayOutcome.Pass(route, pathParameters, CreateAuthorizerContext(response, latencyMs), reason, sources, response, cachedAt),
+            PolicyDecision.ExplicitDeny => Reject(route, GatewayResponseTypes.AccessDenied, request, "explicit-deny", GatewayResponses.ExplicitDenyMessage, sources, response, cachedAt),
+            _ => Reject(route, GatewayResponseTypes.AccessDenied, request, "implicit-deny", GatewayResponses.ImplicitDenyMessage, sources, response, cachedAt),
         };
     }
 
     private GatewayResponse Respond(string type, GatewayRequest request, string? message = null) =>
         definition.Responses.Create(type, request.RequestId, message);
 
-    private GatewayOutcome Reject(GatewayRoute route, string type, GatewayRequest request, string reason, string? message = null) =>
-        GatewayOutcome.Reject(route, Respond(type, request, message), reason);
+    private GatewayOutcome Reject(GatewayRoute route, string type, GatewayRequest request, string reason, string? message = null,
+        string?[]? sources = null, APIGatewayCustomAuthorizerResponse? policy = null, DateTimeOffset? cachedAt = null) =>
+        GatewayOutcome.Reject(route, Respond(type, request, message), reason, sources, policy, cachedAt);
 
     /// <summary>The REST v1 proxy event API Gateway would send the backend for an allowed request.</summary>
     public APIGatewayProxyRequest CreateProxyRequest(GatewayRequest request, GatewayOutcome outcome)

@@ -20,10 +20,11 @@ public sealed class GatewayStageOptions
     public string? TemplatePath { get; set; }
 
     /// <summary>
-    /// Path prefixes the app serves locally that the template does not declare (the OpenAPI document): passed to
-    /// the app without an authorizer. Every other undeclared path gets MISSING_AUTHENTICATION_TOKEN, as deployed.
+    /// Path prefixes the app serves locally that the template does not declare (the OpenAPI document, Scalar, the
+    /// developer console): passed to the app without an authorizer. Every other undeclared path gets
+    /// MISSING_AUTHENTICATION_TOKEN, as deployed.
     /// </summary>
-    public List<string> LocalOnlyPaths { get; set; } = ["/openapi/"];
+    public List<string> LocalOnlyPaths { get; set; } = ["/openapi/", "/scalar", "/_console/"];
 
     /// <summary>Host header values the stage answers (host filtering, against DNS rebinding). Default: localhost names only.</summary>
     public List<string> AllowedHosts { get; set; } = ["localhost", "127.0.0.1", "[::1]"];

@@ -2,6 +2,7 @@ using System.Net;
 using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Lambda.AspNetCoreServer;
 using SecureApi.AuthorizerContract;
+using SecureApi.LocalGateway.DeveloperConsole;
 
 namespace SecureApi.LocalGateway;
 
@@ -11,7 +12,7 @@ namespace SecureApi.LocalGateway;
 /// (with <c>requestContext.authorizer</c>) in <c>Items["LambdaRequestObject"]</c>, where the app reads it exactly
 /// as on Lambda. The source IP is the TCP peer; forwarding headers are never consulted.
 /// </summary>
-public sealed partial class LocalGatewayMiddleware(RequestDelegate next, GatewayStage stage, ILogger<LocalGatewayMiddleware> logger)
+public sealed partial class LocalGatewayMiddleware(RequestDelegate next, GatewayStage stage, DecisionRecorder recorder, ILogger<LocalGatewayMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -41,12 +42,39 @@ public sealed partial class LocalGatewayMiddleware(RequestDelegate next, Gateway
             foreach (var (name, value) in rejection.Headers) context.Response.Headers[name] = value;
             context.Response.ContentType = rejection.ContentType;
             context.Response.Headers["x-amzn-ErrorType"] = rejection.ErrorType;
+            TryRecord(request, outcome, context.Response);
             await context.Response.WriteAsync(rejection.Body, context.RequestAborted);
             return;
         }
 
         context.Items[LambdaItemKeys.LambdaRequestObject] = proxyRequest;
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            // The developer console's row: what the API answered, with the rate-limit fields and any step-up
+            // challenge it set. The console's own requests (and the other local-only pages) are not recorded.
+            if (outcome.Reason != "local-only") TryRecord(request, outcome, context.Response);
+        }
+    }
+
+    /// <summary>Best effort: the console's record never changes what the client gets (a failing clock included).</summary>
+    private void TryRecord(GatewayRequest request, GatewayOutcome outcome, HttpResponse response)
+    {
+        try
+        {
+            var headers = response.Headers;
+            recorder.Record(request.Method, request.Path, response.StatusCode, outcome,
+                headers.TryGetValue("RateLimit", out var state) ? state.ToString() : null,
+                headers.TryGetValue("RateLimit-Policy", out var policy) ? policy.ToString() : null,
+                headers.TryGetValue("WWW-Authenticate", out var challenge) ? challenge.ToString() : null);
+        }
+        catch (Exception ex)
+        {
+            Log.RecordFailed(logger, request.Method, request.Path, ex.GetType().Name);
+        }
     }
 
     private static GatewayRequest ToGatewayRequest(HttpContext context)
@@ -74,5 +102,8 @@ public sealed partial class LocalGatewayMiddleware(RequestDelegate next, Gateway
 
         [LoggerMessage(EventId = LogEvents.GatewayStageFailed, EventName = nameof(LogEvents.GatewayStageFailed), Level = LogLevel.Error, Message = "Gateway {Method} {Path}: the stage itself failed ({ExceptionType}); answered 500.")]
         public static partial void StageFailed(ILogger logger, string method, string path, string exceptionType);
+
+        [LoggerMessage(EventId = LogEvents.GatewayConsoleRecordFailed, EventName = nameof(LogEvents.GatewayConsoleRecordFailed), Level = LogLevel.Warning, Message = "Gateway {Method} {Path}: the developer console could not record the request ({ExceptionType}).")]
+        public static partial void RecordFailed(ILogger logger, string method, string path, string exceptionType);
     }
 }

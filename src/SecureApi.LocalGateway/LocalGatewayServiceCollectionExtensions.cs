@@ -8,6 +8,7 @@ using SecureApi.AuthorizationStore.RateLimits;
 using SecureApi.Authorizers.Directory;
 using SecureApi.Authorizers;
 using SecureApi.Lambda.RuntimeSupport;
+using SecureApi.LocalGateway.DeveloperConsole;
 using SecureApi.LocalGateway.Template;
 
 namespace SecureApi.LocalGateway;
@@ -46,6 +47,7 @@ public static class LocalGatewayServiceCollectionExtensions
             var token = sp.GetRequiredService<LocalTokenAuthorizer>();
             return new InProcessAuthorizerInvoker(() => token.Current, sp.GetRequiredService<RequestAuthorizer>());
         });
+        services.TryAddSingleton(sp => new DecisionRecorder(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new GatewayStage(sp.GetRequiredService<GatewayDefinition>(), sp.GetRequiredService<IAuthorizerInvoker>(),
             sp.GetRequiredService<IOptions<GatewayStageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         // API Gateway's sourceIp is the TCP peer; X-Forwarded-For is a header like any other. Platforms that set

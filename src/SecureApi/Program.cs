@@ -40,6 +40,9 @@ app.MapPublicApi();                                                             
 app.MapProtectedApi();                                                            // GET /protected, GET /protected/admin
 app.MapAdminApi();                                                                // /protected/admin: principals, keys, usage, routes, MFA reset (role admin)
 app.MapMfaApi();                                                                  // /protected/mfa/…, /protected/admin/mfa/… (self-service enrollment, verify)
+#if LOCAL_GATEWAY
+app.MapDeveloperPages();                                                          // dotnet run (Development): /_console/ decision console, /scalar API reference
+#endif
 
 app.Run();
 

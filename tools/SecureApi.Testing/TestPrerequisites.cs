@@ -11,10 +11,14 @@ public static class TestPrerequisites
 {
     private static readonly Lazy<Task> Moto = new(() => RunAsync("install-moto.sh"));
     private static readonly Lazy<Task> Slapd = new(() => RunAsync("install-slapd.sh"));
+    private static readonly Lazy<Task> Chromium = new(() => RunAsync("install-chromium.sh"));
 
     public static Task EnsureMotoAsync() => Moto.Value;
 
     public static Task EnsureSlapdAsync() => Slapd.Value;
+
+    /// <summary>Debian's chromium at /usr/bin/chromium, for the browser tests (Playwright drives it; no download).</summary>
+    public static Task EnsureChromiumAsync() => Chromium.Value;
 
     private static async Task RunAsync(string script)
     {

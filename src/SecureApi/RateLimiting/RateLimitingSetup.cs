@@ -32,6 +32,7 @@ public static class RateLimitingSetup
             sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitOptions>().Timeout,
             sp.GetRequiredService<IAuthorizationStore>()));
         services.TryAddSingleton<RatePlans>();
+        services.TryAddSingleton<IPrincipalPlans>(sp => sp.GetRequiredService<RatePlans>());
         services.TryAddSingleton<RateLimiterServices>();
         services.TryAddSingleton<PlanRateLimiterPolicy>();
         services.AddTransient<IStartupFilter, RateLimitStartup>();

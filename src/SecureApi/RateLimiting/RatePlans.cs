@@ -8,7 +8,7 @@ namespace SecureApi.RateLimiting;
 /// authorization store's short cache, so a changed plan applies within AuthorizationStore:CacheSeconds);
 /// a source address (public routes) and a principal the store does not hold get the default plan.
 /// </summary>
-public sealed class RatePlans(IAuthorizationStore store, RateLimitOptions options)
+public sealed class RatePlans(IAuthorizationStore store, RateLimitOptions options) : IPrincipalPlans
 {
     private EffectivePlan? _default;
 
@@ -32,4 +32,6 @@ public sealed class RatePlans(IAuthorizationStore store, RateLimitOptions option
 
     /// <summary>The plan of a principal as read (null: not in the store → the default plan).</summary>
     public EffectivePlan For(PrincipalRecord? principal) => principal?.Plan is { } own ? own.Over(Default) : Default;
+
+    public RatePlan OverallFor(PrincipalRecord? principal) => For(principal).Overall;
 }

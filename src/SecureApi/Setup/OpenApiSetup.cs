@@ -24,7 +24,11 @@ internal static class OpenApiSetup
                 document.Info.Title = "SecureApi";
                 document.Info.Version = Endpoints.PublicApi.ApiVersion;
                 document.Info.Description = "Public, protected and admin endpoints behind API Gateway Lambda authorizers.";
+                // "http://host/" → "http://host": generators join it with paths that start with '/'.
+                foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
+                foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>()) tag.Description ??= TagDescription(tag.Name);
                 document.Components ??= new OpenApiComponents();
+                OpenApiProblemResponses.AddSchemas(document.Components);
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
                 {
@@ -52,9 +56,9 @@ internal static class OpenApiSetup
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var authorizer = context.Description.ActionDescriptor.EndpointMetadata.OfType<GatewayAuthorizerMetadata>().FirstOrDefault();
-                if (authorizer is null) return Task.CompletedTask;
-                var document = context.Document;
                 operation.Security ??= [];
+                if (authorizer is null) return Task.CompletedTask;                  // no authorizer: `security: []`, callable by anyone
+                var document = context.Document;
                 if (authorizer.AuthorizerName == AuthorizerNames.Token)
                 {
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
@@ -66,7 +70,17 @@ internal static class OpenApiSetup
                 }
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer(OpenApiProblemResponses.TransformAsync);
         });
+
+    private static string? TagDescription(string? tag) => tag switch
+    {
+        "Public" => "No credential needed.",
+        "Protected" => "Behind a Lambda authorizer; the route table decides who may call.",
+        "Admin" => "Principals, keys, usage and the route table (role admin; writes need step-up).",
+        "MFA" => "TOTP enrollment and step-up verification.",
+        _ => null,
+    };
 
     /// <summary>GET /openapi/v1.json on Kestrel. Not mapped on Lambda: API Gateway has no route for it, and it costs cold start.</summary>
     public static IEndpointRouteBuilder MapSecureApiOpenApi(this IEndpointRouteBuilder app)

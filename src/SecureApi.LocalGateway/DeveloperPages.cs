@@ -17,8 +17,7 @@ public static class DeveloperPages
         app.MapDeveloperConsole();
         app.MapScalarApiReference("/scalar", options => options
             .WithTitle("SecureApi")
-            .DisableTelemetry()
-            .EnablePersistentAuthentication());
+            .DisableTelemetry());                                   // no telemetry, no credentials kept in the browser
         return app;
     }
 }

@@ -1,0 +1,77 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using SecureApi.Testing;
+
+namespace SecureApi.TokenService.Tests;
+
+/// <summary>
+/// The token service on TestServer with one trusted IdP ("corp", <see cref="AssertionSpec.IdpEntityId"/>, pinned to
+/// the given certificate, "Domain Admins" → admin) and a manual clock; settings are passed as host settings, never as
+/// process environment variables.
+/// </summary>
+public sealed class TokenServiceFactory(string certificatePem, ManualClock clock, IDictionary<string, string?>? extra = null)
+    : WebApplicationFactory<Program>
+{
+    public const string TokenIssuer = "https://tokens.example.test";
+    public const string TokenAudience = "secureapi";
+
+    public static Dictionary<string, string?> Settings(string certificatePem) => new()
+    {
+        ["Saml:Audience"] = AssertionSpec.Audience,
+        ["Saml:TokenEndpoint"] = AssertionSpec.TokenEndpoint,
+        ["Saml:TokenIssuer"] = TokenIssuer,
+        ["Saml:TokenAudience"] = TokenAudience,
+        ["Saml:IdentityProviders:0:Name"] = "corp",
+        ["Saml:IdentityProviders:0:EntityId"] = AssertionSpec.IdpEntityId,
+        ["Saml:IdentityProviders:0:SigningCertificates"] = certificatePem,
+        ["Saml:IdentityProviders:0:RoleAttribute"] = AssertionSpec.GroupAttribute,
+        ["Saml:IdentityProviders:0:PermissionAttribute"] = AssertionSpec.PermissionAttribute,
+        ["Saml:IdentityProviders:0:RoleMap:Domain Admins"] = "admin",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = Settings(certificatePem);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+    }
+
+    public static string Encode(string xml) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(xml));
+
+    public async Task<TokenAnswer> ExchangeAsync(string xml, string? scope = null) =>
+        await PostAsync(new()
+        {
+            ["grant_type"] = "urn:ietf:params:oauth:grant-type:saml2-bearer",
+            ["assertion"] = Encode(xml),
+            ["scope"] = scope,
+        });
+
+    public async Task<TokenAnswer> PostAsync(Dictionary<string, string?> form)
+    {
+        using var client = CreateClient();
+        var pairs = form.Where(p => p.Value is not null).Select(p => new KeyValuePair<string, string>(p.Key, p.Value!));
+        using var response = await client.PostAsync("/oauth2/token", new FormUrlEncodedContent(pairs));
+        return await TokenAnswer.ReadAsync(response);
+    }
+}
+
+/// <summary>The token endpoint's answer: status, Cache-Control, the raw body and its JSON.</summary>
+public sealed record TokenAnswer(int Status, CacheControlHeaderValue? CacheControl, string Body, JsonElement Json)
+{
+    public string? Error => Json.TryGetProperty("error", out var e) ? e.GetString() : null;
+    public string? Description => Json.TryGetProperty("error_description", out var d) ? d.GetString() : null;
+    public string AccessToken => Json.GetProperty("access_token").GetString()!;
+
+    public static async Task<TokenAnswer> ReadAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        return new TokenAnswer((int)response.StatusCode, response.Headers.CacheControl, body, JsonDocument.Parse(body).RootElement.Clone());
+    }
+}

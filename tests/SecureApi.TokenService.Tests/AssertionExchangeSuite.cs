@@ -13,7 +13,7 @@ public abstract class AssertionExchangeSuite : IDisposable
     protected abstract IAssertionSigner Idp { get; }
     protected abstract IAssertionSigner OtherKey { get; }
 
-    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly ManualClock _clock = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds())); // whole seconds, as assertions write times
     private TokenServiceFactory? _factory;
     private TokenServiceFactory Service => _factory ??= new TokenServiceFactory(Idp.CertificatePem, _clock);
 

@@ -7,22 +7,24 @@ namespace SecureApi.TokenService.Tokens;
 
 /// <summary>
 /// Deployed: the private key never leaves KMS (an RSA_2048 SIGN_VERIFY key the template creates; only this function's
-/// role may kms:Sign). The SHA-256 digest is computed here and sent as a DIGEST, so the token's size never meets KMS's
-/// 4 KB message limit. The public key is read once (GetPublicKey) and kept. KMS unreachable or refusing →
+/// role may kms:Sign). KMS hashes a RAW message of up to 4 KB itself; a longer signing input (many permissions) is
+/// hashed here and sent as a DIGEST (moto, the tests' KMS, implements RAW only). The public key is read once (GetPublicKey) and kept. KMS unreachable or refusing →
 /// <see cref="AuthorizationStoreUnavailableException"/> (503), never a token signed some other way.
 /// </summary>
 public sealed class KmsTokenSigner(IAmazonKeyManagementService kms, string keyId) : ITokenSigner
 {
+    private const int MaxRawMessageBytes = 4096;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SigningKey? _key;
 
     public async Task<byte[]> SignAsync(byte[] signingInput, CancellationToken cancellationToken)
     {
+        var raw = signingInput.Length <= MaxRawMessageBytes;
         var response = await Kms("Sign", () => kms.SignAsync(new SignRequest
         {
             KeyId = keyId,
-            Message = new MemoryStream(SHA256.HashData(signingInput), writable: false),
-            MessageType = MessageType.DIGEST,
+            Message = new MemoryStream(raw ? signingInput : SHA256.HashData(signingInput), writable: false),
+            MessageType = raw ? MessageType.RAW : MessageType.DIGEST,
             SigningAlgorithm = SigningAlgorithmSpec.RSASSA_PKCS1_V1_5_SHA_256,
         }, cancellationToken)).ConfigureAwait(false);
         return response.Signature.ToArray();

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs the SAML IdP the token service's tests run against (tools/saml-idp: samlify + @authenio/samlify-node-xmllint,
 # versions pinned in its package.json and package-lock.json) when it is missing or older than the lock file.
-# .ci/run and the tests themselves (SamlifyIdp) call this script; it needs node and npm.
+# .ci/run and the tests themselves (SamlifyIdp) call this script; Node.js and npm come from apt when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/saml-idp"
-command -v npm >/dev/null || { echo "npm not found: install Node.js 20+ to run the SAML tests" >&2; exit 1; }
+if ! command -v npm >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq nodejs npm >/dev/null
+fi
 if [[ -f node_modules/.package-lock.json && node_modules/.package-lock.json -nt package-lock.json ]]; then exit 0; fi
 npm ci --no-audit --no-fund --loglevel=error

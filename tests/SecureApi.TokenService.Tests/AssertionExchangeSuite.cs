@@ -1,3 +1,4 @@
+using SecureApi.Testing.Saml;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using SecureApi.Testing;

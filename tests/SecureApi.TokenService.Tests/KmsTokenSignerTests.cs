@@ -1,3 +1,4 @@
+using SecureApi.Testing.Saml;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;

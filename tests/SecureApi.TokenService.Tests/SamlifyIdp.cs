@@ -1,3 +1,4 @@
+using SecureApi.Testing.Saml;
 using System.Diagnostics;
 using System.Text.Json;
 using SecureApi.Testing;

@@ -1,3 +1,4 @@
+using SecureApi.Testing.Saml;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,3 +1,4 @@
+using SecureApi.Testing.Saml;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;

@@ -1,4 +1,4 @@
-namespace SecureApi.TokenService.Tests;
+namespace SecureApi.Testing.Saml;
 
 /// <summary>An IdP's signing side: its certificate (what the token service pins) and signing an assertion.</summary>
 public interface IAssertionSigner : IDisposable

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security;
 using System.Text;
 
-namespace SecureApi.TokenService.Tests;
+namespace SecureApi.Testing.Saml;
 
 /// <summary>An assertion's contents, written as SAML 2.0 XML (unsigned); each test changes the one field it is about.</summary>
 public sealed record AssertionSpec

@@ -3,12 +3,12 @@ using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography.Xml;
 using System.Xml;
 
-namespace SecureApi.TokenService.Tests;
+namespace SecureApi.Testing.Saml;
 
 /// <summary>
 /// A signing key pair with a self-signed certificate, and .NET's SignedXml signing an assertion as an IdP does
 /// (enveloped, exclusive c14n, the Signature after the Issuer). The fast unit tests use it; the rejection suite
-/// against a real IdP uses samlify (<see cref="SamlifyIdp"/>).
+/// against a real IdP uses samlify (SamlifyIdp in the token service tests).
 /// </summary>
 public sealed class DotNetIdp : IAssertionSigner
 {

@@ -26,20 +26,8 @@ public class ExchangeBenchmarks
     public async Task SetUp()
     {
         _idp = new DotNetIdp();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Audience"] = AssertionSpec.Audience,
-            ["TokenEndpoint"] = AssertionSpec.TokenEndpoint,
-            ["TokenIssuer"] = "https://tokens.example.test",
-            ["TokenAudience"] = "secureapi",
-            ["IdentityProviders:0:Name"] = "corp",
-            ["IdentityProviders:0:EntityId"] = AssertionSpec.IdpEntityId,
-            ["IdentityProviders:0:SigningCertificates"] = _idp.CertificatePem,
-            ["IdentityProviders:0:RoleAttribute"] = AssertionSpec.GroupAttribute,
-            ["IdentityProviders:0:PermissionAttribute"] = AssertionSpec.PermissionAttribute,
-            ["IdentityProviders:0:RoleMap:Domain Admins"] = "admin",
-        };
-        var options = SamlOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var settings = AssertionSpec.TokenServiceSettings(_idp.CertificatePem);
+        var options = SamlOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(SamlOptions.SectionName));
         options.ThrowIfInvalid();
         var time = TimeProvider.System;
         _exchange = new TokenExchange(new AssertionValidator(options, time), new AcceptEveryAssertion(),

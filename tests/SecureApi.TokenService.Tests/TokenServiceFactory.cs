@@ -18,27 +18,13 @@ namespace SecureApi.TokenService.Tests;
 public sealed class TokenServiceFactory(string certificatePem, ManualClock clock, IDictionary<string, string?>? extra = null)
     : WebApplicationFactory<Program>
 {
-    public const string TokenIssuer = "https://tokens.example.test";
-    public const string TokenAudience = "secureapi";
-
-    public static Dictionary<string, string?> Settings(string certificatePem) => new()
-    {
-        ["Saml:Audience"] = AssertionSpec.Audience,
-        ["Saml:TokenEndpoint"] = AssertionSpec.TokenEndpoint,
-        ["Saml:TokenIssuer"] = TokenIssuer,
-        ["Saml:TokenAudience"] = TokenAudience,
-        ["Saml:IdentityProviders:0:Name"] = "corp",
-        ["Saml:IdentityProviders:0:EntityId"] = AssertionSpec.IdpEntityId,
-        ["Saml:IdentityProviders:0:SigningCertificates"] = certificatePem,
-        ["Saml:IdentityProviders:0:RoleAttribute"] = AssertionSpec.GroupAttribute,
-        ["Saml:IdentityProviders:0:PermissionAttribute"] = AssertionSpec.PermissionAttribute,
-        ["Saml:IdentityProviders:0:RoleMap:Domain Admins"] = "admin",
-    };
+    public const string TokenIssuer = AssertionSpec.TokenIssuer;
+    public const string TokenAudience = AssertionSpec.TokenAudience;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        var settings = Settings(certificatePem);
+        var settings = AssertionSpec.TokenServiceSettings(certificatePem);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));

@@ -13,6 +13,27 @@ public sealed record AssertionSpec
     public const string GroupAttribute = "http://schemas.xmlsoap.org/claims/Group";
     public const string PermissionAttribute = "urn:example:permissions";
 
+    public const string TokenIssuer = "https://tokens.example.test";
+    public const string TokenAudience = "secureapi";
+
+    /// <summary>
+    /// Token service settings (':' separators) trusting one IdP, "corp", at <see cref="IdpEntityId"/> with the given
+    /// pinned certificate; group "Domain Admins" maps to role admin.
+    /// </summary>
+    public static Dictionary<string, string?> TokenServiceSettings(string certificatePem) => new()
+    {
+        ["Saml:Audience"] = Audience,
+        ["Saml:TokenEndpoint"] = TokenEndpoint,
+        ["Saml:TokenIssuer"] = TokenIssuer,
+        ["Saml:TokenAudience"] = TokenAudience,
+        ["Saml:IdentityProviders:0:Name"] = "corp",
+        ["Saml:IdentityProviders:0:EntityId"] = IdpEntityId,
+        ["Saml:IdentityProviders:0:SigningCertificates"] = certificatePem,
+        ["Saml:IdentityProviders:0:RoleAttribute"] = GroupAttribute,
+        ["Saml:IdentityProviders:0:PermissionAttribute"] = PermissionAttribute,
+        ["Saml:IdentityProviders:0:RoleMap:Domain Admins"] = "admin",
+    };
+
     public string Id { get; init; } = "_" + Guid.NewGuid().ToString("N");
     public required DateTimeOffset Now { get; init; }
     public string Issuer { get; init; } = IdpEntityId;

@@ -56,4 +56,5 @@ public static class LogEvents
     public const int TokenGrantRefused = 7002;
     public const int TokenServiceUnavailable = 7003;
     public const int TokenSigningKeyGenerated = 7004;
+    public const int TokenServiceFailed = 7005;
 }

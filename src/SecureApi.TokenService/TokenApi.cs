@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
 using SecureApi.TokenService.Tokens;
@@ -61,6 +60,16 @@ public static partial class TokenApi
                 w.WriteString("error_description", "The token service cannot check or sign tokens right now; retry shortly.");
             }).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug, not the caller's fault: no token, and nothing of the exception in the answer or the log line.
+            Log.Failed(logger, e.GetType().Name);
+            await WriteJsonAsync(response, StatusCodes.Status500InternalServerError, w =>
+            {
+                w.WriteString("error", "server_error");
+                w.WriteString("error_description", "The token service failed; no token was issued.");
+            }).ConfigureAwait(false);
+        }
     }
 
     private static async Task JwksAsync(HttpContext context, ITokenSigner signer)
@@ -92,7 +101,7 @@ public static partial class TokenApi
         }
         catch (InvalidDataException)
         {
-            throw OAuthErrorException.InvalidGrant("The assertion is larger than 64 KB.");
+            throw OAuthErrorException.InvalidRequest("The form exceeds its limits (one assertion of at most 64 KB and two short parameters).");
         }
     }
 
@@ -132,5 +141,9 @@ public static partial class TokenApi
         [LoggerMessage(EventId = LogEvents.TokenServiceUnavailable, EventName = nameof(LogEvents.TokenServiceUnavailable), Level = LogLevel.Warning,
             Message = "Token request failed closed (503): {Reason}")]
         public static partial void Unavailable(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = LogEvents.TokenServiceFailed, EventName = nameof(LogEvents.TokenServiceFailed), Level = LogLevel.Error,
+            Message = "Token request failed with {ExceptionType}; answered 500 without a token")]
+        public static partial void Failed(ILogger logger, string exceptionType);
     }
 }

@@ -15,7 +15,8 @@ namespace SecureApi.TokenService.Tests;
 /// the given certificate, "Domain Admins" → admin) and a manual clock; settings are passed as host settings, never as
 /// process environment variables.
 /// </summary>
-public sealed class TokenServiceFactory(string certificatePem, ManualClock clock, IDictionary<string, string?>? extra = null)
+public sealed class TokenServiceFactory(string certificatePem, ManualClock clock, IDictionary<string, string?>? extra = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string TokenIssuer = AssertionSpec.TokenIssuer;
@@ -27,7 +28,11 @@ public sealed class TokenServiceFactory(string certificatePem, ManualClock clock
         var settings = AssertionSpec.TokenServiceSettings(certificatePem);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            services?.Invoke(s);
+        });
     }
 
     public static string Encode(string xml) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(xml));

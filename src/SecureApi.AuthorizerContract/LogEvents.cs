@@ -51,4 +51,11 @@ public static class LogEvents
     // 6000–6099: rate limiting (until this registry they shared 4001/4002 with the step-up check).
     public const int RateLimitCounterStoreFailed = 6001;
     public const int RateLimitGiveBackFailed = 6002;
+
+    // 7000–7099: the token service (SAML 2.0 bearer assertion grant, docs/saml.md).
+    public const int TokenIssued = 7001;
+    public const int TokenGrantRefused = 7002;
+    public const int TokenServiceUnavailable = 7003;
+    public const int TokenSigningKeyGenerated = 7004;
+    public const int TokenServiceFailed = 7005;
 }

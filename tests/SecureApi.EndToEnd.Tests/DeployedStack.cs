@@ -45,8 +45,9 @@ public sealed class DeployedStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The functions a deploy with default parameters creates (the token service is opt-in: SamlAudience).
         // Publish (or locate) all three first, so a slow first publish does not eat into any runtime's deadline.
-        foreach (var function in Template.Functions.Values)
+        foreach (var function in Template.Functions.Values.Where(f => Template.IsCreated(f.LogicalId)))
             _executables[function.LogicalId] = await PublishedFunctions.GetExecutableAsync(function.CodeUri, function.Handler);
 
         await StartFunctionsAsync();
@@ -67,7 +68,7 @@ public sealed class DeployedStack : IAsyncLifetime
 
     private async Task StartFunctionsAsync()
     {
-        foreach (var function in Template.Functions.Values)
+        foreach (var function in Template.Functions.Values.Where(f => Template.IsCreated(f.LogicalId)))
         {
             var runtime = await RuntimeApiDouble.StartAsync();
             _runtimes[function.LogicalId] = runtime;

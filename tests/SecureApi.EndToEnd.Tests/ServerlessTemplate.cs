@@ -30,7 +30,7 @@ public sealed record ServerlessTemplate(
                 foreach (var v in vars.EnumerateObject()) env[v.Name] = v.Value.Clone();
             functions[res.Name] = new TemplateFunction(
                 res.Name, Str(p, "CodeUri") ?? "", Str(p, "Handler") ?? "",
-                Str(p, "Runtime") ?? Str(globals, "Runtime") ?? "", env, p.Clone());
+                Str(p, "Runtime") ?? Str(globals, "Runtime") ?? "", env, p.Clone(), Str(res.Value, "Condition"));
         }
 
         var root = doc.RootElement;
@@ -38,6 +38,11 @@ public sealed record ServerlessTemplate(
             root.TryGetProperty("Parameters", out var ps) ? ps.Clone() : default,
             root.TryGetProperty("Conditions", out var cs) ? cs.Clone() : default);
     }
+
+    /// <summary>Whether CloudFormation creates the function for these parameter values (others take their Default): its Condition holds.</summary>
+    public bool IsCreated(string logicalId, IReadOnlyDictionary<string, string>? parameterValues = null) =>
+        Functions[logicalId].Condition is not { } condition
+        || (bool)Evaluate(Conditions.GetProperty(condition), parameterValues ?? new Dictionary<string, string>())!;
 
     /// <summary>
     /// A function's environment variables as CloudFormation resolves them for the given parameter values (others
@@ -97,4 +102,4 @@ public sealed record ServerlessTemplate(
 
 public sealed record TemplateFunction(
     string LogicalId, string CodeUri, string Handler, string Runtime,
-    IReadOnlyDictionary<string, JsonElement> Environment, JsonElement Properties);
+    IReadOnlyDictionary<string, JsonElement> Environment, JsonElement Properties, string? Condition = null);

@@ -33,7 +33,9 @@ public sealed class ServerlessTemplateTests
         string? Property(string name) => project.Descendants(name).Select(e => e.Value.Trim()).LastOrDefault();
 
         Assert.Equal(function.Handler, Property("AssemblyName") ?? Path.GetFileNameWithoutExtension(projectFile));
-        Assert.Equal("true", Property("PublishAot"), ignoreCase: true);
+        // The token service alone runs on the JIT (same executable-assembly mode): its XML signature library is not
+        // Native AOT clean (docs/saml.md).
+        Assert.Equal(functionId == "TokenServiceFunction" ? "false" : "true", Property("PublishAot"), ignoreCase: true);
     }
 
     [Theory]
@@ -83,9 +85,13 @@ public sealed class ServerlessTemplateTests
         Assert.NotEmpty(statements);
         // The authorizers only read (GetItem: credential by hash, principal, route table); the API also runs the
         // admin calls (Query for lists, TransactWriteItems = per-item PutItem/UpdateItem/ConditionCheckItem).
-        string[] tableActions = functionId == "ApiFunction"
-            ? ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-            : ["dynamodb:GetItem"];
+        // The token service only marks used assertions (one conditional PutItem each).
+        string[] tableActions = functionId switch
+        {
+            "ApiFunction" => ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            "TokenServiceFunction" => ["dynamodb:PutItem"],
+            _ => ["dynamodb:GetItem"],
+        };
         var granted = new List<string>();
         foreach (var statement in statements)
         {
@@ -123,6 +129,33 @@ public sealed class ServerlessTemplateTests
         Assert.Contains(statements, s => s.GetProperty("Principal").GetProperty("AWS").TryGetProperty("Fn::GetAtt", out _));
 
         Assert.Equal("CreateStepUpKey", Template.Functions["ApiFunction"].Environment["StepUp__KmsKeyId"].GetProperty("Fn::If")[0].GetString());
+    }
+
+    [Fact]
+    public void The_token_signing_key_is_an_RSA_2048_KMS_key_only_the_token_service_may_sign_with_and_its_routes_are_public()
+    {
+        var key = Resources().GetProperty("TokenSigningKey");
+        var p = key.GetProperty("Properties");
+        Assert.Equal(("RSA_2048", "SIGN_VERIFY"), (p.GetProperty("KeySpec").GetString(), p.GetProperty("KeyUsage").GetString()));
+        Assert.Equal("HasTokenService", key.GetProperty("Condition").GetString());
+        foreach (var statement in p.GetProperty("KeyPolicy").GetProperty("Statement").EnumerateArray())
+        {
+            var actions = statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!).ToList();
+            var principal = statement.GetProperty("Principal").GetProperty("AWS");
+            var isTokenServiceRole = principal.ValueKind == JsonValueKind.Object && principal.TryGetProperty("Fn::GetAtt", out var role)
+                && role[0].GetString() == "TokenServiceFunctionRole";
+            if (isTokenServiceRole) Assert.Equal(["kms:GetPublicKey", "kms:Sign"], actions.Order());
+            else Assert.DoesNotContain(actions, a => a is "kms:Sign" or "kms:*");
+        }
+
+        var function = Template.Functions["TokenServiceFunction"];
+        Assert.Equal("TokenSigningKey", function.Environment["Saml__KmsKeyId"].GetProperty("Fn::GetAtt")[0].GetString());
+        Assert.False(Template.IsCreated("TokenServiceFunction"));                    // opt-in: SamlAudience set
+        Assert.True(Template.IsCreated("TokenServiceFunction", new Dictionary<string, string> { ["SamlAudience"] = "https://sp.example" }));
+        var events = function.Properties.GetProperty("Events").EnumerateObject().Select(e => e.Value.GetProperty("Properties")).ToList();
+        Assert.Equal(["GET /.well-known/jwks.json", "POST /oauth2/token"],
+            events.Select(e => e.GetProperty("Method").GetString() + " " + e.GetProperty("Path").GetString()).Order());
+        Assert.All(events, e => Assert.Equal("NONE", e.GetProperty("Auth").GetProperty("Authorizer").GetString()));
     }
 
     [Fact]

@@ -27,6 +27,10 @@ internal static class TableKeys
     public const string StepUpWindowSortKey = "WINDOW";
     public static string StepUpWindow(string credentialId) => "STEPUP#" + credentialId;
 
+    // SAML bearer grant (docs/saml.md): one item per exchanged assertion, keyed by a hash of (Issuer, ID), until its NotOnOrAfter.
+    public const string SamlAssertionSortKey = "USED";
+    public static string SamlAssertion(string sha256) => "SAML-ASSERTION#" + sha256;
+
     public static string Principal(string principalId) => "PRINCIPAL#" + principalId;
     public static string CredentialByKeyId(string keyId) => "CREDENTIAL#" + keyId;
     public static string CredentialByHash(string sha256) => "CREDHASH#" + sha256;

@@ -1,3 +1,5 @@
+using SecureApi.AuthorizationStore.RateLimits;
+
 namespace SecureApi.AuthorizationStore;
 
 /// <summary>
@@ -6,9 +8,10 @@ namespace SecureApi.AuthorizationStore;
 /// </summary>
 internal static class AuditEntries
 {
-    public static AuditRecord PrincipalPut(PrincipalRecord p, bool created, string actor) =>
-        New(p.UpdatedAt, actor, created ? AuditActions.PrincipalCreated : AuditActions.PrincipalUpdated, "principal:" + p.Id,
-            $"roles=[{string.Join(',', p.Roles)}] permissions=[{string.Join(',', p.Permissions)}] disabled={(p.Disabled ? "true" : "false")}");
+    /// <summary>"before: … after: …" with roles, permissions, disabled and plan on each side ("before: none" on create).</summary>
+    public static AuditRecord PrincipalPut(PrincipalRecord? before, PrincipalRecord after, string actor) =>
+        New(after.UpdatedAt, actor, before is null ? AuditActions.PrincipalCreated : AuditActions.PrincipalUpdated, "principal:" + after.Id,
+            $"before: {(before is null ? "none" : State(before))} after: {State(after)}");
 
     public static AuditRecord CredentialCreated(CredentialRecord c, string actor) =>
         New(c.CreatedAt, actor, AuditActions.CredentialCreated, "credential:" + c.KeyId,
@@ -19,6 +22,24 @@ internal static class AuditEntries
 
     public static AuditRecord RouteRulesPut(RouteRules routes, DateTimeOffset at, string actor) =>
         New(at, actor, AuditActions.RouteRulesUpdated, "route-policy", $"rules={routes.Rules.Count}");
+
+    private static string State(PrincipalRecord p) =>
+        $"roles=[{string.Join(',', p.Roles)}] permissions=[{string.Join(',', p.Permissions)}] disabled={(p.Disabled ? "true" : "false")} plan={PlanText(p.Plan)}";
+
+    /// <summary>The principal's own plan fields, e.g. "{rate=10 burst=20 quota=5000/month routes=[GET /protected rate=1]}"; "default" when none.</summary>
+    internal static string PlanText(RatePlanOverride? plan)
+    {
+        if (plan is null || plan.IsEmpty) return "default";
+        var parts = new List<string>();
+        if (plan.RatePerSecond is { } rate) parts.Add($"rate={rate}");
+        if (plan.Burst is { } burst) parts.Add($"burst={burst}");
+        if (plan.Quota is { } quota) parts.Add($"quota={quota}");
+        if (plan.Period is { } period) parts.Add($"period={RatePlan.PeriodText(period)}");
+        if (plan.Routes is { } routes)
+            parts.Add("routes=[" + string.Join(';', routes.Select(r =>
+                $"{r.Verb} {r.Path}{(r.RatePerSecond is { } rr ? $" rate={rr}" : "")}{(r.Burst is { } rb ? $" burst={rb}" : "")}{(r.Quota is { } rq ? $" quota={rq}" : "")}")) + "]");
+        return "{" + string.Join(' ', parts) + "}";
+    }
 
     public static string Actor(string? actor) => StoreInput.Id(actor, "actor");
 

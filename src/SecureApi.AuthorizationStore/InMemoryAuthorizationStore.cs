@@ -54,9 +54,10 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         {
             var now = time.GetUtcNow();
             var existing = _principals.GetValueOrDefault(change.Id);
-            var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now, change.Plan);
+            var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now,
+                    change.KeepStoredPlan ? existing?.Plan : change.Plan);
             _principals[stored.Id] = stored;
-            _audit.Add(AuditEntries.PrincipalPut(stored, existing is null, actor));
+            _audit.Add(AuditEntries.PrincipalPut(existing, stored, actor));
             return Task.FromResult(new PutPrincipalResult(stored, existing is null));
         }
     }

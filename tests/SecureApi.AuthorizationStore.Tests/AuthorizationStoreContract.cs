@@ -87,6 +87,32 @@ public abstract class AuthorizationStoreContract
     }
 
     [Fact]
+    public async Task A_change_that_keeps_the_stored_plan_keeps_it_and_the_audit_record_shows_before_and_after()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var id = Id("alice");
+        await store.PutPrincipalAsync(new PrincipalChange(id, ["user"], ["read"], Plan: new(Quota: 5000, Period: QuotaPeriod.Month)), Admin);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await store.PutPrincipalAsync(new PrincipalChange(id, ["admin"], ["read"], Disabled: true, KeepStoredPlan: true), Admin);
+        var kept = await store.GetPrincipalAsync(id);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await store.PutPrincipalAsync(new PrincipalChange(id, ["admin"], ["read"], Plan: null), Admin);
+        var removed = await store.GetPrincipalAsync(id);
+
+        Assert.Equal(new RatePlanOverride(Quota: 5000, Period: QuotaPeriod.Month), kept?.Plan);
+        Assert.Null(removed?.Plan);
+        var audit = (await store.ListAuditRecordsAsync(Today, 100)).Reverse().Select(a => a.Detail).ToArray();
+        Assert.Equal(
+            [
+                "before: none after: roles=[user] permissions=[read] disabled=false plan={quota=5000 period=month}",
+                "before: roles=[user] permissions=[read] disabled=false plan={quota=5000 period=month} after: roles=[admin] permissions=[read] disabled=true plan={quota=5000 period=month}",
+                "before: roles=[admin] permissions=[read] disabled=true plan={quota=5000 period=month} after: roles=[admin] permissions=[read] disabled=false plan=default",
+            ],
+            audit);
+    }
+
+    [Fact]
     public async Task A_created_credential_is_found_by_its_hash_and_by_its_key_id()
     {
         var (store, principalId) = await StoreWithPrincipalAsync();

@@ -66,7 +66,8 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
                 var existingItem = await GetAsync(TableKeys.Principal(change.Id), TableKeys.PrincipalProfileSortKey, ct).ConfigureAwait(false);
                 var existing = existingItem is null ? null : ToPrincipal(existingItem);
                 var now = _time.GetUtcNow();
-                var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now, change.Plan);
+                var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now,
+                    change.KeepStoredPlan ? existing?.Plan : change.Plan);
                 var put = new Put { TableName = _table, Item = Principal(stored) };
                 if (existingItem is null)
                 {
@@ -77,7 +78,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
                     put.ConditionExpression = "updatedAt = :seen";
                     put.ExpressionAttributeValues = new() { [":seen"] = existingItem["updatedAt"] };
                 }
-                var audit = AuditEntries.PrincipalPut(stored, existing is null, actor);
+                var audit = AuditEntries.PrincipalPut(existing, stored, actor);
                 if (await TryTransactAsync([new() { Put = put }, AuditPut(audit)], ct).ConfigureAwait(false) is null)
                     return new PutPrincipalResult(stored, existing is null);
             }

@@ -4,6 +4,7 @@ using SecureApi.Auth;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
 using SecureApi.RateLimiting;
+using SecureApi.Setup;
 using SecureApi.StepUp;
 
 namespace SecureApi.Admin;
@@ -68,7 +69,7 @@ public static class AdminApi
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
         var actor = AuthenticatedCaller.PrincipalId(context);
-        var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan), actor, ct);
+        var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan, KeepStoredPlan: !body.PlanGiven), actor, ct);
         AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
         var response = ToResponse(result.Principal);
         return result.Created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
@@ -106,6 +107,7 @@ public static class AdminApi
             {
                 case CreateCredentialOutcome.Created:
                     AdminApiLog.KeyCreated(logger, actor, keyId, kind, principalId);
+                    SecretResponses.NeverCache(context.Response);
                     return TypedResults.Created((string?)null, new CreatedKeyResponse(keyId, secret, kind, principalId, expiresAt));
                 case CreateCredentialOutcome.UnknownPrincipal:
                     return TypedResults.NotFound();

@@ -6,6 +6,7 @@ using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.AuthorizerContract;
 using SecureApi.Admin;
 using SecureApi.RateLimiting;
+using SecureApi.Setup;
 
 namespace SecureApi.StepUp;
 
@@ -57,7 +58,7 @@ public static class MfaApi
                     detail: "A confirmed enrollment exists; DELETE it (with step-up) before enrolling again.");
             MfaApiLog.EnrollmentStarted(logger, principalId);
             var uri = TotpCodes.OtpAuthUri(secret, options.Issuer, principalId);
-            context.Response.Headers.CacheControl = "no-store"; // the secret must not sit in any cache
+            SecretResponses.NeverCache(context.Response);
             return TypedResults.Created((string?)null, new MfaEnrollmentResponse(TotpCodes.Base32(secret), uri, QrPng(uri), "pending"));
         }
         finally

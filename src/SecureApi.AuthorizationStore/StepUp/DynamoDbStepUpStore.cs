@@ -9,8 +9,8 @@ namespace SecureApi.AuthorizationStore.StepUp;
 /// <summary>
 /// The step-up store on the authorization store's table (keys: <see cref="TableKeys"/>, low-level client). Replay and
 /// lockout hold across instances because every decision is a conditional write: the last time step only moves
-/// forward, a failure is an atomic ADD inside the running window. Short-lived items (failures, windows) carry the
-/// table's TTL attribute; reads compare times themselves, since TTL deletes late.
+/// forward, an attempt is reserved by an atomic ADD that succeeds only while the running window has room.
+/// Short-lived items (failures, windows) carry the table's TTL attribute; reads compare times themselves, since TTL deletes late.
 /// </summary>
 public sealed class DynamoDbStepUpStore : IStepUpStore
 {
@@ -166,15 +166,16 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
             var item = await GetAsync(TableKeys.Principal(principalId), TableKeys.MfaFailuresSortKey, ct).ConfigureAwait(false);
             if (item is null) return null;
             var failures = ToFailures(item);
-            return failures.WindowEndsAt > _time.GetUtcNow() ? failures : null;
+            return failures.WindowEndsAt > _time.GetUtcNow() && failures.Count > 0 ? failures : null;
         }, cancellationToken);
     }
 
-    public Task<FailedAttempts> RecordFailedAttemptAsync(string principalId, TimeSpan window, CancellationToken cancellationToken = default)
+    public Task<AttemptReservation> TryReserveAttemptAsync(string principalId, int maxAttempts, TimeSpan window, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         StepUpInput.Positive(window, nameof(window));
-        return _bounded.RunAsync("RecordFailedAttempt", async ct =>
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
+        return _bounded.RunAsync("ReserveAttempt", async ct =>
         {
             var key = Key(TableKeys.Principal(principalId), TableKeys.MfaFailuresSortKey);
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -183,24 +184,25 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                 var nowMs = N(now.ToUnixTimeMilliseconds());
                 try
                 {
-                    // Inside the running window: one atomic ADD.
+                    // Inside a running window with failures counted, below the limit: one atomic ADD. The condition is the lock.
                     var added = await _client.UpdateItemAsync(new UpdateItemRequest
                     {
                         TableName = _table,
                         Key = key,
                         UpdateExpression = "ADD failures :one",
-                        ConditionExpression = "windowEnds > :now",
-                        ExpressionAttributeValues = new() { [":one"] = N(1), [":now"] = nowMs },
+                        ConditionExpression = "windowEnds > :now AND failures < :max AND failures > :zero",
+                        ExpressionAttributeValues = new() { [":one"] = N(1), [":now"] = nowMs, [":max"] = N(maxAttempts), [":zero"] = N(0) },
                         ReturnValues = ReturnValue.ALL_NEW,
                     }, ct).ConfigureAwait(false);
-                    return ToFailures(added.Attributes);
+                    return new AttemptReservation(true, ToFailures(added.Attributes));
                 }
                 catch (ConditionalCheckFailedException)
                 {
                 }
                 try
                 {
-                    // No window (or an ended one TTL has not removed yet): start a new one, unless another instance just did.
+                    // No window, an ended one TTL has not removed yet, or one whose attempts were all given back: start
+                    // a new one, unless another instance just did.
                     var ends = now + window;
                     var item = Key(TableKeys.Principal(principalId), TableKeys.MfaFailuresSortKey);
                     item["type"] = S("mfa-failures");
@@ -211,16 +213,49 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                     {
                         TableName = _table,
                         Item = item,
-                        ConditionExpression = "attribute_not_exists(PK) OR windowEnds <= :now",
-                        ExpressionAttributeValues = new() { [":now"] = nowMs },
+                        ConditionExpression = "attribute_not_exists(PK) OR windowEnds <= :now OR failures = :zero",
+                        ExpressionAttributeValues = new() { [":now"] = nowMs, [":zero"] = N(0) },
                     }, ct).ConfigureAwait(false);
-                    return new FailedAttempts(1, DateTimeOffset.FromUnixTimeMilliseconds(ends.ToUnixTimeMilliseconds()));
+                    return new AttemptReservation(true, new FailedAttempts(1, DateTimeOffset.FromUnixTimeMilliseconds(ends.ToUnixTimeMilliseconds())));
                 }
                 catch (ConditionalCheckFailedException)
                 {
                 }
+                // Both conditions failed: a window is running; full → locked out, else it changed under us: try again.
+                if (await GetAsync(TableKeys.Principal(principalId), TableKeys.MfaFailuresSortKey, ct).ConfigureAwait(false) is { } stored
+                    && ToFailures(stored) is var running && running.WindowEndsAt > _time.GetUtcNow() && running.Count >= maxAttempts)
+                    return new AttemptReservation(false, running);
             }
             throw new AuthorizationStoreConflictException("The failure counter kept changing concurrently.");
+        }, cancellationToken);
+    }
+
+    public Task ReleaseAttemptAsync(string principalId, AttemptReservation reservation, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.Reserved) return Task.CompletedTask;
+        return _bounded.RunAsync("ReleaseAttempt", async ct =>
+        {
+            try
+            {
+                // Only in the window it was reserved in: a new window owes it nothing.
+                await _client.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = _table,
+                    Key = Key(TableKeys.Principal(principalId), TableKeys.MfaFailuresSortKey),
+                    UpdateExpression = "ADD failures :minusOne",
+                    ConditionExpression = "windowEnds = :ends AND failures > :zero",
+                    ExpressionAttributeValues = new()
+                    {
+                        [":minusOne"] = N(-1), [":zero"] = N(0), [":ends"] = N(reservation.Attempts.WindowEndsAt.ToUnixTimeMilliseconds()),
+                    },
+                }, ct).ConfigureAwait(false);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+            }
+            return true;
         }, cancellationToken);
     }
 

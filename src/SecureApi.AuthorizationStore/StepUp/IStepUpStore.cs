@@ -31,11 +31,20 @@ public interface IStepUpStore
     /// </summary>
     Task<bool> TryAcceptTimeStepAsync(string principalId, long timeStep, CancellationToken cancellationToken = default);
 
-    /// <summary>The failures counted in the principal's current window, or null when no window is running.</summary>
+    /// <summary>The failures counted in the principal's current window, or null when none is running or it counts none.</summary>
     Task<FailedAttempts?> GetFailedAttemptsAsync(string principalId, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts one failure atomically: in the running window, or in a new one of <paramref name="window"/> from now.</summary>
-    Task<FailedAttempts> RecordFailedAttemptAsync(string principalId, TimeSpan window, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Reserves one code attempt before any code is checked (docs/step-up.md#lockout): one atomic write that counts
+    /// it as a failure only while fewer than <paramref name="maxAttempts"/> are counted in the running window (or
+    /// opens a new window of <paramref name="window"/> from now). Not reserved → the principal is locked out until
+    /// <see cref="FailedAttempts.WindowEndsAt"/>. However many attempts race, at most maxAttempts are reserved. A window
+    /// whose attempts were all given back counts as none: the next attempt opens a new one.
+    /// </summary>
+    Task<AttemptReservation> TryReserveAttemptAsync(string principalId, int maxAttempts, TimeSpan window, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a reservation back once its code verified (a wrong code keeps it: it was the failure).</summary>
+    Task ReleaseAttemptAsync(string principalId, AttemptReservation reservation, CancellationToken cancellationToken = default);
 
     /// <summary>Opens (or extends) the step-up window of one credential until <paramref name="until"/>.</summary>
     Task OpenWindowAsync(string credentialId, string principalId, DateTimeOffset until, CancellationToken cancellationToken = default);
@@ -55,6 +64,9 @@ public sealed record MfaEnrollment(string PrincipalId, byte[] EncryptedSecret, M
 
 /// <summary>Failed code attempts of one principal in the window that ends at <see cref="WindowEndsAt"/>.</summary>
 public sealed record FailedAttempts(int Count, DateTimeOffset WindowEndsAt);
+
+/// <summary>A reserved attempt (<see cref="Reserved"/>) and the count with it, or a refusal: the running window is full.</summary>
+public sealed record AttemptReservation(bool Reserved, FailedAttempts Attempts);
 
 /// <summary>An open step-up window of one credential.</summary>
 public sealed record StepUpWindow(string CredentialId, string PrincipalId, DateTimeOffset Until);

@@ -76,23 +76,43 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         StepUpInput.PrincipalId(principalId);
         lock (_gate)
         {
-            return Task.FromResult(_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > time.GetUtcNow() ? f : null);
+            return Task.FromResult(_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > time.GetUtcNow() && f.Count > 0 ? f : null);
         }
     }
 
-    public Task<FailedAttempts> RecordFailedAttemptAsync(string principalId, TimeSpan window, CancellationToken cancellationToken = default)
+    public Task<AttemptReservation> TryReserveAttemptAsync(string principalId, int maxAttempts, TimeSpan window, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         StepUpInput.Positive(window, nameof(window));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            var counted = _failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > now
-                ? f with { Count = f.Count + 1 }
-                : new FailedAttempts(1, now + window);
-            _failures[principalId] = counted;
-            return Task.FromResult(counted);
+            if (_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > now && f.Count > 0) // all given back: a new window
+            {
+                if (f.Count >= maxAttempts) return Task.FromResult(new AttemptReservation(false, f));
+                f = f with { Count = f.Count + 1 };
+            }
+            else
+            {
+                f = new FailedAttempts(1, now + window);
+            }
+            _failures[principalId] = f;
+            return Task.FromResult(new AttemptReservation(true, f));
         }
+    }
+
+    public Task ReleaseAttemptAsync(string principalId, AttemptReservation reservation, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.Reserved) return Task.CompletedTask;
+        lock (_gate)
+        {
+            if (_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt == reservation.Attempts.WindowEndsAt && f.Count > 0)
+                _failures[principalId] = f with { Count = f.Count - 1 };
+        }
+        return Task.CompletedTask;
     }
 
     public Task OpenWindowAsync(string credentialId, string principalId, DateTimeOffset until, CancellationToken cancellationToken = default)

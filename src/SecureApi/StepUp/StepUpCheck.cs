@@ -30,7 +30,7 @@ public readonly record struct StepUpResult(StepUpOutcome Outcome, TimeSpan Retry
 /// The step-up decision for one request (docs/step-up.md), in order: (1) a TOKEN-authorizer caller whose IdP did MFA
 /// (<c>amr</c>) at most MaxAuthAgeSeconds ago (<c>auth_time</c>); (2) an open window of this credential (held in memory
 /// until it ends once seen, so a warm check makes no store call); (3) a code — lockout, confirmed enrollment, TOTP
-/// (±1 step), replay — that opens the window. Store errors propagate (the caller fails closed). Singleton.
+/// (±1 step), replay — that opens the window; the attempt is reserved before the code is checked. Store errors propagate (the caller fails closed). Singleton.
 /// </summary>
 public sealed partial class StepUpCheck(
     IStepUpStore store, SecretProtector protector, StepUpOptions options, TimeProvider time, ILogger<StepUpCheck> logger)
@@ -62,19 +62,22 @@ public sealed partial class StepUpCheck(
     }
 
     /// <summary>
-    /// A code against the principal's enrollment: locked out → LockedOut; wrong, replayed or no usable enrollment →
-    /// WrongCode (counted); else Satisfied with the time step recorded (an accepted code is never accepted again, not
-    /// even the one that confirmed the enrollment). <paramref name="pending"/> → against a pending enrollment (confirmation).
+    /// A code against the principal's enrollment. The attempt is reserved first (one conditional write that succeeds
+    /// only while fewer than MaxFailedAttempts are counted): no reservation → LockedOut, whatever the code. Wrong,
+    /// replayed or no usable enrollment → WrongCode (the reservation stays counted); else Satisfied with the time
+    /// step recorded and the reservation given back (an accepted code is never accepted again, not even the one that
+    /// confirmed the enrollment). <paramref name="pending"/> → against a pending enrollment (confirmation).
     /// </summary>
     public async Task<StepUpResult> VerifyCodeAsync(string principalId, string code, CancellationToken ct, bool pending = false)
     {
-        var now = time.GetUtcNow();
-        if (await store.GetFailedAttemptsAsync(principalId, ct).ConfigureAwait(false) is { Count: >= StepUpOptions.MaxFailedAttempts } locked)
+        var reservation = await store.TryReserveAttemptAsync(principalId, StepUpOptions.MaxFailedAttempts, StepUpOptions.LockoutWindow, ct).ConfigureAwait(false);
+        if (!reservation.Reserved)
         {
             Log.LockedOut(logger, principalId);
-            return new(StepUpOutcome.LockedOut, locked.WindowEndsAt - now);
+            return new(StepUpOutcome.LockedOut, reservation.Attempts.WindowEndsAt - time.GetUtcNow());
         }
 
+        var now = time.GetUtcNow();
         var wanted = pending ? MfaEnrollmentStatus.Pending : MfaEnrollmentStatus.Confirmed;
         var enrollment = await store.GetEnrollmentAsync(principalId, ct).ConfigureAwait(false);
         long? step = null;
@@ -93,13 +96,13 @@ public sealed partial class StepUpCheck(
 
         if (step is { } matched && await store.TryAcceptTimeStepAsync(principalId, matched, ct).ConfigureAwait(false))
         {
+            await store.ReleaseAttemptAsync(principalId, reservation, ct).ConfigureAwait(false);
             Log.CodeAccepted(logger, principalId);
             return new(StepUpOutcome.Satisfied, Enrollment: enrollment);
         }
 
-        var failures = await store.RecordFailedAttemptAsync(principalId, StepUpOptions.LockoutWindow, ct).ConfigureAwait(false);
         Log.CodeRefused(logger, principalId, enrollment is null ? "no enrollment" : enrollment.Status != wanted ? "enrollment not " + (pending ? "pending" : "confirmed")
-            : step is null ? "wrong code" : "code already used", failures.Count);
+            : step is null ? "wrong code" : "code already used", reservation.Attempts.Count);
         return new(StepUpOutcome.WrongCode, Enrollment: enrollment);
     }
 

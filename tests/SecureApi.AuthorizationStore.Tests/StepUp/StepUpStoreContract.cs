@@ -121,33 +121,68 @@ public abstract class StepUpStoreContract
     }
 
     [Fact]
-    public async Task Failures_are_counted_in_a_window_that_ends_and_then_start_over()
+    public async Task Attempts_are_counted_in_a_window_that_ends_and_then_start_over()
     {
         var (store, _) = await CreateStoresAsync(Clock);
         var alice = Id("alice");
         var window = TimeSpan.FromMinutes(15);
 
         Assert.Null(await store.GetFailedAttemptsAsync(alice));
-        for (var i = 0; i < 4; i++) await store.RecordFailedAttemptAsync(alice, window);
+        for (var i = 0; i < 4; i++) await store.TryReserveAttemptAsync(alice, 5, window);
         Clock.Advance(TimeSpan.FromMinutes(10));
-        var fifth = await store.RecordFailedAttemptAsync(alice, window);
+        var fifth = await store.TryReserveAttemptAsync(alice, 5, window);
 
-        Assert.Equal(new FailedAttempts(5, Start + window), fifth);
-        Assert.Equal(fifth, await store.GetFailedAttemptsAsync(alice));
+        Assert.Equal(new AttemptReservation(true, new FailedAttempts(5, Start + window)), fifth);
+        Assert.Equal(fifth.Attempts, await store.GetFailedAttemptsAsync(alice));
         Clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Null(await store.GetFailedAttemptsAsync(alice));
-        Assert.Equal(new FailedAttempts(1, Clock.GetUtcNow() + window), await store.RecordFailedAttemptAsync(alice, window));
+        Assert.Equal(new AttemptReservation(true, new FailedAttempts(1, Clock.GetUtcNow() + window)), await store.TryReserveAttemptAsync(alice, 5, window));
     }
 
     [Fact]
-    public async Task Concurrent_failures_are_all_counted()
+    public async Task A_full_window_reserves_nothing_and_says_when_it_ends()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var alice = Id("alice");
+        for (var i = 0; i < 5; i++) await store.TryReserveAttemptAsync(alice, 5, TimeSpan.FromMinutes(15));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var refused = await store.TryReserveAttemptAsync(alice, 5, TimeSpan.FromMinutes(15));
+
+        Assert.Equal(new AttemptReservation(false, new FailedAttempts(5, Start.AddMinutes(15))), refused);
+        Assert.Equal(5, (await store.GetFailedAttemptsAsync(alice))?.Count);
+    }
+
+    [Fact]
+    public async Task Of_twenty_concurrent_attempts_at_most_five_are_reserved()
     {
         var (store, _) = await CreateStoresAsync(Clock);
         var alice = Id("alice");
 
-        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => store.RecordFailedAttemptAsync(alice, TimeSpan.FromMinutes(15))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => store.TryReserveAttemptAsync(alice, 5, TimeSpan.FromMinutes(15))));
 
-        Assert.Equal(6, (await store.GetFailedAttemptsAsync(alice))?.Count);
+        Assert.Equal(5, results.Count(r => r.Reserved));
+        Assert.Equal(5, (await store.GetFailedAttemptsAsync(alice))?.Count);
+    }
+
+    [Fact]
+    public async Task A_released_reservation_is_given_back_only_in_its_own_window()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var alice = Id("alice");
+        var window = TimeSpan.FromMinutes(15);
+        await store.TryReserveAttemptAsync(alice, 5, window);
+        var second = await store.TryReserveAttemptAsync(alice, 5, window);
+
+        await store.ReleaseAttemptAsync(alice, second);
+        var afterRelease = await store.GetFailedAttemptsAsync(alice);
+        Clock.Advance(window);
+        var inNewWindow = await store.TryReserveAttemptAsync(alice, 5, window);
+        await store.ReleaseAttemptAsync(alice, second);
+
+        Assert.Equal(1, afterRelease?.Count);
+        Assert.Equal(1, (await store.GetFailedAttemptsAsync(alice))?.Count);
+        Assert.Equal(1, inNewWindow.Attempts.Count);
     }
 
     [Fact]
@@ -200,7 +235,7 @@ public sealed class DynamoDbStepUpStoreTests(DynamoDbServerFixture dynamo) : Ste
     {
         var (store, audit) = await CreateStoresAsync(Clock);
         await store.OpenWindowAsync("key:k1", "alice", Start.AddMinutes(5));
-        await store.RecordFailedAttemptAsync("alice", TimeSpan.FromMinutes(15));
+        await store.TryReserveAttemptAsync("alice", 5, TimeSpan.FromMinutes(15));
         await store.StartEnrollmentAsync("alice", Encrypted, "alice");
 
         using var client = dynamo.Client(dynamo.Options(((DynamoDb.DynamoDbAuthorizationStore)audit).TableName));

@@ -9,6 +9,8 @@ using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.StepUp;
 using SecureApi.Testing;
 
+using static SecureApi.Tests.StepUp.StepUpCalls;
+
 namespace SecureApi.Tests.StepUp;
 
 /// <summary>
@@ -17,10 +19,6 @@ namespace SecureApi.Tests.StepUp;
 /// </summary>
 public sealed class StepUpApiTests
 {
-    private const string KeyEnrollment = "/protected/admin/mfa/enrollment";
-    private const string KeyVerify = "/protected/admin/mfa/verify";
-    private const string TokenEnrollment = "/protected/mfa/enrollment";
-
     [Fact]
     public async Task Enrolling_returns_the_secret_its_otpauth_uri_and_a_png_qr_code_and_stores_only_ciphertext()
     {
@@ -272,49 +270,6 @@ public sealed class StepUpApiTests
         foreach (var code in codes) Assert.DoesNotContain(code, all);
     }
 
-    // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────────
-
-    private static CaseRequest Write(CaseCredential credential, string? code = null) =>
-        new("PUT", "/protected/admin/principals/alice", credential, ExtraHeaders: code is null ? null : [new("X-MFA-Code", code)]);
-
-    private static Task<(int Status, string Body, IHeaderDictionary Headers)> Verify(SecureApiFactory factory, CaseCredential credential, string code) =>
-        factory.SendAsync(new CaseRequest("POST", KeyVerify, credential), Json(code));
-
-    private static string Json(string code) => JsonSerializer.Serialize(new { code });
-
-    private static string Code(SecureApiFactory factory, string secret) =>
-        TotpCodes.For(Base32Encoding.ToBytes(secret)).ComputeTotp(factory.Clock.GetUtcNow().UtcDateTime);
-
-    /// <summary>A well-formed code that matches no step within the skew.</summary>
-    private static string WrongCode(SecureApiFactory factory, string secret)
-    {
-        var totp = TotpCodes.For(Base32Encoding.ToBytes(secret));
-        var now = factory.Clock.GetUtcNow().UtcDateTime;
-        var valid = new[] { -30, 0, 30 }.Select(s => totp.ComputeTotp(now.AddSeconds(s))).ToHashSet();
-        for (var n = 0; ; n++)
-        {
-            var candidate = n.ToString("D6");
-            if (!valid.Contains(candidate)) return candidate;
-        }
-    }
-
-    private static async Task<string> StartEnrollmentAsync(SecureApiFactory factory, string enrollment, CaseCredential credential)
-    {
-        var (status, body, _) = await factory.SendAsync(new CaseRequest("POST", enrollment, credential));
-        Assert.Equal(201, status);
-        return JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!;
-    }
-
-    /// <summary>Enrolls and confirms, then moves the clock to the next time step (the confirming code is spent).</summary>
-    private static async Task<string> EnrollAndConfirmAsync(SecureApiFactory factory, string enrollment, CaseCredential credential)
-    {
-        var secret = await StartEnrollmentAsync(factory, enrollment, credential);
-        var (status, _, _) = await factory.SendAsync(new CaseRequest("POST", enrollment + "/confirm", credential), Json(Code(factory, secret)));
-        Assert.Equal(204, status);
-        factory.Clock.Advance(TimeSpan.FromSeconds(30));
-        return secret;
-    }
-
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     private sealed class CapturingLoggerProvider : ILoggerProvider
@@ -341,7 +296,8 @@ public sealed class StepUpApiTests
         public Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<bool> TryAcceptTimeStepAsync(string principalId, long timeStep, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<FailedAttempts?> GetFailedAttemptsAsync(string principalId, CancellationToken cancellationToken = default) => Down<FailedAttempts?>();
-        public Task<FailedAttempts> RecordFailedAttemptAsync(string principalId, TimeSpan window, CancellationToken cancellationToken = default) => Down<FailedAttempts>();
+        public Task<AttemptReservation> TryReserveAttemptAsync(string principalId, int maxAttempts, TimeSpan window, CancellationToken cancellationToken = default) => Down<AttemptReservation>();
+        public Task ReleaseAttemptAsync(string principalId, AttemptReservation reservation, CancellationToken cancellationToken = default) => Down<bool>();
         public Task OpenWindowAsync(string credentialId, string principalId, DateTimeOffset until, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<StepUpWindow?> GetWindowAsync(string credentialId, CancellationToken cancellationToken = default) => Down<StepUpWindow?>();
     }

@@ -24,6 +24,8 @@ internal static class TableKeys
     public const string MfaEnrollmentSortKey = "MFA-ENROLLMENT";
     public const string MfaLastStepSortKey = "MFA-LAST-STEP";
     public const string MfaFailuresSortKey = "MFA-FAILURES";
+    /// <summary>The principal's reset generation: a window opened under an earlier one is closed.</summary>
+    public const string MfaResetSortKey = "MFA-RESET";
     public const string StepUpWindowSortKey = "WINDOW";
     public static string StepUpWindow(string credentialId) => "STEPUP#" + StoreKey.Encode(credentialId);
 

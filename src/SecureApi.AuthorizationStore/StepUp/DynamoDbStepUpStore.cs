@@ -125,6 +125,15 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                         ExpressionAttributeNames = new() { ["#status"] = "status" },
                         ExpressionAttributeValues = new() { [":created"] = item["createdAt"], [":status"] = item["status"] },
                     } },
+                    // Closes the principal's open windows on every instance: each was tagged with the generation before this.
+                    new() { Update = new Update
+                    {
+                        TableName = _table,
+                        Key = Key(TableKeys.Principal(principalId), TableKeys.MfaResetSortKey),
+                        UpdateExpression = "ADD generation :one SET #type = :type",
+                        ExpressionAttributeNames = new() { ["#type"] = "type" },
+                        ExpressionAttributeValues = new() { [":one"] = N(1), [":type"] = S("mfa-reset") },
+                    } },
                     AuditPut(StepUpAudit.Deleted(principalId, existing.Status, _time.GetUtcNow(), actor)),
                 ];
                 if (await TryTransactAsync(items, ct).ConfigureAwait(false) is null) return true;
@@ -265,9 +274,11 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
         StepUpInput.PrincipalId(principalId);
         return _bounded.RunAsync("OpenStepUpWindow", async ct =>
         {
+            var generation = await ResetGenerationAsync(principalId, ct).ConfigureAwait(false);
             var item = Key(TableKeys.StepUpWindow(credentialId), TableKeys.StepUpWindowSortKey);
             item["type"] = S("stepup-window");
             item["principalId"] = S(principalId);
+            item["generation"] = N(generation);
             item["until"] = N(until.ToUnixTimeMilliseconds());
             item[TableKeys.TimeToLive] = N(EpochSecondsRoundedUp(until));
             await _client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, ct).ConfigureAwait(false);
@@ -284,9 +295,15 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
             if (item is null) return null;
             var until = DateTimeOffset.FromUnixTimeMilliseconds(Long(item, "until"));
             var principal = item.TryGetValue("principalId", out var p) && p.S is { Length: > 0 } s ? s : throw new FormatException("principalId missing.");
-            return until > _time.GetUtcNow() ? new StepUpWindow(credentialId, principal, until) : null;
+            if (until <= _time.GetUtcNow()) return null;
+            var generation = item.ContainsKey("generation") ? Long(item, "generation") : 0;
+            return generation == await ResetGenerationAsync(principal, ct).ConfigureAwait(false) ? new StepUpWindow(credentialId, principal, until) : null;
         }, cancellationToken);
     }
+
+    /// <summary>How many times the principal's enrollment was deleted or reset (0: never).</summary>
+    private async Task<long> ResetGenerationAsync(string principalId, CancellationToken ct) =>
+        await GetAsync(TableKeys.Principal(principalId), TableKeys.MfaResetSortKey, ct).ConfigureAwait(false) is { } reset ? Long(reset, "generation") : 0;
 
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(string pk, string sk, CancellationToken ct)
     {

@@ -22,7 +22,10 @@ public interface IStepUpStore
     /// <summary>Pending → confirmed, only if the pending enrollment is still the one with <paramref name="createdAt"/>; false otherwise.</summary>
     Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the enrollment (any status); false when there is none.</summary>
+    /// <summary>
+    /// Removes the enrollment (any status) and, in the same transaction, closes every step-up window the principal
+    /// has open (its reset generation moves on; docs/step-up.md#reset); false when there is none.
+    /// </summary>
     Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -46,10 +49,13 @@ public interface IStepUpStore
     /// <summary>Gives a reservation back once its code verified (a wrong code keeps it: it was the failure).</summary>
     Task ReleaseAttemptAsync(string principalId, AttemptReservation reservation, CancellationToken cancellationToken = default);
 
-    /// <summary>Opens (or extends) the step-up window of one credential until <paramref name="until"/>.</summary>
+    /// <summary>
+    /// Opens (or extends) the step-up window of one credential until <paramref name="until"/>, tagged with the
+    /// principal's current reset generation: a reset after this makes it closed.
+    /// </summary>
     Task OpenWindowAsync(string credentialId, string principalId, DateTimeOffset until, CancellationToken cancellationToken = default);
 
-    /// <summary>The end of the credential's open step-up window, or null when none is open now.</summary>
+    /// <summary>The credential's open step-up window, or null when none is open now or its principal was reset since it opened.</summary>
     Task<StepUpWindow?> GetWindowAsync(string credentialId, CancellationToken cancellationToken = default);
 }
 

@@ -10,7 +10,8 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
     private readonly Dictionary<string, MfaEnrollment> _enrollments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FailedAttempts> _failures = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, StepUpWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (StepUpWindow Window, long Generation)> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _resetGenerations = new(StringComparer.Ordinal);
 
     public Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default)
     {
@@ -55,6 +56,7 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         lock (_gate)
         {
             if (!_enrollments.Remove(principalId, out var existing)) return Task.FromResult(false);
+            _resetGenerations[principalId] = _resetGenerations.GetValueOrDefault(principalId) + 1;
             audit?.AppendAudit(StepUpAudit.Deleted(principalId, existing.Status, time.GetUtcNow(), actor));
             return Task.FromResult(true);
         }
@@ -119,7 +121,7 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
     {
         StepUpInput.CredentialId(credentialId);
         StepUpInput.PrincipalId(principalId);
-        lock (_gate) _windows[credentialId] = new StepUpWindow(credentialId, principalId, until);
+        lock (_gate) _windows[credentialId] = (new StepUpWindow(credentialId, principalId, until), _resetGenerations.GetValueOrDefault(principalId));
         return Task.CompletedTask;
     }
 
@@ -128,7 +130,8 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         StepUpInput.CredentialId(credentialId);
         lock (_gate)
         {
-            return Task.FromResult(_windows.TryGetValue(credentialId, out var w) && w.Until > time.GetUtcNow() ? w : null);
+            return Task.FromResult(_windows.TryGetValue(credentialId, out var w) && w.Window.Until > time.GetUtcNow()
+                && w.Generation == _resetGenerations.GetValueOrDefault(w.Window.PrincipalId) ? w.Window : null);
         }
     }
 }

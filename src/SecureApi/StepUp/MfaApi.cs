@@ -96,20 +96,22 @@ public static class MfaApi
     }
 
     public static async Task<Results<NoContent, NotFound>> DeleteEnrollment(
-        HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
+        HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         var principalId = AuthenticatedCaller.PrincipalId(context);
         if (!await store.DeleteEnrollmentAsync(principalId, principalId, ct)) return TypedResults.NotFound();
+        check.Forget(principalId);
         MfaApiLog.EnrollmentDeleted(logger, principalId, principalId);
         return TypedResults.NoContent();
     }
 
     public static async Task<Results<NoContent, NotFound, ValidationProblem>> ResetEnrollment(
-        string principalId, HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
+        string principalId, HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
         var actor = AuthenticatedCaller.PrincipalId(context);
         if (!await store.DeleteEnrollmentAsync(principalId, actor, ct)) return TypedResults.NotFound();
+        check.Forget(principalId);
         MfaApiLog.EnrollmentDeleted(logger, actor, principalId);
         return TypedResults.NoContent();
     }

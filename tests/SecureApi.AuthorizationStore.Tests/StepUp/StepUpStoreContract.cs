@@ -199,6 +199,25 @@ public abstract class StepUpStoreContract
     }
 
     [Fact]
+    public async Task Deleting_an_enrollment_closes_every_window_of_that_principal_and_no_other()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        await store.StartEnrollmentAsync(alice, Encrypted, alice);
+        await store.OpenWindowAsync("key:a1", alice, Start.AddMinutes(5));
+        await store.OpenWindowAsync("token:a2", alice, Start.AddMinutes(5));
+        await store.OpenWindowAsync("key:b1", bob, Start.AddMinutes(5));
+
+        await store.DeleteEnrollmentAsync(alice, Admin);
+        await store.OpenWindowAsync("key:a3", alice, Start.AddMinutes(5));
+
+        Assert.Null(await store.GetWindowAsync("key:a1"));
+        Assert.Null(await store.GetWindowAsync("token:a2"));
+        Assert.NotNull(await store.GetWindowAsync("key:b1"));
+        Assert.NotNull(await store.GetWindowAsync("key:a3")); // opened after the reset
+    }
+
+    [Fact]
     public async Task Ids_the_store_cannot_hold_are_refused_before_anything_is_sent()
     {
         var (store, _) = await CreateStoresAsync(Clock);

@@ -46,6 +46,21 @@ public abstract class StepUpHardeningContract
 
         Assert.All(statuses, s => Assert.Equal(204, s));
     }
+
+    [Fact]
+    public async Task An_admin_reset_closes_the_principals_open_step_up_window()
+    {
+        await using var factory = NewFactory();
+        var secret = await EnrollAndConfirmAsync(factory, TokenEnrollment, CaseCredential.UserToken);
+        var (opened, _, _) = await factory.SendAsync(new CaseRequest("POST", "/protected/mfa/verify", CaseCredential.UserToken), Json(Code(factory, secret)));
+
+        var (reset, _, _) = await factory.SendAsync("DELETE", "/principals/test-user/mfa");
+        var (afterReset, _, headers) = await factory.SendAsync(new CaseRequest("DELETE", TokenEnrollment, CaseCredential.UserToken));
+
+        Assert.Equal((204, 204), (opened, reset));
+        Assert.Equal(401, afterReset); // the challenge, not a 404 behind a window that outlived the reset
+        Assert.Contains("insufficient_user_authentication", headers.WWWAuthenticate.ToString());
+    }
 }
 
 public sealed class StepUpHardeningInMemoryTests : StepUpHardeningContract
@@ -57,4 +72,25 @@ public sealed class StepUpHardeningInMemoryTests : StepUpHardeningContract
 public sealed class StepUpHardeningDynamoDbTests(DynamoDbServerFixture dynamo) : StepUpHardeningContract, IClassFixture<DynamoDbServerFixture>
 {
     protected override SecureApiFactory NewFactory() => dynamo.NewFactory();
+
+    [Fact]
+    public async Task A_reset_on_one_instance_closes_the_window_another_instance_holds_within_the_cache_time()
+    {
+        var table = DynamoDbServerFixture.NewTableName("stepup-reset-");
+        var credentials = new GatewayTestCredentials();
+        await using var a = dynamo.NewFactory(table, credentials);
+        await using var b = dynamo.NewFactory(table, credentials);
+        var secret = await EnrollAndConfirmAsync(a, KeyEnrollment, CaseCredential.AdminApiKey);
+        b.Clock.Advance(TimeSpan.FromSeconds(30));
+        await Verify(a, CaseCredential.AdminApiKey, Code(a, secret));
+        var (seenOnB, _, _) = await b.SendAsync(Write(CaseCredential.AdminApiKey), """{"roles":[],"permissions":[]}""");
+
+        var (deleted, _, _) = await a.SendAsync(new CaseRequest("DELETE", KeyEnrollment, CaseCredential.AdminApiKey));
+        var (onA, _, _) = await a.SendAsync(Write(CaseCredential.AdminApiKey), """{"roles":[],"permissions":[]}""");
+        b.Clock.Advance(TimeSpan.FromSeconds(10)); // AuthorizationStore:CacheSeconds
+        var (onB, _, _) = await b.SendAsync(Write(CaseCredential.AdminApiKey), """{"roles":[],"permissions":[]}""");
+
+        Assert.Equal((201, 204), (seenOnB, deleted));
+        Assert.Equal((401, 401), (onA, onB));
+    }
 }

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.StepUp;
+using SecureApi.AuthorizerContract;
+using SecureApi.Lambda.APIGatewayEvents;
 using SecureApi.Testing;
 
 namespace SecureApi.Tests;
@@ -9,8 +13,8 @@ namespace SecureApi.Tests;
 /// </summary>
 public abstract class AdminHardeningContract
 {
-    /// <summary>A fresh host (its own store or table).</summary>
-    protected abstract SecureApiFactory NewFactory();
+    /// <summary>A fresh host (its own store or table); <paramref name="edit"/> edits each authorizer response.</summary>
+    protected abstract SecureApiFactory NewFactory(Action<APIGatewayCustomAuthorizerResponse>? edit = null);
 
     [Fact]
     public async Task A_put_without_plan_keeps_the_stored_plan_and_plan_null_removes_it()
@@ -55,15 +59,57 @@ public abstract class AdminHardeningContract
         Assert.Equal("no-store", keyHeaders.CacheControl.ToString());
         Assert.Equal("no-store", enrollHeaders.CacheControl.ToString());
     }
+
+    [Fact]
+    public async Task A_route_table_that_lets_an_admin_api_route_go_without_role_admin_is_a_400_naming_the_field()
+    {
+        await using var factory = NewFactory();
+        var index = RouteRules.Default.Rules.ToList().FindIndex(r => r is { Verb: "DELETE", Path: "/protected/admin/keys/{keyId}" });
+        var opened = AdminCalls.RoutesJson(rules => rules.Select(r => r.Path == "/protected/admin/keys/{keyId}"
+            ? new { verb = r.Verb, path = r.Path, requiredPermission = (string?)null, requiredRole = (string?)"user" }
+            : AdminCalls.Rule(r)));
+
+        var (status, body, headers) = await factory.SendAsync("PUT", "/routes", opened);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", headers.ContentType);
+        Assert.True(AdminCalls.Json(body).GetProperty("errors").TryGetProperty($"routes[{index}].requiredRole", out _), body);
+        Assert.Null(await factory.Store().GetRouteRulesAsync());
+    }
+
+    [Fact]
+    public async Task An_admin_can_neither_disable_its_own_principal_nor_revoke_the_key_it_calls_with()
+    {
+        string? keyId = null;
+        await using var factory = NewFactory(r => { if (r.PrincipalID == "custom-user" && keyId is not null) r.Context![AuthorizerContextKeys.KeyId] = keyId; });
+        await factory.SendAsync("PUT", "/principals/custom-user", """{"roles":["admin"],"permissions":[]}""");
+        var (_, created, _) = await factory.SendAsync("POST", "/principals/custom-user/keys", """{"kind":"custom-header"}""");
+        keyId = AdminCalls.Json(created).GetProperty("keyId").GetString()!;
+        await factory.Services.GetRequiredService<IStepUpStore>().OpenWindowAsync("key:" + keyId, "custom-user", factory.Clock.GetUtcNow().AddMinutes(5));
+
+        var (revoke, revokeBody, revokeHeaders) = await factory.SendAsync(new CaseRequest("DELETE", $"/protected/admin/keys/{keyId}", CaseCredential.CustomHeader));
+        var (disable, disableBody, _) = await factory.SendAsync(new CaseRequest("PUT", "/protected/admin/principals/custom-user", CaseCredential.CustomHeader),
+            """{"roles":["admin"],"permissions":[],"disabled":true}""");
+        var (other, _, _) = await factory.SendAsync(new CaseRequest("PUT", "/protected/admin/principals/someone", CaseCredential.CustomHeader),
+            """{"roles":[],"permissions":[],"disabled":true}""");
+
+        Assert.Equal((409, 409, 201), (revoke, disable, other));
+        Assert.Equal("application/problem+json", revokeHeaders.ContentType);
+        Assert.Contains("calling with", AdminCalls.Json(revokeBody).GetProperty("title").GetString());
+        Assert.Contains("disable", AdminCalls.Json(disableBody).GetProperty("title").GetString());
+        Assert.Equal(CredentialStatus.Active, (await factory.Store().GetCredentialAsync(keyId))?.Status);
+        Assert.False((await factory.Store().GetPrincipalAsync("custom-user"))?.Disabled);
+    }
 }
 
 public sealed class AdminHardeningInMemoryTests : AdminHardeningContract
 {
-    protected override SecureApiFactory NewFactory() => new();
+    protected override SecureApiFactory NewFactory(Action<APIGatewayCustomAuthorizerResponse>? edit = null) => new() { EditAuthorizerResponse = edit };
 }
 
 [Trait("Category", "Integration")] // starts a process or a moto server
 public sealed class AdminHardeningDynamoDbTests(DynamoDbServerFixture dynamo) : AdminHardeningContract, IClassFixture<DynamoDbServerFixture>
 {
-    protected override SecureApiFactory NewFactory() => dynamo.NewFactory();
+    protected override SecureApiFactory NewFactory(Action<APIGatewayCustomAuthorizerResponse>? edit = null) =>
+        dynamo.NewFactory(DynamoDbServerFixture.NewTableName("api-authz-"), edit: edit);
 }

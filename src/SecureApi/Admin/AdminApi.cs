@@ -24,7 +24,7 @@ public static class AdminApi
     /// </summary>
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/protected/admin").WithTags("Admin")
+        var group = app.MapGroup("/protected/admin").WithTags("Admin").WithMetadata(AdminApiMetadata.Instance)
             .RequireRateLimiting(RateLimitPolicies.Plan)                                    // per principal
             .BehindGatewayAuthorizer(AuthorizerNames.Request)
             .RequireRouteRules();
@@ -57,7 +57,7 @@ public static class AdminApi
             : TypedResults.NotFound();
     }
 
-    public static async Task<Results<Ok<PrincipalResponse>, Created<PrincipalResponse>, ValidationProblem>> PutPrincipal(
+    public static async Task<Results<Ok<PrincipalResponse>, Created<PrincipalResponse>, ValidationProblem, ProblemHttpResult>> PutPrincipal(
         string principalId, PrincipalBody body, HttpContext context, IAuthorizationStore store, RatePlans plans,
         [FromServices] EndpointDataSource endpoints, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
@@ -69,6 +69,8 @@ public static class AdminApi
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
         var actor = AuthenticatedCaller.PrincipalId(context);
+        if (body.Disabled == true && principalId == actor)
+            return AdminGuardRails.Refused("An admin cannot disable the principal it is calling as; another admin must do it.");
         var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan, KeepStoredPlan: !body.PlanGiven), actor, ct);
         AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
         var response = ToResponse(result.Principal);
@@ -116,10 +118,12 @@ public static class AdminApi
         throw new InvalidOperationException("Could not draw an unused key id and secret in 3 attempts.");
     }
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem>> RevokeKey(
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RevokeKey(
         string keyId, HttpContext context, IAuthorizationStore store, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
         if (AdminValidation.IdProblem(keyId, "keyId") is { } problem) return problem;
+        if (AdminGuardRails.IsCallersKey(context, keyId))
+            return AdminGuardRails.Refused("An admin cannot revoke the key it is calling with; call with another key, or have another admin do it.");
         var actor = AuthenticatedCaller.PrincipalId(context);
         if (await store.RevokeCredentialAsync(keyId, actor, ct) is not { } revoked) return TypedResults.NotFound();
         AdminApiLog.KeyRevoked(logger, actor, keyId, revoked.PrincipalId);
@@ -137,7 +141,7 @@ public static class AdminApi
         ILogger<AdminApiLog> logger, CancellationToken ct)
     {
         var input = new AdminValidation();
-        var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints));
+        var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints), EndpointRoutes.AdminApi(endpoints));
         if (routes is null) return TypedResults.ValidationProblem(input.Errors());
         var actor = AuthenticatedCaller.PrincipalId(context);
         await store.PutRouteRulesAsync(routes, actor, ct);

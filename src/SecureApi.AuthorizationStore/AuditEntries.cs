@@ -9,19 +9,19 @@ namespace SecureApi.AuthorizationStore;
 internal static class AuditEntries
 {
     /// <summary>"before: … after: …" with roles, permissions, disabled and plan on each side ("before: none" on create).</summary>
-    public static AuditRecord PrincipalPut(PrincipalRecord? before, PrincipalRecord after, string actor) =>
+    public static AuditRecord PrincipalPut(PrincipalRecord? before, PrincipalRecord after, AuditActor actor) =>
         New(after.UpdatedAt, actor, before is null ? AuditActions.PrincipalCreated : AuditActions.PrincipalUpdated, "principal:" + after.Id,
-            $"before: {(before is null ? "none" : State(before))} after: {State(after)}");
+            $"before: {(before is null ? "none" : State(before))} after: {State(after)}", after.Id);
 
-    public static AuditRecord CredentialCreated(CredentialRecord c, string actor) =>
+    public static AuditRecord CredentialCreated(CredentialRecord c, AuditActor actor) =>
         New(c.CreatedAt, actor, AuditActions.CredentialCreated, "credential:" + c.KeyId,
-            $"kind={c.Kind} principal={c.PrincipalId} expires={(c.ExpiresAt is { } e ? e.ToString("O") : "never")}");
+            $"kind={c.Kind} principal={c.PrincipalId} expires={(c.ExpiresAt is { } e ? e.ToString("O") : "never")}", c.PrincipalId);
 
-    public static AuditRecord CredentialRevoked(CredentialRecord c, string actor) =>
-        New(c.RevokedAt!.Value, actor, AuditActions.CredentialRevoked, "credential:" + c.KeyId, $"kind={c.Kind} principal={c.PrincipalId}");
+    public static AuditRecord CredentialRevoked(CredentialRecord c, AuditActor actor) =>
+        New(c.RevokedAt!.Value, actor, AuditActions.CredentialRevoked, "credential:" + c.KeyId, $"kind={c.Kind} principal={c.PrincipalId}", c.PrincipalId);
 
-    public static AuditRecord RouteRulesPut(RouteRules routes, DateTimeOffset at, string actor) =>
-        New(at, actor, AuditActions.RouteRulesUpdated, "route-policy", $"rules={routes.Rules.Count}");
+    public static AuditRecord RouteRulesPut(RouteRules routes, DateTimeOffset at, AuditActor actor) =>
+        New(at, actor, AuditActions.RouteRulesUpdated, "route-policy", $"rules={routes.Rules.Count}", null);
 
     private static string State(PrincipalRecord p) =>
         $"roles=[{string.Join(',', p.Roles)}] permissions=[{string.Join(',', p.Permissions)}] disabled={(p.Disabled ? "true" : "false")} plan={PlanText(p.Plan)}";
@@ -41,8 +41,20 @@ internal static class AuditEntries
         return "{" + string.Join(' ', parts) + "}";
     }
 
-    public static string Actor(string? actor) => StoreInput.Id(actor, "actor");
+    /// <summary>The actor with its principal id checked; optional fields over 256 characters are cut (they come from request context).</summary>
+    public static AuditActor Actor(AuditActor? actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        StoreInput.Id(actor.PrincipalId, "actor");
+        return actor with
+        {
+            AuthType = Cut(actor.AuthType), KeyId = Cut(actor.KeyId), Issuer = Cut(actor.Issuer),
+            SourceIp = Cut(actor.SourceIp), RequestId = Cut(actor.RequestId),
+        };
+    }
 
-    private static AuditRecord New(DateTimeOffset at, string actor, string action, string subject, string detail) =>
-        new(Guid.NewGuid().ToString("N"), at, actor, action, subject, detail);
+    private static string? Cut(string? value) => value is { Length: > 256 } ? value[..256] : value;
+
+    internal static AuditRecord New(DateTimeOffset at, AuditActor actor, string action, string subject, string detail, string? principalId) =>
+        new(Guid.NewGuid().ToString("N"), at, actor.PrincipalId, action, subject, detail, principalId, actor);
 }

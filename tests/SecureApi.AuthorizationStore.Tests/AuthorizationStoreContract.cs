@@ -113,6 +113,28 @@ public abstract class AuthorizationStoreContract
     }
 
     [Fact]
+    public async Task The_audit_records_of_one_principal_come_newest_first_with_the_callers_details()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        var caller = new AuditActor("op-1", AuthTypes.ApiKey, KeyId: "key_1", SourceIp: "198.51.100.7", RequestId: "req-1");
+        await store.PutPrincipalAsync(Principal(alice), caller);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var key = Key(alice);
+        await store.CreateCredentialAsync(key, caller);
+        await store.PutPrincipalAsync(Principal(bob), caller);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await store.RevokeCredentialAsync(key.KeyId, caller);
+
+        var records = await store.ListAuditRecordsOfPrincipalAsync(alice, 2);
+
+        Assert.Equal([AuditActions.CredentialRevoked, AuditActions.CredentialCreated], records.Select(r => r.Action));
+        Assert.All(records, r => Assert.Equal(caller, r.Caller));
+        Assert.All(records, r => Assert.Equal(alice, r.PrincipalId));
+        Assert.Equal(3, (await store.ListAuditRecordsOfPrincipalAsync(alice, 10)).Count);
+    }
+
+    [Fact]
     public async Task A_created_credential_is_found_by_its_hash_and_by_its_key_id()
     {
         var (store, principalId) = await StoreWithPrincipalAsync();

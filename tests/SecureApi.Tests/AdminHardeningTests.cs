@@ -100,6 +100,58 @@ public abstract class AdminHardeningContract
         Assert.Equal(CredentialStatus.Active, (await factory.Store().GetCredentialAsync(keyId))?.Status);
         Assert.False((await factory.Store().GetPrincipalAsync("custom-user"))?.Disabled);
     }
+
+    [Fact]
+    public async Task The_audit_of_a_principal_lists_its_changes_newest_first_with_who_made_them_and_no_secret()
+    {
+        await using var factory = NewFactory();
+        await factory.SendAsync("PUT", "/principals/dora", """{"roles":["user"],"permissions":[]}""");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        var (_, created, _) = await factory.SendAsync("POST", "/principals/dora/keys", """{"kind":"api-key"}""");
+        var key = AdminCalls.Json(created);
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        await factory.SendAsync("DELETE", $"/keys/{key.GetProperty("keyId").GetString()}");
+        await factory.SendAsync("PUT", "/principals/someone-else", """{"roles":[],"permissions":[]}""");
+
+        var (status, body, _) = await factory.SendAsync("GET", "/audit?principalId=dora&limit=2");
+
+        Assert.Equal(200, status);
+        var records = AdminCalls.Json(body).GetProperty("records").EnumerateArray().ToArray();
+        Assert.Equal([AuditActions.CredentialRevoked, AuditActions.CredentialCreated], records.Select(r => r.GetProperty("action").GetString()));
+        var actor = records[0].GetProperty("actor");
+        Assert.Equal(AdminCalls.Actor, actor.GetProperty("principalId").GetString());
+        Assert.Equal(AuthTypes.ApiKey, actor.GetProperty("authType").GetString());
+        Assert.Equal(GatewayTestCredentials.DefaultSourceIp, actor.GetProperty("sourceIp").GetString());
+        Assert.False(string.IsNullOrEmpty(actor.GetProperty("requestId").GetString()));
+        Assert.DoesNotContain(key.GetProperty("secret").GetString()!, body);
+    }
+
+    [Fact]
+    public async Task A_token_callers_audit_record_names_the_issuer()
+    {
+        await using var factory = NewFactory();
+        await factory.SendAsync(new CaseRequest("POST", "/protected/mfa/enrollment", CaseCredential.UserToken));
+
+        var (_, body, _) = await factory.SendAsync("GET", "/audit?principalId=test-user");
+
+        var actor = AdminCalls.Json(body).GetProperty("records")[0].GetProperty("actor");
+        Assert.Equal(AuthTypes.Jwt, actor.GetProperty("authType").GetString());
+        Assert.Equal(GatewayTestCredentials.Issuer, actor.GetProperty("issuer").GetString());
+    }
+
+    [Theory]
+    [InlineData("/audit?limit=5", "principalId")]
+    [InlineData("/audit?principalId=dora&limit=0", "limit")]
+    [InlineData("/audit?principalId=dora&limit=abc", "limit")]
+    public async Task An_audit_query_with_bad_input_is_a_400_naming_the_field(string path, string field)
+    {
+        await using var factory = NewFactory();
+
+        var (status, body, _) = await factory.SendAsync("GET", path);
+
+        Assert.Equal(400, status);
+        Assert.True(AdminCalls.Json(body).GetProperty("errors").TryGetProperty(field, out _), body);
+    }
 }
 
 public sealed class AdminHardeningInMemoryTests : AdminHardeningContract

@@ -33,6 +33,10 @@ internal static class TableKeys
     public static string CredentialByKeyId(string keyId) => "CREDENTIAL#" + StoreKey.Encode(keyId);
     public static string CredentialByHash(string sha256) => "CREDHASH#" + sha256;
     public static string CredentialInPrincipal(string keyId) => CredentialListPrefix + StoreKey.Encode(keyId);
+    /// <summary>The audit partitions all begin with "AUDIT" (the API role's IAM policy refuses updates and deletes there).</summary>
+    public const string AuditPrefix = "AUDIT";
+    /// <summary>The audit records concerning one principal, newest first by sort key.</summary>
+    public static string AuditOfPrincipal(string principalId) => "AUDIT-PRINCIPAL#" + StoreKey.Encode(principalId);
     public static string AuditDay(DateOnly dayUtc) => "AUDIT#" + dayUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     /// <summary>Rate-limit counters of one partition (a principal or a source address), one item per quota period.</summary>
     /// <remarks>The partition is built by RateLimitPartitions, which encodes the ids in it.</remarks>

@@ -48,7 +48,7 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
         }, cancellationToken);
     }
 
-    public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         StepUpInput.Secret(encryptedSecret);
@@ -70,13 +70,13 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                     ExpressionAttributeNames = new() { ["#status"] = "status" },
                     ExpressionAttributeValues = new() { [":pending"] = S(Pending) },
                 } },
-                AuditPut(StepUpAudit.Started(principalId, now, actor)),
+                .. AuditPuts(StepUpAudit.Started(principalId, now, actor)),
             ];
             return await TryTransactAsync(items, ct).ConfigureAwait(false) is null;
         }, cancellationToken);
     }
 
-    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         actor = AuditEntries.Actor(actor);
@@ -97,13 +97,13 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                         [":confirmed"] = S(Confirmed), [":pending"] = S(Pending), [":now"] = Time(now), [":created"] = Time(createdAt),
                     },
                 } },
-                AuditPut(StepUpAudit.Confirmed(principalId, now, actor)),
+                .. AuditPuts(StepUpAudit.Confirmed(principalId, now, actor)),
             ];
             return await TryTransactAsync(items, ct).ConfigureAwait(false) is null;
         }, cancellationToken);
     }
 
-    public Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteEnrollmentAsync(string principalId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         actor = AuditEntries.Actor(actor);
@@ -134,7 +134,7 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                         ExpressionAttributeNames = new() { ["#type"] = "type" },
                         ExpressionAttributeValues = new() { [":one"] = N(1), [":type"] = S("mfa-reset") },
                     } },
-                    AuditPut(StepUpAudit.Deleted(principalId, existing.Status, _time.GetUtcNow(), actor)),
+                    .. AuditPuts(StepUpAudit.Deleted(principalId, existing.Status, _time.GetUtcNow(), actor)),
                 ];
                 if (await TryTransactAsync(items, ct).ConfigureAwait(false) is null) return true;
             }
@@ -314,7 +314,7 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
     private Task<int?> TryTransactAsync(List<TransactWriteItem> items, CancellationToken ct) =>
         AuditedTransaction.TryWriteAsync(_client, items, ct);
 
-    private TransactWriteItem AuditPut(AuditRecord audit) => AuditedTransaction.AuditPut(_table, audit);
+    private TransactWriteItem[] AuditPuts(AuditRecord audit) => AuditedTransaction.AuditPuts(_table, audit);
 
     private static MfaEnrollment ToEnrollment(string principalId, Dictionary<string, AttributeValue> item)
     {

@@ -17,16 +17,16 @@ public interface IStepUpStore
     /// Stores a pending enrollment, replacing a pending one; returns false and writes nothing when a confirmed
     /// enrollment exists (it must be deleted, with step-up, first).
     /// </summary>
-    Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, string actor, CancellationToken cancellationToken = default);
+    Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Pending → confirmed, only if the pending enrollment is still the one with <paramref name="createdAt"/>; false otherwise.</summary>
-    Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default);
+    Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Removes the enrollment (any status) and, in the same transaction, closes every step-up window the principal
     /// has open (its reset generation moves on; docs/step-up.md#reset); false when there is none.
     /// </summary>
-    Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default);
+    Task<bool> DeleteEnrollmentAsync(string principalId, AuditActor actor, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records <paramref name="timeStep"/> as the principal's last accepted TOTP time step if it is greater than the

@@ -19,7 +19,7 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         lock (_gate) return Task.FromResult(_enrollments.GetValueOrDefault(principalId));
     }
 
-    public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         StepUpInput.Secret(encryptedSecret);
@@ -34,7 +34,7 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         }
     }
 
-    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         actor = AuditEntries.Actor(actor);
@@ -49,7 +49,7 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         }
     }
 
-    public Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteEnrollmentAsync(string principalId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         actor = AuditEntries.Actor(actor);

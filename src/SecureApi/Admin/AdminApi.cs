@@ -45,6 +45,7 @@ public static class AdminApi
         group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy").RequireStepUp()
             .WithSummary("Replaces the route policy table; it must cover exactly the API's routes.");
         group.MapMfaReset();
+        group.MapAuditApi();
         return group;
     }
 
@@ -68,11 +69,11 @@ public static class AdminApi
         var plan = input.Plan(body.Plan, plans.Default, EndpointRoutes.RateLimited(endpoints));
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
-        var actor = AuthenticatedCaller.PrincipalId(context);
-        if (body.Disabled == true && principalId == actor)
+        var actor = AuthenticatedCaller.Actor(context);
+        if (body.Disabled == true && principalId == actor.PrincipalId)
             return AdminGuardRails.Refused("An admin cannot disable the principal it is calling as; another admin must do it.");
         var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan, KeepStoredPlan: !body.PlanGiven), actor, ct);
-        AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
+        AdminApiLog.PrincipalPut(logger, actor.PrincipalId, principalId, result.Created, result.Principal.Disabled);
         var response = ToResponse(result.Principal);
         return result.Created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
     }
@@ -97,7 +98,7 @@ public static class AdminApi
         var description = input.Description(body.Description);
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
-        var actor = AuthenticatedCaller.PrincipalId(context);
+        var actor = AuthenticatedCaller.Actor(context);
         // A fresh id and secret colliding with a stored one is next to impossible; the conditional create refuses it and we draw again.
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -108,7 +109,7 @@ public static class AdminApi
             switch (outcome)
             {
                 case CreateCredentialOutcome.Created:
-                    AdminApiLog.KeyCreated(logger, actor, keyId, kind, principalId);
+                    AdminApiLog.KeyCreated(logger, actor.PrincipalId, keyId, kind, principalId);
                     SecretResponses.NeverCache(context.Response);
                     return TypedResults.Created((string?)null, new CreatedKeyResponse(keyId, secret, kind, principalId, expiresAt));
                 case CreateCredentialOutcome.UnknownPrincipal:
@@ -124,9 +125,9 @@ public static class AdminApi
         if (AdminValidation.IdProblem(keyId, "keyId") is { } problem) return problem;
         if (AdminGuardRails.IsCallersKey(context, keyId))
             return AdminGuardRails.Refused("An admin cannot revoke the key it is calling with; call with another key, or have another admin do it.");
-        var actor = AuthenticatedCaller.PrincipalId(context);
+        var actor = AuthenticatedCaller.Actor(context);
         if (await store.RevokeCredentialAsync(keyId, actor, ct) is not { } revoked) return TypedResults.NotFound();
-        AdminApiLog.KeyRevoked(logger, actor, keyId, revoked.PrincipalId);
+        AdminApiLog.KeyRevoked(logger, actor.PrincipalId, keyId, revoked.PrincipalId);
         return TypedResults.NoContent();
     }
 
@@ -143,9 +144,9 @@ public static class AdminApi
         var input = new AdminValidation();
         var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints), EndpointRoutes.AdminApi(endpoints));
         if (routes is null) return TypedResults.ValidationProblem(input.Errors());
-        var actor = AuthenticatedCaller.PrincipalId(context);
+        var actor = AuthenticatedCaller.Actor(context);
         await store.PutRouteRulesAsync(routes, actor, ct);
-        AdminApiLog.RouteRulesReplaced(logger, actor, routes.Rules.Count);
+        AdminApiLog.RouteRulesReplaced(logger, actor.PrincipalId, routes.Rules.Count);
         return TypedResults.Ok(ToResponse(routes, stored: true));
     }
 

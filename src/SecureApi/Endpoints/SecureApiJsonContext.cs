@@ -17,6 +17,7 @@ namespace SecureApi.Endpoints;
 [JsonSerializable(typeof(RoutePolicyBody))]
 [JsonSerializable(typeof(RoutePolicyResponse))]
 [JsonSerializable(typeof(UsageResponse))]
+[JsonSerializable(typeof(AuditListResponse))]
 [JsonSerializable(typeof(SecureApi.StepUp.MfaCodeBody))]
 [JsonSerializable(typeof(SecureApi.StepUp.MfaEnrollmentResponse))]
 internal sealed partial class SecureApiJsonContext : JsonSerializerContext

@@ -53,7 +53,7 @@ public static class MfaApi
         try
         {
             var encrypted = await protector.ProtectAsync(secret, principalId, ct);
-            if (!await store.StartEnrollmentAsync(principalId, encrypted, principalId, ct))
+            if (!await store.StartEnrollmentAsync(principalId, encrypted, AuthenticatedCaller.Actor(context), ct))
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already enrolled",
                     detail: "A confirmed enrollment exists; DELETE it (with step-up) before enrolling again.");
             MfaApiLog.EnrollmentStarted(logger, principalId);
@@ -79,7 +79,7 @@ public static class MfaApi
 
         var result = await check.VerifyCodeAsync(principalId, body.Code!, ct, pending: true);
         if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.CodeRefusal(context, result);
-        if (!await store.ConfirmEnrollmentAsync(principalId, result.Enrollment!.CreatedAt, principalId, ct))
+        if (!await store.ConfirmEnrollmentAsync(principalId, result.Enrollment!.CreatedAt, AuthenticatedCaller.Actor(context), ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The enrollment changed", detail: "Start the enrollment again.");
         MfaApiLog.EnrollmentConfirmed(logger, principalId);
         return TypedResults.NoContent();
@@ -99,7 +99,7 @@ public static class MfaApi
         HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         var principalId = AuthenticatedCaller.PrincipalId(context);
-        if (!await store.DeleteEnrollmentAsync(principalId, principalId, ct)) return TypedResults.NotFound();
+        if (!await store.DeleteEnrollmentAsync(principalId, AuthenticatedCaller.Actor(context), ct)) return TypedResults.NotFound();
         check.Forget(principalId);
         MfaApiLog.EnrollmentDeleted(logger, principalId, principalId);
         return TypedResults.NoContent();
@@ -109,10 +109,10 @@ public static class MfaApi
         string principalId, HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
-        var actor = AuthenticatedCaller.PrincipalId(context);
+        var actor = AuthenticatedCaller.Actor(context);
         if (!await store.DeleteEnrollmentAsync(principalId, actor, ct)) return TypedResults.NotFound();
         check.Forget(principalId);
-        MfaApiLog.EnrollmentDeleted(logger, actor, principalId);
+        MfaApiLog.EnrollmentDeleted(logger, actor.PrincipalId, principalId);
         return TypedResults.NoContent();
     }
 

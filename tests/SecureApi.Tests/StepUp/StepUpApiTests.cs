@@ -291,9 +291,9 @@ public sealed class StepUpApiTests
     {
         private static Task<T> Down<T>() => Task.FromException<T>(new AuthorizationStoreUnavailableException("GetItem: timeout"));
         public Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default) => Down<MfaEnrollment?>();
-        public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, string actor, CancellationToken cancellationToken = default) => Down<bool>();
-        public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default) => Down<bool>();
-        public Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default) => Down<bool>();
+        public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
+        public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
+        public Task<bool> DeleteEnrollmentAsync(string principalId, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<bool> TryAcceptTimeStepAsync(string principalId, long timeStep, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<FailedAttempts?> GetFailedAttemptsAsync(string principalId, CancellationToken cancellationToken = default) => Down<FailedAttempts?>();
         public Task<AttemptReservation> TryReserveAttemptAsync(string principalId, int maxAttempts, TimeSpan window, CancellationToken cancellationToken = default) => Down<AttemptReservation>();

@@ -32,4 +32,6 @@ public static class AuditActions
     public const string MfaEnrollmentStarted = "mfa-enrollment.started";
     public const string MfaEnrollmentConfirmed = "mfa-enrollment.confirmed";
     public const string MfaEnrollmentDeleted = "mfa-enrollment.deleted";
+    /// <summary>An admin issued an enrollment ticket for a principal (docs/step-up.md#enrollment-tickets).</summary>
+    public const string MfaTicketIssued = "mfa-ticket.issued";
 }

@@ -88,6 +88,7 @@ public sealed class RouteRules
         new RouteRule("POST", "/protected/admin/mfa/enrollment/confirm"),
         new RouteRule("POST", "/protected/admin/mfa/verify"),
         new RouteRule("DELETE", "/protected/admin/principals/{principalId}/mfa", RequiredRole: "admin"),
+        new RouteRule("POST", "/protected/admin/principals/{principalId}/mfa/ticket", RequiredRole: "admin"),
     ]);
 
     public RouteRules(IReadOnlyList<RouteRule> rules)

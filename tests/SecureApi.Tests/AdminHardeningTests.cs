@@ -53,7 +53,7 @@ public abstract class AdminHardeningContract
         await factory.SendAsync("PUT", "/principals/carol", """{"roles":["user"],"permissions":[]}""");
 
         var (created, _, keyHeaders) = await factory.SendAsync("POST", "/principals/carol/keys", """{"kind":"api-key"}""");
-        var (enrolled, _, enrollHeaders) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment", CaseCredential.AdminApiKey));
+        var (enrolled, _, enrollHeaders) = await factory.SendAsync(await StepUp.StepUpCalls.EnrollmentRequestAsync(factory, "/protected/admin/mfa/enrollment", CaseCredential.AdminApiKey));
 
         Assert.Equal((201, 201), (created, enrolled));
         Assert.Equal("no-store", keyHeaders.CacheControl.ToString());
@@ -130,11 +130,12 @@ public abstract class AdminHardeningContract
     public async Task A_token_callers_audit_record_names_the_issuer()
     {
         await using var factory = NewFactory();
-        await factory.SendAsync(new CaseRequest("POST", "/protected/mfa/enrollment", CaseCredential.UserToken));
+        await factory.SendAsync(await StepUp.StepUpCalls.EnrollmentRequestAsync(factory, "/protected/mfa/enrollment", CaseCredential.UserToken));
 
         var (_, body, _) = await factory.SendAsync("GET", "/audit?principalId=test-user");
 
-        var actor = AdminCalls.Json(body).GetProperty("records")[0].GetProperty("actor");
+        var started = AdminCalls.Json(body).GetProperty("records").EnumerateArray().Single(r => r.GetProperty("action").GetString() == AuditActions.MfaEnrollmentStarted);
+        var actor = started.GetProperty("actor");
         Assert.Equal(AuthTypes.Jwt, actor.GetProperty("authType").GetString());
         Assert.Equal(GatewayTestCredentials.Issuer, actor.GetProperty("issuer").GetString());
     }

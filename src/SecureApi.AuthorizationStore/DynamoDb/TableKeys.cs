@@ -26,6 +26,11 @@ internal static class TableKeys
     public const string MfaFailuresSortKey = "MFA-FAILURES";
     /// <summary>The principal's reset generation: a window opened under an earlier one is closed.</summary>
     public const string MfaResetSortKey = "MFA-RESET";
+    /// <summary>The principal's unspent enrollment ticket (SHA-256 only, expiresAt, ttl).</summary>
+    public const string MfaTicketSortKey = "MFA-TICKET";
+    /// <summary>A spent bootstrap ticket (StepUp:BootstrapTicketSha256): one enrollment per hash, store-wide.</summary>
+    public static string BootstrapTicket(string sha256) => "MFA-BOOTSTRAP#" + sha256;
+    public const string BootstrapTicketSortKey = "SPENT";
     public const string StepUpWindowSortKey = "WINDOW";
     public static string StepUpWindow(string credentialId) => "STEPUP#" + StoreKey.Encode(credentialId);
 

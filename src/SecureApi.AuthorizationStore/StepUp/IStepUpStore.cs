@@ -14,10 +14,17 @@ public interface IStepUpStore
     Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores a pending enrollment, replacing a pending one; returns false and writes nothing when a confirmed
-    /// enrollment exists (it must be deleted, with step-up, first).
+    /// Stores a pending enrollment, replacing a pending one, and in the same transaction spends what permitted it
+    /// (<paramref name="permit"/>: a ticket of this principal, the bootstrap ticket — once for the whole store — or
+    /// nothing for the IdP's fresh MFA). <see cref="StartEnrollmentOutcome.Confirmed"/>: a confirmed enrollment exists
+    /// (delete it, with step-up, first); <see cref="StartEnrollmentOutcome.TicketRefused"/>: the ticket is unknown,
+    /// expired or spent. Either way nothing is written.
     /// </summary>
-    Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, CancellationToken cancellationToken = default);
+    Task<StartEnrollmentOutcome> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, EnrollmentPermit? permit = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Stores an enrollment ticket for the principal (its SHA-256 only), replacing an unspent one, with its audit record.</summary>
+    Task IssueTicketAsync(string principalId, string sha256, DateTimeOffset expiresAt, AuditActor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Pending → confirmed, only if the pending enrollment is still the one with <paramref name="createdAt"/>; false otherwise.</summary>
     Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default);
@@ -58,6 +65,26 @@ public interface IStepUpStore
     /// <summary>The credential's open step-up window, or null when none is open now or its principal was reset since it opened.</summary>
     Task<StepUpWindow?> GetWindowAsync(string credentialId, CancellationToken cancellationToken = default);
 }
+
+public enum StartEnrollmentOutcome
+{
+    Started,
+    Confirmed,
+    TicketRefused,
+}
+
+public enum EnrollmentPermitKind
+{
+    /// <summary>A ticket an admin issued for this principal (spent by the enrollment).</summary>
+    Ticket,
+    /// <summary>The configured bootstrap ticket (spent once for the whole store).</summary>
+    Bootstrap,
+    /// <summary>The IdP's fresh MFA: nothing to spend.</summary>
+    IdpMfa,
+}
+
+/// <summary>What lets a first enrollment happen (docs/step-up.md#enrollment-tickets); <see cref="Sha256"/> of the presented ticket.</summary>
+public sealed record EnrollmentPermit(EnrollmentPermitKind Kind, string? Sha256 = null);
 
 public enum MfaEnrollmentStatus
 {

@@ -12,6 +12,8 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
     private readonly Dictionary<string, FailedAttempts> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (StepUpWindow Window, long Generation)> _windows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _resetGenerations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Sha256, DateTimeOffset ExpiresAt)> _tickets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _spentBootstrapTickets = new(StringComparer.Ordinal);
 
     public Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default)
     {
@@ -19,19 +21,46 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         lock (_gate) return Task.FromResult(_enrollments.GetValueOrDefault(principalId));
     }
 
-    public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, CancellationToken cancellationToken = default)
+    public Task<StartEnrollmentOutcome> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, EnrollmentPermit? permit = null,
+        CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         StepUpInput.Secret(encryptedSecret);
+        StepUpInput.Permit(permit);
         actor = AuditEntries.Actor(actor);
         lock (_gate)
         {
-            if (_enrollments.TryGetValue(principalId, out var existing) && existing.Status == MfaEnrollmentStatus.Confirmed) return Task.FromResult(false);
+            if (_enrollments.TryGetValue(principalId, out var existing) && existing.Status == MfaEnrollmentStatus.Confirmed)
+                return Task.FromResult(StartEnrollmentOutcome.Confirmed);
             var now = time.GetUtcNow();
+            switch (permit)
+            {
+                case { Kind: EnrollmentPermitKind.Ticket }:
+                    if (!_tickets.TryGetValue(principalId, out var ticket) || ticket.Sha256 != permit.Sha256 || ticket.ExpiresAt <= now)
+                        return Task.FromResult(StartEnrollmentOutcome.TicketRefused);
+                    _tickets.Remove(principalId);
+                    break;
+                case { Kind: EnrollmentPermitKind.Bootstrap }:
+                    if (!_spentBootstrapTickets.Add(permit.Sha256!)) return Task.FromResult(StartEnrollmentOutcome.TicketRefused);
+                    break;
+            }
             _enrollments[principalId] = new MfaEnrollment(principalId, [.. encryptedSecret], MfaEnrollmentStatus.Pending, now, null);
-            audit?.AppendAudit(StepUpAudit.Started(principalId, now, actor));
-            return Task.FromResult(true);
+            audit?.AppendAudit(StepUpAudit.Started(principalId, now, actor, permit));
+            return Task.FromResult(StartEnrollmentOutcome.Started);
         }
+    }
+
+    public Task IssueTicketAsync(string principalId, string sha256, DateTimeOffset expiresAt, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        sha256 = StoreInput.Sha256(sha256);
+        actor = AuditEntries.Actor(actor);
+        lock (_gate)
+        {
+            _tickets[principalId] = (sha256, expiresAt);
+            audit?.AppendAudit(StepUpAudit.TicketIssued(principalId, time.GetUtcNow(), expiresAt, actor));
+        }
+        return Task.CompletedTask;
     }
 
     public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default)

@@ -45,6 +45,7 @@ public static class AdminApi
         group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy").RequireStepUp()
             .WithSummary("Replaces the route policy table; it must cover exactly the API's routes.");
         group.MapMfaReset();
+        group.MapEnrollmentTickets();
         group.MapAuditApi();
         return group;
     }

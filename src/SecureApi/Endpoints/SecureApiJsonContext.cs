@@ -20,6 +20,7 @@ namespace SecureApi.Endpoints;
 [JsonSerializable(typeof(AuditListResponse))]
 [JsonSerializable(typeof(SecureApi.StepUp.MfaCodeBody))]
 [JsonSerializable(typeof(SecureApi.StepUp.MfaEnrollmentResponse))]
+[JsonSerializable(typeof(SecureApi.StepUp.EnrollmentTicketResponse))]
 internal sealed partial class SecureApiJsonContext : JsonSerializerContext
 {
 }

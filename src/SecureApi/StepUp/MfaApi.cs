@@ -35,7 +35,7 @@ public static class MfaApi
     {
         group.BehindGatewayAuthorizer(authorizer).RequireRouteRules();
         group.MapPost("/enrollment", StartEnrollment).WithName("StartMfaEnrollment" + names)
-            .WithSummary("Starts (or restarts) a pending TOTP enrollment; the secret is in this response only.");
+            .WithSummary("Starts (or restarts) a pending TOTP enrollment with a ticket in X-Enrollment-Ticket (or the IdP's fresh MFA); the secret is in this response only.");
         group.MapPost("/enrollment/confirm", ConfirmEnrollment).WithName("ConfirmMfaEnrollment" + names)
             .WithSummary("Confirms the pending enrollment with a code from the app.");
         group.MapDelete("/enrollment", DeleteEnrollment).WithName("DeleteMfaEnrollment" + names).RequireStepUp()
@@ -46,16 +46,24 @@ public static class MfaApi
     }
 
     public static async Task<Results<Created<MfaEnrollmentResponse>, ProblemHttpResult>> StartEnrollment(
-        HttpContext context, IStepUpStore store, SecretProtector protector, StepUpOptions options, ILogger<MfaApiLog> logger, CancellationToken ct)
+        HttpContext context, IStepUpStore store, SecretProtector protector, StepUpCheck check, StepUpOptions options, ILogger<MfaApiLog> logger,
+        CancellationToken ct)
     {
         var principalId = AuthenticatedCaller.PrincipalId(context);
+        if (EnrollmentTickets.PermitOf(context.User, context.Request, check, options) is not { } permit)
+            return EnrollmentTickets.Refused();
         var secret = TotpCodes.NewSecret();
         try
         {
             var encrypted = await protector.ProtectAsync(secret, principalId, ct);
-            if (!await store.StartEnrollmentAsync(principalId, encrypted, AuthenticatedCaller.Actor(context), ct))
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already enrolled",
-                    detail: "A confirmed enrollment exists; DELETE it (with step-up) before enrolling again.");
+            switch (await store.StartEnrollmentAsync(principalId, encrypted, AuthenticatedCaller.Actor(context), permit, ct))
+            {
+                case StartEnrollmentOutcome.Confirmed:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already enrolled",
+                        detail: "A confirmed enrollment exists; DELETE it (with step-up) before enrolling again.");
+                case StartEnrollmentOutcome.TicketRefused:
+                    return EnrollmentTickets.Refused();
+            }
             MfaApiLog.EnrollmentStarted(logger, principalId);
             var uri = TotpCodes.OtpAuthUri(secret, options.Issuer, principalId);
             SecretResponses.NeverCache(context.Response);

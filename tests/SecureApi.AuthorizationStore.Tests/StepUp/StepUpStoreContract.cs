@@ -26,7 +26,7 @@ public abstract class StepUpStoreContract
         var (store, _) = await CreateStoresAsync(Clock);
         var alice = Id("alice");
 
-        Assert.True(await store.StartEnrollmentAsync(alice, Encrypted, alice));
+        Assert.Equal(StartEnrollmentOutcome.Started, await store.StartEnrollmentAsync(alice, Encrypted, alice));
         var enrollment = await store.GetEnrollmentAsync(alice);
 
         Assert.Equal(MfaEnrollmentStatus.Pending, enrollment?.Status);
@@ -43,10 +43,10 @@ public abstract class StepUpStoreContract
         await store.StartEnrollmentAsync(alice, Encrypted, alice);
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.True(await store.StartEnrollmentAsync(alice, [9, 9], alice));
+        Assert.Equal(StartEnrollmentOutcome.Started, await store.StartEnrollmentAsync(alice, [9, 9], alice));
         var replaced = await store.GetEnrollmentAsync(alice);
         Assert.True(await store.ConfirmEnrollmentAsync(alice, replaced!.CreatedAt, alice));
-        Assert.False(await store.StartEnrollmentAsync(alice, Encrypted, alice));
+        Assert.Equal(StartEnrollmentOutcome.Confirmed, await store.StartEnrollmentAsync(alice, Encrypted, alice));
 
         var kept = await store.GetEnrollmentAsync(alice);
         Assert.Equal(MfaEnrollmentStatus.Confirmed, kept?.Status);
@@ -215,6 +215,38 @@ public abstract class StepUpStoreContract
         Assert.Null(await store.GetWindowAsync("token:a2"));
         Assert.NotNull(await store.GetWindowAsync("key:b1"));
         Assert.NotNull(await store.GetWindowAsync("key:a3")); // opened after the reset
+    }
+
+    [Fact]
+    public async Task A_ticket_permits_one_enrollment_of_its_own_principal_before_it_expires()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        var ticket = new EnrollmentPermit(EnrollmentPermitKind.Ticket, Sha256("ticket-1"));
+        await store.IssueTicketAsync(alice, ticket.Sha256!, Start.AddHours(24), Admin);
+        await store.IssueTicketAsync(bob, Sha256("ticket-2"), Start.AddMinutes(1), Admin);
+
+        var wrongPrincipal = await store.StartEnrollmentAsync(bob, Encrypted, bob, ticket);
+        var first = await store.StartEnrollmentAsync(alice, Encrypted, alice, ticket);
+        var again = await store.StartEnrollmentAsync(alice, Encrypted, alice, ticket);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var expired = await store.StartEnrollmentAsync(bob, Encrypted, bob, new EnrollmentPermit(EnrollmentPermitKind.Ticket, Sha256("ticket-2")));
+
+        Assert.Equal((StartEnrollmentOutcome.TicketRefused, StartEnrollmentOutcome.Started), (wrongPrincipal, first));
+        Assert.Equal((StartEnrollmentOutcome.TicketRefused, StartEnrollmentOutcome.TicketRefused), (again, expired));
+        Assert.Null(await store.GetEnrollmentAsync(bob));
+    }
+
+    [Fact]
+    public async Task The_bootstrap_ticket_permits_one_enrollment_in_the_whole_store()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var bootstrap = new EnrollmentPermit(EnrollmentPermitKind.Bootstrap, Sha256(Id("bootstrap")));
+
+        var first = await store.StartEnrollmentAsync(Id("admin"), Encrypted, "admin", bootstrap);
+        var second = await store.StartEnrollmentAsync(Id("other"), Encrypted, "other", bootstrap);
+
+        Assert.Equal((StartEnrollmentOutcome.Started, StartEnrollmentOutcome.TicketRefused), (first, second));
     }
 
     [Fact]

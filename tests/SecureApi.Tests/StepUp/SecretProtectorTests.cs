@@ -92,7 +92,7 @@ public sealed class SecretProtectorTests(DynamoDbServerFixture moto) : IClassFix
             },
         };
 
-        var (status, _, headers) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment", CaseCredential.AdminApiKey));
+        var (status, _, headers) = await factory.SendAsync(await StepUpCalls.EnrollmentRequestAsync(factory, StepUpCalls.KeyEnrollment, CaseCredential.AdminApiKey));
 
         Assert.Equal(503, status);
         Assert.Equal("application/problem+json", headers.ContentType);
@@ -119,7 +119,7 @@ public sealed class SecretProtectorTests(DynamoDbServerFixture moto) : IClassFix
             },
         };
 
-        var (_, body, _) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment", CaseCredential.AdminApiKey));
+        var (_, body, _) = await factory.SendAsync(await StepUpCalls.EnrollmentRequestAsync(factory, StepUpCalls.KeyEnrollment, CaseCredential.AdminApiKey));
         var secret = Base32Encoding.ToBytes(JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!);
         string Code() => TotpCodes.For(secret).ComputeTotp(factory.Clock.GetUtcNow().UtcDateTime);
         var (confirmed, _, _) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment/confirm", CaseCredential.AdminApiKey),

@@ -24,7 +24,7 @@ public sealed class StepUpApiTests
     {
         await using var factory = new SecureApiFactory();
 
-        var (status, body, headers) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey));
+        var (status, body, headers) = await factory.SendAsync(await EnrollmentRequestAsync(factory, KeyEnrollment, CaseCredential.AdminApiKey));
 
         Assert.Equal(201, status);
         Assert.Equal("no-store", headers.CacheControl);
@@ -217,7 +217,8 @@ public sealed class StepUpApiTests
         await using var factory = new SecureApiFactory();
         var first = factory.Credentials.MintToken("two-token-user", new Dictionary<string, object> { ["jti"] = "first" });
         var second = factory.Credentials.MintToken("two-token-user", new Dictionary<string, object> { ["jti"] = "second" });
-        var (_, enrolled, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, ExtraHeaders: [new("Authorization", "Bearer " + first)]));
+        var (_, enrolled, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment,
+            ExtraHeaders: [new("Authorization", "Bearer " + first), await TicketHeaderAsync(factory, "two-token-user")]));
         var secret = JsonDocument.Parse(enrolled).RootElement.GetProperty("secret").GetString()!;
         await factory.SendAsync(new CaseRequest("POST", TokenEnrollment + "/confirm", ExtraHeaders: [new("Authorization", "Bearer " + first)]), Json(Code(factory, secret)));
         factory.Clock.Advance(TimeSpan.FromSeconds(30));
@@ -251,7 +252,7 @@ public sealed class StepUpApiTests
             ExtraConfiguration = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft"] = "Trace" },
             ExtraServices = s => s.AddSingleton<ILoggerProvider>(logs),
         };
-        var (_, body, _) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey));
+        var (_, body, _) = await factory.SendAsync(await EnrollmentRequestAsync(factory, KeyEnrollment, CaseCredential.AdminApiKey));
         var json = JsonDocument.Parse(body).RootElement;
         var secret = json.GetProperty("secret").GetString()!;
         var codes = new List<string> { Code(factory, secret) };
@@ -291,7 +292,8 @@ public sealed class StepUpApiTests
     {
         private static Task<T> Down<T>() => Task.FromException<T>(new AuthorizationStoreUnavailableException("GetItem: timeout"));
         public Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default) => Down<MfaEnrollment?>();
-        public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
+        public Task<StartEnrollmentOutcome> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, EnrollmentPermit? permit = null, CancellationToken cancellationToken = default) => Down<StartEnrollmentOutcome>();
+        public Task IssueTicketAsync(string principalId, string sha256, DateTimeOffset expiresAt, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<bool> DeleteEnrollmentAsync(string principalId, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<bool> TryAcceptTimeStepAsync(string principalId, long timeStep, CancellationToken cancellationToken = default) => Down<bool>();

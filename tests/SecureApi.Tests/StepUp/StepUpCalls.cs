@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
+using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.StepUp;
 using SecureApi.Testing;
 
@@ -36,9 +38,32 @@ internal static class StepUpCalls
         }
     }
 
+    /// <summary>The principal each test credential stands for.</summary>
+    public static string PrincipalOf(CaseCredential credential) => credential switch
+    {
+        CaseCredential.AdminApiKey => AdminCalls.Actor,
+        CaseCredential.UserApiKey => "api-key-reader",
+        CaseCredential.CustomHeader => "custom-user",
+        CaseCredential.AdminToken => "test-admin",
+        _ => "test-user",
+    };
+
+    /// <summary>An enrollment ticket for the principal, issued in the store as an admin's POST …/mfa/ticket would.</summary>
+    public static async Task<KeyValuePair<string, string>> TicketHeaderAsync(SecureApiFactory factory, string principalId)
+    {
+        var ticket = "test-ticket-" + Guid.NewGuid().ToString("N");
+        await factory.Services.GetRequiredService<IStepUpStore>().IssueTicketAsync(
+            principalId, SecureApi.AuthorizationStore.CredentialHash.Of(ticket), factory.Clock.GetUtcNow().AddHours(1), "test-setup");
+        return new(EnrollmentTickets.Header, ticket);
+    }
+
+    /// <summary>POST …/enrollment with a fresh ticket for the credential's principal.</summary>
+    public static async Task<CaseRequest> EnrollmentRequestAsync(SecureApiFactory factory, string enrollment, CaseCredential credential) =>
+        new("POST", enrollment, credential, ExtraHeaders: [await TicketHeaderAsync(factory, PrincipalOf(credential))]);
+
     public static async Task<string> StartEnrollmentAsync(SecureApiFactory factory, string enrollment, CaseCredential credential)
     {
-        var (status, body, _) = await factory.SendAsync(new CaseRequest("POST", enrollment, credential));
+        var (status, body, _) = await factory.SendAsync(await EnrollmentRequestAsync(factory, enrollment, credential));
         Assert.Equal(201, status);
         return JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!;
     }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.Testing;
 using static SecureApi.Tests.StepUp.StepUpCalls;
 
@@ -48,6 +51,58 @@ public abstract class StepUpHardeningContract
     }
 
     [Fact]
+    public async Task A_first_enrollment_without_a_valid_ticket_is_a_403_naming_the_header()
+    {
+        await using var factory = NewFactory();
+
+        var (none, body, headers) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey));
+        var (unknown, _, _) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey,
+            ExtraHeaders: [new("X-Enrollment-Ticket", "sapi_et_guessed")]));
+
+        Assert.Equal((403, 403), (none, unknown));
+        Assert.Equal("application/problem+json", headers.ContentType);
+        Assert.Contains("X-Enrollment-Ticket", AdminCalls.Json(body).GetProperty("title").GetString());
+        Assert.Null(await factory.Services.GetRequiredService<IStepUpStore>().GetEnrollmentAsync(AdminCalls.Actor));
+    }
+
+    [Fact]
+    public async Task An_admins_ticket_lets_its_principal_enroll_once_and_a_reset_needs_a_new_one()
+    {
+        await using var factory = NewFactory();
+        var (issued, body, headers) = await factory.SendAsync("POST", "/principals/test-user/mfa/ticket");
+        var ticket = AdminCalls.Json(body).GetProperty("ticket").GetString()!;
+        KeyValuePair<string, string>[] withTicket = [new("X-Enrollment-Ticket", ticket)];
+
+        var (otherPrincipal, _, _) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey, ExtraHeaders: withTicket));
+        var (enrolled, _, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, CaseCredential.UserToken, ExtraHeaders: withTicket));
+        var (reused, _, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, CaseCredential.UserToken, ExtraHeaders: withTicket));
+        await factory.SendAsync("DELETE", "/principals/test-user/mfa");
+        var (afterReset, _, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, CaseCredential.UserToken, ExtraHeaders: withTicket));
+
+        Assert.Equal(201, issued);
+        Assert.Equal("no-store", headers.CacheControl.ToString());
+        Assert.StartsWith("sapi_et_", ticket);
+        Assert.Equal(factory.Clock.GetUtcNow().AddHours(24), AdminCalls.Json(body).GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Equal((403, 201, 403, 403), (otherPrincipal, enrolled, reused, afterReset));
+        Assert.Contains(await factory.AuditAsync(), r => r is { Action: AuditActions.MfaTicketIssued, Subject: "principal:test-user" });
+        Assert.All(await factory.AuditAsync(), r => Assert.DoesNotContain(ticket, r.Detail));
+    }
+
+    [Fact]
+    public async Task A_token_whose_idp_did_mfa_recently_enrolls_without_a_ticket()
+    {
+        await using var factory = NewFactory();
+        var token = factory.Credentials.MintToken("idp-mfa-user", new Dictionary<string, object>
+        {
+            ["amr"] = new[] { "pwd", "mfa" }, ["auth_time"] = factory.Clock.GetUtcNow().ToUnixTimeSeconds(),
+        });
+
+        var (status, _, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, ExtraHeaders: [new("Authorization", "Bearer " + token)]));
+
+        Assert.Equal(201, status);
+    }
+
+    [Fact]
     public async Task An_admin_reset_closes_the_principals_open_step_up_window()
     {
         await using var factory = NewFactory();
@@ -66,6 +121,22 @@ public abstract class StepUpHardeningContract
 public sealed class StepUpHardeningInMemoryTests : StepUpHardeningContract
 {
     protected override SecureApiFactory NewFactory() => new();
+
+    [Fact]
+    public async Task The_configured_bootstrap_ticket_lets_one_principal_enroll_once()
+    {
+        const string bootstrap = "bootstrap-ticket-for-this-test";
+        await using var factory = new SecureApiFactory
+        {
+            ExtraConfiguration = new Dictionary<string, string?> { ["StepUp:BootstrapTicketSha256"] = GatewayTestCredentials.Sha256Hex(bootstrap) },
+        };
+        KeyValuePair<string, string>[] header = [new("X-Enrollment-Ticket", bootstrap)];
+
+        var (first, _, _) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey, ExtraHeaders: header));
+        var (second, _, _) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment", CaseCredential.CustomHeader, ExtraHeaders: header));
+
+        Assert.Equal((201, 403), (first, second));
+    }
 }
 
 [Trait("Category", "Integration")] // starts a process or a moto server

@@ -209,39 +209,31 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default)
     {
         StoreInput.AuditLimit(limit);
-        return _bounded.RunAsync<IReadOnlyList<AuditRecord>>("ListAuditRecords", async ct =>
-        {
-            var items = await QueryAllAsync(new QueryRequest
-            {
-                TableName = _table,
-                ConsistentRead = true,
-                KeyConditionExpression = "PK = :pk",
-                ExpressionAttributeValues = new() { [":pk"] = S(TableKeys.AuditDay(dayUtc)) },
-                ScanIndexForward = false,
-                Limit = limit,
-            }, limit, ct).ConfigureAwait(false);
-            return items.Select(ToAudit).ToArray();
-        }, cancellationToken);
+        return QueryAuditAsync("ListAuditRecords", TableKeys.AuditDay(dayUtc), limit, cancellationToken);
     }
 
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsOfPrincipalAsync(string principalId, int limit, CancellationToken cancellationToken = default)
     {
         StoreInput.Id(principalId, nameof(principalId));
         StoreInput.AuditLimit(limit);
-        return _bounded.RunAsync<IReadOnlyList<AuditRecord>>("ListAuditRecordsOfPrincipal", async ct =>
+        return QueryAuditAsync("ListAuditRecordsOfPrincipal", TableKeys.AuditOfPrincipal(principalId), limit, cancellationToken);
+    }
+
+    /// <summary>One audit partition, newest first (the sort key starts with the record's time).</summary>
+    private Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(string operation, string partition, int limit, CancellationToken cancellationToken) =>
+        _bounded.RunAsync<IReadOnlyList<AuditRecord>>(operation, async ct =>
         {
             var items = await QueryAllAsync(new QueryRequest
             {
                 TableName = _table,
                 ConsistentRead = true,
                 KeyConditionExpression = "PK = :pk",
-                ExpressionAttributeValues = new() { [":pk"] = S(TableKeys.AuditOfPrincipal(principalId)) },
+                ExpressionAttributeValues = new() { [":pk"] = S(partition) },
                 ScanIndexForward = false,
                 Limit = limit,
             }, limit, ct).ConfigureAwait(false);
             return items.Select(ToAudit).ToArray();
         }, cancellationToken);
-    }
 
     public void Dispose()
     {

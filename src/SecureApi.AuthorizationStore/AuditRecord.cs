@@ -4,7 +4,21 @@ namespace SecureApi.AuthorizationStore;
 /// One change to the store: who (actor), what (action on subject, plus a secret-free detail), when. Written in
 /// the same transaction as the change, so a change without its record (or the reverse) cannot exist.
 /// </summary>
-public sealed record AuditRecord(string Id, DateTimeOffset At, string Actor, string Action, string Subject, string Detail);
+/// <param name="Actor">The caller's principal id.</param>
+/// <param name="PrincipalId">The principal the change concerns (its record, key or enrollment); null for the route table.</param>
+/// <param name="Caller">Who made the change, as the authorizer established it; never a secret.</param>
+public sealed record AuditRecord(string Id, DateTimeOffset At, string Actor, string Action, string Subject, string Detail,
+    string? PrincipalId = null, AuditActor? Caller = null);
+
+/// <summary>
+/// The caller of a change (docs/admin-api.md#audit): principal, auth type, key id (a store key), issuer (a token),
+/// source IP and request id. A plain principal id converts to one (tests, seeds, setup).
+/// </summary>
+public sealed record AuditActor(string PrincipalId, string? AuthType = null, string? KeyId = null, string? Issuer = null,
+    string? SourceIp = null, string? RequestId = null)
+{
+    public static implicit operator AuditActor(string principalId) => new(principalId);
+}
 
 /// <summary>The <see cref="AuditRecord.Action"/> values.</summary>
 public static class AuditActions
@@ -18,4 +32,6 @@ public static class AuditActions
     public const string MfaEnrollmentStarted = "mfa-enrollment.started";
     public const string MfaEnrollmentConfirmed = "mfa-enrollment.confirmed";
     public const string MfaEnrollmentDeleted = "mfa-enrollment.deleted";
+    /// <summary>An admin issued an enrollment ticket for a principal (docs/step-up.md#enrollment-tickets).</summary>
+    public const string MfaTicketIssued = "mfa-ticket.issued";
 }

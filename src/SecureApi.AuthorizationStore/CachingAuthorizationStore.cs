@@ -70,7 +70,7 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
     private CredentialRecord? UsableNow(CredentialRecord? found) =>
         found is not null && found.IsUsableAt(_time.GetUtcNow()) ? found : null;
 
-    public async Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default)
+    public async Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(principal);
         var id = StoreInput.Id(principal.Id, "principalId");
@@ -85,7 +85,7 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
         }
     }
 
-    public async Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default)
+    public async Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
         var hash = StoreInput.Sha256(credential.Sha256);
@@ -99,14 +99,14 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
         }
     }
 
-    public async Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default)
+    public async Task<CredentialRecord?> RevokeCredentialAsync(string keyId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         var revoked = await _inner.RevokeCredentialAsync(keyId, actor, cancellationToken).ConfigureAwait(false);
         if (revoked is not null) _credentials.Invalidate(revoked.Sha256);
         return revoked;
     }
 
-    public async Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
+    public async Task PutRouteRulesAsync(RouteRules routes, AuditActor actor, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -130,6 +130,9 @@ public sealed class CachingAuthorizationStore : IAuthorizationStore, IDisposable
 
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) =>
         _inner.ListAuditRecordsAsync(dayUtc, limit, cancellationToken);
+
+    public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsOfPrincipalAsync(string principalId, int limit, CancellationToken cancellationToken = default) =>
+        _inner.ListAuditRecordsOfPrincipalAsync(principalId, limit, cancellationToken);
 
     /// <summary>
     /// A miss: reads through on a pool thread (one read per key however many callers miss at once; the caller's

@@ -13,10 +13,10 @@ public interface IAuthorizationStore
     Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default);
 
     /// <summary>Creates or replaces a principal; keeps the original CreatedAt and stamps UpdatedAt.</summary>
-    Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default);
+    Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, AuditActor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Adds a credential for an existing principal; never overwrites one with the same key id or hash.</summary>
-    Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default);
+    Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, AuditActor actor, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The REQUEST authorizer's hot path: the credential with this SHA-256 (hex, any case) if it is usable now
@@ -34,14 +34,17 @@ public interface IAuthorizationStore
     /// Revokes a credential; null when no credential has this key id. Revoking a revoked one returns it unchanged
     /// and writes nothing. The hash stays taken, so the same secret cannot be registered again.
     /// </summary>
-    Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default);
+    Task<CredentialRecord?> RevokeCredentialAsync(string keyId, AuditActor actor, CancellationToken cancellationToken = default);
 
     /// <summary>The stored route table, or null when none has been stored yet (callers fall back). One GetItem.</summary>
     Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the whole route table.</summary>
-    Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default);
+    Task PutRouteRulesAsync(RouteRules routes, AuditActor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Audit records of one UTC day, newest first, at most <paramref name="limit"/> (1-1000). One Query.</summary>
     Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Audit records concerning one principal (its record, keys, enrollment), newest first, at most <paramref name="limit"/> (1-1000). One Query.</summary>
+    Task<IReadOnlyList<AuditRecord>> ListAuditRecordsOfPrincipalAsync(string principalId, int limit, CancellationToken cancellationToken = default);
 }

@@ -46,7 +46,7 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         lock (_gate) return Task.FromResult(_principals.GetValueOrDefault(principalId));
     }
 
-    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default)
+    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, AuditActor actor, CancellationToken cancellationToken = default)
     {
         var change = StoreInput.Principal(principal);
         actor = AuditEntries.Actor(actor);
@@ -54,14 +54,15 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         {
             var now = time.GetUtcNow();
             var existing = _principals.GetValueOrDefault(change.Id);
-            var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now, change.Plan);
+            var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now,
+                    change.KeepStoredPlan ? existing?.Plan : change.Plan);
             _principals[stored.Id] = stored;
-            _audit.Add(AuditEntries.PrincipalPut(stored, existing is null, actor));
+            _audit.Add(AuditEntries.PrincipalPut(existing, stored, actor));
             return Task.FromResult(new PutPrincipalResult(stored, existing is null));
         }
     }
 
-    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default)
+    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, AuditActor actor, CancellationToken cancellationToken = default)
     {
         var c = StoreInput.Credential(credential);
         actor = AuditEntries.Actor(actor);
@@ -105,7 +106,7 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         }
     }
 
-    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default)
+    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StoreInput.Id(keyId, nameof(keyId));
         actor = AuditEntries.Actor(actor);
@@ -125,7 +126,7 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         lock (_gate) return Task.FromResult(_routes);
     }
 
-    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
+    public Task PutRouteRulesAsync(RouteRules routes, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(routes);
         actor = AuditEntries.Actor(actor);
@@ -145,6 +146,22 @@ public sealed class InMemoryAuthorizationStore(TimeProvider time) : IAuthorizati
         {
             IReadOnlyList<AuditRecord> list = _audit
                 .Where(a => DateOnly.FromDateTime(a.At.UtcDateTime) == dayUtc)
+                .OrderByDescending(a => a.At)
+                .ThenByDescending(a => a.Id, StringComparer.Ordinal)
+                .Take(limit)
+                .ToArray();
+            return Task.FromResult(list);
+        }
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsOfPrincipalAsync(string principalId, int limit, CancellationToken cancellationToken = default)
+    {
+        StoreInput.Id(principalId, nameof(principalId));
+        StoreInput.AuditLimit(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<AuditRecord> list = _audit
+                .Where(a => a.PrincipalId == principalId)
                 .OrderByDescending(a => a.At)
                 .ThenByDescending(a => a.Id, StringComparer.Ordinal)
                 .Take(limit)

@@ -15,9 +15,11 @@ public sealed record PrincipalRecord(
 }
 
 /// <summary>The caller-controlled part of a principal, as written by <see cref="IAuthorizationStore.PutPrincipalAsync"/>.</summary>
-/// <remarks><see cref="Plan"/>: the principal's own rate-limit plan fields (null or empty: the default plan).</remarks>
+/// <remarks><see cref="Plan"/>: the principal's own rate-limit plan fields (null or empty: the default plan).
+/// <see cref="KeepStoredPlan"/>: ignore <see cref="Plan"/> and keep the stored one (a PUT body without "plan"),
+/// decided inside the same conditional write, so a concurrent plan change is never lost.</remarks>
 public sealed record PrincipalChange(string Id, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions, bool Disabled = false,
-    RateLimits.RatePlanOverride? Plan = null);
+    RateLimits.RatePlanOverride? Plan = null, bool KeepStoredPlan = false);
 
 /// <summary>The principal as stored, and whether the put created it (false: replaced an existing one).</summary>
 public sealed record PutPrincipalResult(PrincipalRecord Principal, bool Created);

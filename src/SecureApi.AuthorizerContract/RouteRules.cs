@@ -77,6 +77,7 @@ public sealed class RouteRules
         new RouteRule("DELETE", "/protected/admin/keys/{keyId}", RequiredRole: "admin"),
         new RouteRule("GET", "/protected/admin/routes", RequiredRole: "admin"),
         new RouteRule("PUT", "/protected/admin/routes", RequiredRole: "admin"),
+        new RouteRule("GET", "/protected/admin/audit", RequiredRole: "admin"),
         // Step-up (docs/step-up.md): every caller enrolls for itself, so these need only an authenticated principal.
         new RouteRule("POST", "/protected/mfa/enrollment"),
         new RouteRule("DELETE", "/protected/mfa/enrollment"),
@@ -87,6 +88,7 @@ public sealed class RouteRules
         new RouteRule("POST", "/protected/admin/mfa/enrollment/confirm"),
         new RouteRule("POST", "/protected/admin/mfa/verify"),
         new RouteRule("DELETE", "/protected/admin/principals/{principalId}/mfa", RequiredRole: "admin"),
+        new RouteRule("POST", "/protected/admin/principals/{principalId}/mfa/ticket", RequiredRole: "admin"),
     ]);
 
     public RouteRules(IReadOnlyList<RouteRule> rules)

@@ -87,6 +87,54 @@ public abstract class AuthorizationStoreContract
     }
 
     [Fact]
+    public async Task A_change_that_keeps_the_stored_plan_keeps_it_and_the_audit_record_shows_before_and_after()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var id = Id("alice");
+        await store.PutPrincipalAsync(new PrincipalChange(id, ["user"], ["read"], Plan: new(Quota: 5000, Period: QuotaPeriod.Month)), Admin);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await store.PutPrincipalAsync(new PrincipalChange(id, ["admin"], ["read"], Disabled: true, KeepStoredPlan: true), Admin);
+        var kept = await store.GetPrincipalAsync(id);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await store.PutPrincipalAsync(new PrincipalChange(id, ["admin"], ["read"], Plan: null), Admin);
+        var removed = await store.GetPrincipalAsync(id);
+
+        Assert.Equal(new RatePlanOverride(Quota: 5000, Period: QuotaPeriod.Month), kept?.Plan);
+        Assert.Null(removed?.Plan);
+        var audit = (await store.ListAuditRecordsAsync(Today, 100)).Reverse().Select(a => a.Detail).ToArray();
+        Assert.Equal(
+            [
+                "before: none after: roles=[user] permissions=[read] disabled=false plan={quota=5000 period=month}",
+                "before: roles=[user] permissions=[read] disabled=false plan={quota=5000 period=month} after: roles=[admin] permissions=[read] disabled=true plan={quota=5000 period=month}",
+                "before: roles=[admin] permissions=[read] disabled=true plan={quota=5000 period=month} after: roles=[admin] permissions=[read] disabled=false plan=default",
+            ],
+            audit);
+    }
+
+    [Fact]
+    public async Task The_audit_records_of_one_principal_come_newest_first_with_the_callers_details()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        var caller = new AuditActor("op-1", AuthTypes.ApiKey, KeyId: "key_1", SourceIp: "198.51.100.7", RequestId: "req-1");
+        await store.PutPrincipalAsync(Principal(alice), caller);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var key = Key(alice);
+        await store.CreateCredentialAsync(key, caller);
+        await store.PutPrincipalAsync(Principal(bob), caller);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await store.RevokeCredentialAsync(key.KeyId, caller);
+
+        var records = await store.ListAuditRecordsOfPrincipalAsync(alice, 2);
+
+        Assert.Equal([AuditActions.CredentialRevoked, AuditActions.CredentialCreated], records.Select(r => r.Action));
+        Assert.All(records, r => Assert.Equal(caller, r.Caller));
+        Assert.All(records, r => Assert.Equal(alice, r.PrincipalId));
+        Assert.Equal(3, (await store.ListAuditRecordsOfPrincipalAsync(alice, 10)).Count);
+    }
+
+    [Fact]
     public async Task A_created_credential_is_found_by_its_hash_and_by_its_key_id()
     {
         var (store, principalId) = await StoreWithPrincipalAsync();

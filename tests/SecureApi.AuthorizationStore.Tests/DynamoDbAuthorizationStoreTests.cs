@@ -16,6 +16,23 @@ public sealed class DynamoDbAuthorizationStoreTests(DynamoDbServerFixture dynamo
     protected override async Task<IAuthorizationStore> CreateStoreAsync(TimeProvider clock) => await dynamo.NewStoreAsync(clock);
 
     [Fact]
+    public async Task An_id_with_hash_or_percent_is_encoded_in_its_key_and_a_plain_id_is_stored_as_itself()
+    {
+        var store = await dynamo.NewStoreAsync(Clock);
+        await store.PutPrincipalAsync(Principal("alice#PROFILE%"), Admin);
+        await store.PutPrincipalAsync(Principal("issuer:alice"), Admin);
+
+        using var client = dynamo.Client(dynamo.Options(store.TableName));
+        async Task<bool> Exists(string pk) =>
+            (await client.GetItemAsync(new GetItemRequest { TableName = store.TableName, Key = ItemMapper.Key(pk, TableKeys.PrincipalProfileSortKey) })).Item is { Count: > 0 };
+
+        Assert.True(await Exists("PRINCIPAL#alice%23PROFILE%25"));
+        Assert.True(await Exists("PRINCIPAL#issuer:alice"));
+        Assert.Equal("alice#PROFILE%", (await store.GetPrincipalAsync("alice#PROFILE%"))?.Id);
+        Assert.Null(await store.GetPrincipalAsync("alice"));
+    }
+
+    [Fact]
     public async Task Credential_items_carry_the_ttl_attribute_in_epoch_seconds_rounded_up()
     {
         var store = await dynamo.NewStoreAsync(Clock);

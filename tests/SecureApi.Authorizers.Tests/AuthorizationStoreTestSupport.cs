@@ -30,15 +30,16 @@ internal static class StoreData
 internal sealed class WithoutPrincipals(IAuthorizationStore inner) : IAuthorizationStore
 {
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default) => Task.FromResult<PrincipalRecord?>(null);
-    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, AuditActor actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, AuditActor actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default) => inner.FindUsableCredentialByHashAsync(sha256, cancellationToken);
     public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, AuditActor actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) => inner.GetRouteRulesAsync(cancellationToken);
-    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task PutRouteRulesAsync(RouteRules routes, AuditActor actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsOfPrincipalAsync(string principalId, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
 
 /// <summary>A store whose every call fails with the given exception (or never answers, for a cancelled/timeout path).</summary>
@@ -46,13 +47,14 @@ internal sealed class FailingStore(Exception error) : IAuthorizationStore
 {
     private Task<T> Fail<T>() => Task.FromException<T>(error);
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default) => Fail<PrincipalRecord?>();
-    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default) => Fail<PutPrincipalResult>();
-    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default) => Fail<CreateCredentialOutcome>();
+    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, AuditActor actor, CancellationToken cancellationToken = default) => Fail<PutPrincipalResult>();
+    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, AuditActor actor, CancellationToken cancellationToken = default) => Fail<CreateCredentialOutcome>();
     public Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default) => Fail<CredentialRecord?>();
     public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => Fail<CredentialRecord?>();
     public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<CredentialRecord>>();
-    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => Fail<CredentialRecord?>();
+    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, AuditActor actor, CancellationToken cancellationToken = default) => Fail<CredentialRecord?>();
     public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) => Fail<RouteRules?>();
-    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Fail<bool>();
+    public Task PutRouteRulesAsync(RouteRules routes, AuditActor actor, CancellationToken cancellationToken = default) => Fail<bool>();
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<AuditRecord>>();
+    public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsOfPrincipalAsync(string principalId, int limit, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<AuditRecord>>();
 }

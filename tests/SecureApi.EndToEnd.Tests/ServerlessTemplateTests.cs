@@ -79,6 +79,7 @@ public sealed class ServerlessTemplateTests
             var kms = Assert.Single(branches[2].GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray());
             Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], kms.GetProperty("Action").EnumerateArray().Select(a => a.GetString()).Order());
             Assert.Equal("StepUpKmsKeyArn", kms.GetProperty("Resource").GetProperty("Ref").GetString());
+            Assert.Equal("false", kms.GetProperty("Condition").GetProperty("Null").GetProperty("kms:EncryptionContext:principal").GetString());
         }
         var statements = policies.Where(p => !p.TryGetProperty("Fn::If", out _))
             .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
@@ -93,7 +94,17 @@ public sealed class ServerlessTemplateTests
             _ => ["dynamodb:GetItem"],
         };
         var granted = new List<string>();
-        foreach (var statement in statements)
+        // The API may not update or delete an audit record (docs/iam.md): one Deny on the audit partitions.
+        var denies = statements.Where(st => st.GetProperty("Effect").GetString() == "Deny").ToList();
+        if (functionId == "ApiFunction")
+        {
+            var appendOnly = Assert.Single(denies);
+            Assert.Equal(["dynamodb:DeleteItem", "dynamodb:UpdateItem"], appendOnly.GetProperty("Action").EnumerateArray().Select(a => a.GetString()).Order());
+            Assert.Equal(["AUDIT*"], appendOnly.GetProperty("Condition").GetProperty("ForAnyValue:StringLike")
+                .GetProperty("dynamodb:LeadingKeys").EnumerateArray().Select(k => k.GetString()));
+        }
+        else Assert.Empty(denies);
+        foreach (var statement in statements.Except(denies))
         {
             Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
             var actions = statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!).ToList();
@@ -118,14 +129,28 @@ public sealed class ServerlessTemplateTests
         Assert.Equal("CreateStepUpKey", key.GetProperty("Condition").GetString());
         var statements = key.GetProperty("Properties").GetProperty("KeyPolicy").GetProperty("Statement").EnumerateArray().ToList();
         string[] use = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncrypt*", "kms:*"];
-        foreach (var statement in statements)
+        foreach (var statement in statements.Where(st => st.GetProperty("Effect").GetString() == "Allow"))
         {
             var actions = statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!).ToList();
             var principal = statement.GetProperty("Principal").GetProperty("AWS");
             var isApiRole = principal.ValueKind == System.Text.Json.JsonValueKind.Object && principal.TryGetProperty("Fn::GetAtt", out var role) && role[0].GetString() == "ApiFunctionRole";
-            if (isApiRole) Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], actions.Order());
-            else Assert.DoesNotContain(actions, a => use.Contains(a));
+            if (isApiRole)
+            {
+                Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], actions.Order());
+                Assert.Equal("false", statement.GetProperty("Condition").GetProperty("Null").GetProperty("kms:EncryptionContext:principal").GetString());
+            }
+            else
+            {
+                Assert.DoesNotContain(actions, a => use.Contains(a));
+                Assert.DoesNotContain(actions, a => a is "kms:CreateGrant" or "kms:Create*" || a.StartsWith("kms:Generate", StringComparison.Ordinal));
+            }
         }
+        // Anyone but the API role is refused every use of the key and every grant, whatever an IAM policy says.
+        var deny = Assert.Single(statements, st => st.GetProperty("Effect").GetString() == "Deny");
+        var denied = deny.GetProperty("Action").EnumerateArray().Select(a => a.GetString()).ToList();
+        Assert.Contains("kms:CreateGrant", denied);
+        Assert.Contains("kms:Decrypt", denied);
+        Assert.Equal("ApiFunctionRole", deny.GetProperty("Condition").GetProperty("ArnNotEquals").GetProperty("aws:PrincipalArn").GetProperty("Fn::GetAtt")[0].GetString());
         Assert.Contains(statements, s => s.GetProperty("Principal").GetProperty("AWS").TryGetProperty("Fn::GetAtt", out _));
 
         Assert.Equal("CreateStepUpKey", Template.Functions["ApiFunction"].Environment["StepUp__KmsKeyId"].GetProperty("Fn::If")[0].GetString());

@@ -27,7 +27,12 @@ public sealed class StepUpEndToEndTests(StoreBackedStack fixture)
         var refused = await fixture.WithApiKeyAsync("POST", $"/protected/admin/principals/{admin}/keys", key, null, new { kind = "api-key" });
         Assert.Equal(401, refused.StatusCode);
 
-        var enrollment = await fixture.WithApiKeyAsync("POST", "/protected/admin/mfa/enrollment", key, null);
+        // No trust on first use: the key alone cannot enroll; a ticket the seed admin issues can, once.
+        Assert.Equal(403, (await fixture.WithApiKeyAsync("POST", "/protected/admin/mfa/enrollment", key, null)).StatusCode);
+        var issued = await fixture.AdminAsync("POST", $"/protected/admin/principals/{admin}/mfa/ticket", null);
+        Assert.Equal(201, issued.StatusCode);
+        var ticket = JsonDocument.Parse(issued.Body).RootElement.GetProperty("ticket").GetString()!;
+        var enrollment = await fixture.WithApiKeyAsync("POST", "/protected/admin/mfa/enrollment", key, null, enrollmentTicket: ticket);
         Assert.Equal(201, enrollment.StatusCode);
         var secret = Base32Encoding.ToBytes(JsonDocument.Parse(enrollment.Body).RootElement.GetProperty("secret").GetString()!);
         var totp = TotpCodes.For(secret);

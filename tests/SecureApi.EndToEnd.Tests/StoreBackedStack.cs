@@ -74,10 +74,11 @@ public sealed class StoreBackedStack : IAsyncLifetime
     public Task<ClientResponse> WithApiKeyAsync(string path, string apiKey) =>
         Stack.SendAsync(GatewayRequest.Create("GET", path, [], [new("api_key", apiKey)], GatewayTestCredentials.DefaultSourceIp));
 
-    /// <summary>Any call with an API key, an optional X-MFA-Code and JSON body.</summary>
-    public Task<ClientResponse> WithApiKeyAsync(string method, string path, string apiKey, string? mfaCode, object? body = null)
+    /// <summary>Any call with an API key, an optional X-MFA-Code, JSON body and X-Enrollment-Ticket.</summary>
+    public Task<ClientResponse> WithApiKeyAsync(string method, string path, string apiKey, string? mfaCode, object? body = null, string? enrollmentTicket = null)
     {
         var headers = new List<KeyValuePair<string, string>>();
+        if (enrollmentTicket is not null) headers.Add(new("X-Enrollment-Ticket", enrollmentTicket));
         if (body is not null) headers.Add(new("Content-Type", "application/json"));
         if (mfaCode is not null) headers.Add(new("X-MFA-Code", mfaCode));
         return Stack.SendAsync(GatewayRequest.Create(method, path, headers, [new("api_key", apiKey)], GatewayTestCredentials.DefaultSourceIp),

@@ -16,10 +16,12 @@ public static class DynamoDbApiHosts
     /// <summary>A host on the named table (several hosts on one table and one set of credentials: instances of one deployment).</summary>
     /// <param name="time">The app's clock (default: the factory's own manual clock, standing still).</param>
     /// <param name="services">Registrations applied last (e.g. a counter store over a slowed client).</param>
+    /// <param name="edit">Edits each authorizer response (e.g. the keyId a store-aware REQUEST authorizer names).</param>
     public static SecureApiFactory NewFactory(this DynamoDbServerFixture dynamo, string table, GatewayTestCredentials? credentials = null, TimeProvider? time = null,
-        Action<IServiceCollection>? services = null) => new()
+        Action<IServiceCollection>? services = null, Action<Lambda.APIGatewayEvents.APIGatewayCustomAuthorizerResponse>? edit = null) => new()
     {
         Credentials = credentials ?? new GatewayTestCredentials(),
+        EditAuthorizerResponse = edit,
         TimeOverride = time,
         ExtraServices = services,
         ExtraConfiguration = new Dictionary<string, string?>

@@ -59,13 +59,14 @@ internal sealed class UnavailableStore : IAuthorizationStore
     private static Task<T> Down<T>() => Task.FromException<T>(new AuthorizationStoreUnavailableException("GetItem: timeout"));
 
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default) => Down<PrincipalRecord?>();
-    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default) => Down<PutPrincipalResult>();
-    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default) => Down<CreateCredentialOutcome>();
+    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, AuditActor actor, CancellationToken cancellationToken = default) => Down<PutPrincipalResult>();
+    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, AuditActor actor, CancellationToken cancellationToken = default) => Down<CreateCredentialOutcome>();
     public Task<CredentialRecord?> FindUsableCredentialByHashAsync(string sha256, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
     public Task<CredentialRecord?> GetCredentialAsync(string keyId, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
     public Task<IReadOnlyList<CredentialRecord>> ListCredentialsAsync(string principalId, CancellationToken cancellationToken = default) => Down<IReadOnlyList<CredentialRecord>>();
-    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
+    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, AuditActor actor, CancellationToken cancellationToken = default) => Down<CredentialRecord?>();
     public Task<RouteRules?> GetRouteRulesAsync(CancellationToken cancellationToken = default) => Down<RouteRules?>();
-    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default) => Down<bool>();
+    public Task PutRouteRulesAsync(RouteRules routes, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default) => Down<IReadOnlyList<AuditRecord>>();
+    public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsOfPrincipalAsync(string principalId, int limit, CancellationToken cancellationToken = default) => Down<IReadOnlyList<AuditRecord>>();
 }

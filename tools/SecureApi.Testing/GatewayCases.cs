@@ -52,7 +52,18 @@ public sealed record CaseRequest(
             case CaseCredential.CustomHeader: headers.Add(new("X-Custom-Auth", credentials.CustomHeaderValue)); break;
             case CaseCredential.WrongCustomHeader: headers.Add(new("X-Custom-Auth", credentials.WrongCustomHeaderValue)); break;
         }
-        return new ResolvedCaseRequest(Method, Path, headers, query, SourceIp);
+        // A query written into Path ("/x?a=1") joins the credential's query instead of ending up in the path.
+        var path = Path;
+        if (path.IndexOf('?') is >= 0 and var mark)
+        {
+            foreach (var pair in path[(mark + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=');
+                query.Add(eq < 0 ? new(Uri.UnescapeDataString(pair), "") : new(Uri.UnescapeDataString(pair[..eq]), Uri.UnescapeDataString(pair[(eq + 1)..])));
+            }
+            path = path[..mark];
+        }
+        return new ResolvedCaseRequest(Method, path, headers, query, SourceIp);
     }
 }
 

@@ -21,9 +21,16 @@ internal static class AuditedTransaction
         }
     }
 
-    /// <summary>The audit record's Put; never overwrites one.</summary>
-    public static TransactWriteItem AuditPut(string table, AuditRecord audit) => new()
+    /// <summary>
+    /// The audit record's Puts, never overwriting one: in its day's partition, and in the partition of the principal it
+    /// concerns (GET /protected/admin/audit?principalId=…, one Query).
+    /// </summary>
+    public static TransactWriteItem[] AuditPuts(string table, AuditRecord audit) => audit.PrincipalId is { } principalId
+        ? [Put(table, Audit(audit, TableKeys.AuditDay(DateOnly.FromDateTime(audit.At.UtcDateTime)))), Put(table, Audit(audit, TableKeys.AuditOfPrincipal(principalId)))]
+        : [Put(table, Audit(audit, TableKeys.AuditDay(DateOnly.FromDateTime(audit.At.UtcDateTime))))];
+
+    private static TransactWriteItem Put(string table, Dictionary<string, AttributeValue> item) => new()
     {
-        Put = new Put { TableName = table, Item = Audit(audit), ConditionExpression = "attribute_not_exists(PK)" },
+        Put = new Put { TableName = table, Item = item, ConditionExpression = "attribute_not_exists(PK)" },
     };
 }

@@ -54,7 +54,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
         }, cancellationToken);
     }
 
-    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, string actor, CancellationToken cancellationToken = default)
+    public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, AuditActor actor, CancellationToken cancellationToken = default)
     {
         var change = StoreInput.Principal(principal);
         actor = AuditEntries.Actor(actor);
@@ -66,7 +66,8 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
                 var existingItem = await GetAsync(TableKeys.Principal(change.Id), TableKeys.PrincipalProfileSortKey, ct).ConfigureAwait(false);
                 var existing = existingItem is null ? null : ToPrincipal(existingItem);
                 var now = _time.GetUtcNow();
-                var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now, change.Plan);
+                var stored = new PrincipalRecord(change.Id, change.Roles, change.Permissions, change.Disabled, existing?.CreatedAt ?? now, now,
+                    change.KeepStoredPlan ? existing?.Plan : change.Plan);
                 var put = new Put { TableName = _table, Item = Principal(stored) };
                 if (existingItem is null)
                 {
@@ -77,15 +78,15 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
                     put.ConditionExpression = "updatedAt = :seen";
                     put.ExpressionAttributeValues = new() { [":seen"] = existingItem["updatedAt"] };
                 }
-                var audit = AuditEntries.PrincipalPut(stored, existing is null, actor);
-                if (await TryTransactAsync([new() { Put = put }, AuditPut(audit)], ct).ConfigureAwait(false) is null)
+                var audit = AuditEntries.PrincipalPut(existing, stored, actor);
+                if (await TryTransactAsync([new() { Put = put }, .. AuditPuts(audit)], ct).ConfigureAwait(false) is null)
                     return new PutPrincipalResult(stored, existing is null);
             }
             throw new AuthorizationStoreConflictException("The principal kept changing concurrently; nothing was written.");
         }, cancellationToken);
     }
 
-    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, string actor, CancellationToken cancellationToken = default)
+    public Task<CreateCredentialOutcome> CreateCredentialAsync(NewCredential credential, AuditActor actor, CancellationToken cancellationToken = default)
     {
         var c = StoreInput.Credential(credential);
         actor = AuditEntries.Actor(actor);
@@ -99,7 +100,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
                 new() { Put = new Put { TableName = _table, Item = Credential(stored, TableKeys.CredentialByKeyId(c.KeyId), TableKeys.CredentialSortKey), ConditionExpression = "attribute_not_exists(PK)" } },
                 new() { ConditionCheck = new ConditionCheck { TableName = _table, Key = Key(TableKeys.Principal(c.PrincipalId), TableKeys.PrincipalProfileSortKey), ConditionExpression = "attribute_exists(PK)" } },
                 new() { Put = new Put { TableName = _table, Item = Credential(stored, TableKeys.Principal(c.PrincipalId), TableKeys.CredentialInPrincipal(c.KeyId)) } },
-                AuditPut(AuditEntries.CredentialCreated(stored, actor)),
+                .. AuditPuts(AuditEntries.CredentialCreated(stored, actor)),
             ];
             var failed = await TryTransactAsync(items, ct).ConfigureAwait(false);
             return failed switch
@@ -155,7 +156,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
         }, cancellationToken);
     }
 
-    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, string actor, CancellationToken cancellationToken = default)
+    public Task<CredentialRecord?> RevokeCredentialAsync(string keyId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StoreInput.Id(keyId, nameof(keyId));
         actor = AuditEntries.Actor(actor);
@@ -171,7 +172,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
                 Revoke(TableKeys.CredentialByKeyId(keyId), TableKeys.CredentialSortKey, revoked),
                 Revoke(TableKeys.CredentialByHash(existing.Sha256), TableKeys.CredentialSortKey, revoked),
                 Revoke(TableKeys.Principal(existing.PrincipalId), TableKeys.CredentialInPrincipal(keyId), revoked),
-                AuditPut(AuditEntries.CredentialRevoked(revoked, actor)),
+                .. AuditPuts(AuditEntries.CredentialRevoked(revoked, actor)),
             ];
             if (await TryTransactAsync(items, ct).ConfigureAwait(false) is null) return revoked;
             // Lost a race (revoked concurrently, or TTL removed a copy): report what is stored now.
@@ -187,7 +188,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
             return item is null ? null : ToRouteRules(item);
         }, cancellationToken);
 
-    public Task PutRouteRulesAsync(RouteRules routes, string actor, CancellationToken cancellationToken = default)
+    public Task PutRouteRulesAsync(RouteRules routes, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(routes);
         actor = AuditEntries.Actor(actor);
@@ -197,7 +198,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
             List<TransactWriteItem> items =
             [
                 new() { Put = new Put { TableName = _table, Item = RouteRulesItem(routes, now) } },
-                AuditPut(AuditEntries.RouteRulesPut(routes, now, actor)),
+                .. AuditPuts(AuditEntries.RouteRulesPut(routes, now, actor)),
             ];
             if (await TryTransactAsync(items, ct).ConfigureAwait(false) is not null)
                 throw new AuthorizationStoreConflictException("The route table could not be written; nothing was written.");
@@ -208,20 +209,31 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
     public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsAsync(DateOnly dayUtc, int limit, CancellationToken cancellationToken = default)
     {
         StoreInput.AuditLimit(limit);
-        return _bounded.RunAsync<IReadOnlyList<AuditRecord>>("ListAuditRecords", async ct =>
+        return QueryAuditAsync("ListAuditRecords", TableKeys.AuditDay(dayUtc), limit, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ListAuditRecordsOfPrincipalAsync(string principalId, int limit, CancellationToken cancellationToken = default)
+    {
+        StoreInput.Id(principalId, nameof(principalId));
+        StoreInput.AuditLimit(limit);
+        return QueryAuditAsync("ListAuditRecordsOfPrincipal", TableKeys.AuditOfPrincipal(principalId), limit, cancellationToken);
+    }
+
+    /// <summary>One audit partition, newest first (the sort key starts with the record's time).</summary>
+    private Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(string operation, string partition, int limit, CancellationToken cancellationToken) =>
+        _bounded.RunAsync<IReadOnlyList<AuditRecord>>(operation, async ct =>
         {
             var items = await QueryAllAsync(new QueryRequest
             {
                 TableName = _table,
                 ConsistentRead = true,
                 KeyConditionExpression = "PK = :pk",
-                ExpressionAttributeValues = new() { [":pk"] = S(TableKeys.AuditDay(dayUtc)) },
+                ExpressionAttributeValues = new() { [":pk"] = S(partition) },
                 ScanIndexForward = false,
                 Limit = limit,
             }, limit, ct).ConfigureAwait(false);
             return items.Select(ToAudit).ToArray();
         }, cancellationToken);
-    }
 
     public void Dispose()
     {
@@ -249,7 +261,7 @@ public sealed class DynamoDbAuthorizationStore : IAuthorizationStore, IDisposabl
     private Task<int?> TryTransactAsync(List<TransactWriteItem> items, CancellationToken ct) =>
         AuditedTransaction.TryWriteAsync(_client, items, ct);
 
-    private TransactWriteItem AuditPut(AuditRecord audit) => AuditedTransaction.AuditPut(_table, audit);
+    private TransactWriteItem[] AuditPuts(AuditRecord audit) => AuditedTransaction.AuditPuts(_table, audit);
 
     private TransactWriteItem Revoke(string pk, string sk, CredentialRecord revoked) => new()
     {

@@ -145,9 +145,9 @@ internal static class ItemMapper
         return new RouteRules(rules);
     }
 
-    public static Dictionary<string, AttributeValue> Audit(AuditRecord a)
+    public static Dictionary<string, AttributeValue> Audit(AuditRecord a, string partition)
     {
-        var item = Key(TableKeys.AuditDay(DateOnly.FromDateTime(a.At.UtcDateTime)), TableKeys.AuditEntry(a.At, a.Id));
+        var item = Key(partition, TableKeys.AuditEntry(a.At, a.Id));
         item[Type] = S("audit");
         item["id"] = S(a.Id);
         item["at"] = Time(a.At);
@@ -155,11 +155,28 @@ internal static class ItemMapper
         item["action"] = S(a.Action);
         item["subject"] = S(a.Subject);
         item["detail"] = S(a.Detail);
+        if (a.PrincipalId is not null) item["principalId"] = S(a.PrincipalId);
+        if (a.Caller is { } c)
+        {
+            var m = new Dictionary<string, AttributeValue> { ["principalId"] = S(c.PrincipalId) };
+            if (c.AuthType is not null) m["authType"] = S(c.AuthType);
+            if (c.KeyId is not null) m["keyId"] = S(c.KeyId);
+            if (c.Issuer is not null) m["issuer"] = S(c.Issuer);
+            if (c.SourceIp is not null) m["sourceIp"] = S(c.SourceIp);
+            if (c.RequestId is not null) m["requestId"] = S(c.RequestId);
+            item["caller"] = new AttributeValue { M = m };
+        }
         return item;
     }
 
     public static AuditRecord ToAudit(Dictionary<string, AttributeValue> item) => new(
-        Str(item, "id"), ReadTime(item, "at"), Str(item, "actor"), Str(item, "action"), Str(item, "subject"), Str(item, "detail"));
+        Str(item, "id"), ReadTime(item, "at"), Str(item, "actor"), Str(item, "action"), Str(item, "subject"), Str(item, "detail"),
+        item.TryGetValue("principalId", out var p) ? p.S : null,
+        item.TryGetValue("caller", out var c) && c.M is { Count: > 0 } m
+            ? new AuditActor(Str(m, "principalId"), Opt(m, "authType"), Opt(m, "keyId"), Opt(m, "issuer"), Opt(m, "sourceIp"), Opt(m, "requestId"))
+            : null);
+
+    private static string? Opt(Dictionary<string, AttributeValue> m, string name) => m.TryGetValue(name, out var v) ? v.S : null;
 
     public static AttributeValue S(string value) => new() { S = value };
     public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };

@@ -28,12 +28,15 @@ public interface IRateLimitCounterStore
     Task<RateUsage> GetUsageAsync(string partition, RatePlan plan, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Partition names: a principal's and a source address's can never collide ('#' is not allowed in ids).</summary>
+/// <summary>
+/// Partition names: a principal's, a source address's and a route's inside either can never collide, because every
+/// id in them is <see cref="StoreKey.Encode">encoded</see> ('#' only separates the parts).
+/// </summary>
 public static class RateLimitPartitions
 {
-    public static string Principal(string principalId) => "P#" + principalId;
-    public static string SourceIp(string address) => "IP#" + address;
+    public static string Principal(string principalId) => "P#" + StoreKey.Encode(principalId);
+    public static string SourceIp(string address) => "IP#" + StoreKey.Encode(address);
 
     /// <summary>The counters of one route's limit inside a partition: "P#alice#R#GET /protected".</summary>
-    public static string Route(string partition, string verb, string path) => partition + "#R#" + verb + " " + path;
+    public static string Route(string partition, string verb, string path) => partition + "#R#" + StoreKey.Encode(verb + " " + path);
 }

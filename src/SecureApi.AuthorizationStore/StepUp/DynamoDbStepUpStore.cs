@@ -9,10 +9,10 @@ namespace SecureApi.AuthorizationStore.StepUp;
 /// <summary>
 /// The step-up store on the authorization store's table (keys: <see cref="TableKeys"/>, low-level client). Replay and
 /// lockout hold across instances because every decision is a conditional write: the last time step only moves
-/// forward, a failure is an atomic ADD inside the running window. Short-lived items (failures, windows) carry the
-/// table's TTL attribute; reads compare times themselves, since TTL deletes late.
+/// forward, an attempt is reserved by an atomic ADD that succeeds only while the running window has room.
+/// Short-lived items (failures, windows) carry the table's TTL attribute; reads compare times themselves, since TTL deletes late.
 /// </summary>
-public sealed class DynamoDbStepUpStore : IStepUpStore
+public sealed partial class DynamoDbStepUpStore : IStepUpStore
 {
     private const int MaxAttempts = 3;
     private const string Pending = "pending";
@@ -48,10 +48,12 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
         }, cancellationToken);
     }
 
-    public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, string actor, CancellationToken cancellationToken = default)
+    public Task<StartEnrollmentOutcome> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, EnrollmentPermit? permit = null,
+        CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         StepUpInput.Secret(encryptedSecret);
+        StepUpInput.Permit(permit);
         actor = AuditEntries.Actor(actor);
         return _bounded.RunAsync("StartMfaEnrollment", async ct =>
         {
@@ -70,13 +72,19 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                     ExpressionAttributeNames = new() { ["#status"] = "status" },
                     ExpressionAttributeValues = new() { [":pending"] = S(Pending) },
                 } },
-                AuditPut(StepUpAudit.Started(principalId, now, actor)),
+                .. AuditPuts(StepUpAudit.Started(principalId, now, actor, permit)),
             ];
-            return await TryTransactAsync(items, ct).ConfigureAwait(false) is null;
+            if (SpendPermit(principalId, permit, now) is { } spend) items.Insert(1, spend);
+            return await TryTransactAsync(items, ct).ConfigureAwait(false) switch
+            {
+                null => StartEnrollmentOutcome.Started,
+                0 => StartEnrollmentOutcome.Confirmed,
+                _ => StartEnrollmentOutcome.TicketRefused,
+            };
         }, cancellationToken);
     }
 
-    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         actor = AuditEntries.Actor(actor);
@@ -97,13 +105,13 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                         [":confirmed"] = S(Confirmed), [":pending"] = S(Pending), [":now"] = Time(now), [":created"] = Time(createdAt),
                     },
                 } },
-                AuditPut(StepUpAudit.Confirmed(principalId, now, actor)),
+                .. AuditPuts(StepUpAudit.Confirmed(principalId, now, actor)),
             ];
             return await TryTransactAsync(items, ct).ConfigureAwait(false) is null;
         }, cancellationToken);
     }
 
-    public Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteEnrollmentAsync(string principalId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         actor = AuditEntries.Actor(actor);
@@ -125,7 +133,16 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
                         ExpressionAttributeNames = new() { ["#status"] = "status" },
                         ExpressionAttributeValues = new() { [":created"] = item["createdAt"], [":status"] = item["status"] },
                     } },
-                    AuditPut(StepUpAudit.Deleted(principalId, existing.Status, _time.GetUtcNow(), actor)),
+                    // Closes the principal's open windows on every instance: each was tagged with the generation before this.
+                    new() { Update = new Update
+                    {
+                        TableName = _table,
+                        Key = Key(TableKeys.Principal(principalId), TableKeys.MfaResetSortKey),
+                        UpdateExpression = "ADD generation :one SET #type = :type",
+                        ExpressionAttributeNames = new() { ["#type"] = "type" },
+                        ExpressionAttributeValues = new() { [":one"] = N(1), [":type"] = S("mfa-reset") },
+                    } },
+                    .. AuditPuts(StepUpAudit.Deleted(principalId, existing.Status, _time.GetUtcNow(), actor)),
                 ];
                 if (await TryTransactAsync(items, ct).ConfigureAwait(false) is null) return true;
             }
@@ -158,81 +175,17 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
         }, cancellationToken);
     }
 
-    public Task<FailedAttempts?> GetFailedAttemptsAsync(string principalId, CancellationToken cancellationToken = default)
-    {
-        StepUpInput.PrincipalId(principalId);
-        return _bounded.RunAsync("GetFailedAttempts", async ct =>
-        {
-            var item = await GetAsync(TableKeys.Principal(principalId), TableKeys.MfaFailuresSortKey, ct).ConfigureAwait(false);
-            if (item is null) return null;
-            var failures = ToFailures(item);
-            return failures.WindowEndsAt > _time.GetUtcNow() ? failures : null;
-        }, cancellationToken);
-    }
-
-    public Task<FailedAttempts> RecordFailedAttemptAsync(string principalId, TimeSpan window, CancellationToken cancellationToken = default)
-    {
-        StepUpInput.PrincipalId(principalId);
-        StepUpInput.Positive(window, nameof(window));
-        return _bounded.RunAsync("RecordFailedAttempt", async ct =>
-        {
-            var key = Key(TableKeys.Principal(principalId), TableKeys.MfaFailuresSortKey);
-            for (var attempt = 0; attempt < MaxAttempts; attempt++)
-            {
-                var now = _time.GetUtcNow();
-                var nowMs = N(now.ToUnixTimeMilliseconds());
-                try
-                {
-                    // Inside the running window: one atomic ADD.
-                    var added = await _client.UpdateItemAsync(new UpdateItemRequest
-                    {
-                        TableName = _table,
-                        Key = key,
-                        UpdateExpression = "ADD failures :one",
-                        ConditionExpression = "windowEnds > :now",
-                        ExpressionAttributeValues = new() { [":one"] = N(1), [":now"] = nowMs },
-                        ReturnValues = ReturnValue.ALL_NEW,
-                    }, ct).ConfigureAwait(false);
-                    return ToFailures(added.Attributes);
-                }
-                catch (ConditionalCheckFailedException)
-                {
-                }
-                try
-                {
-                    // No window (or an ended one TTL has not removed yet): start a new one, unless another instance just did.
-                    var ends = now + window;
-                    var item = Key(TableKeys.Principal(principalId), TableKeys.MfaFailuresSortKey);
-                    item["type"] = S("mfa-failures");
-                    item["failures"] = N(1);
-                    item["windowEnds"] = N(ends.ToUnixTimeMilliseconds());
-                    item[TableKeys.TimeToLive] = N(EpochSecondsRoundedUp(ends));
-                    await _client.PutItemAsync(new PutItemRequest
-                    {
-                        TableName = _table,
-                        Item = item,
-                        ConditionExpression = "attribute_not_exists(PK) OR windowEnds <= :now",
-                        ExpressionAttributeValues = new() { [":now"] = nowMs },
-                    }, ct).ConfigureAwait(false);
-                    return new FailedAttempts(1, DateTimeOffset.FromUnixTimeMilliseconds(ends.ToUnixTimeMilliseconds()));
-                }
-                catch (ConditionalCheckFailedException)
-                {
-                }
-            }
-            throw new AuthorizationStoreConflictException("The failure counter kept changing concurrently.");
-        }, cancellationToken);
-    }
-
     public Task OpenWindowAsync(string credentialId, string principalId, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
         StepUpInput.CredentialId(credentialId);
         StepUpInput.PrincipalId(principalId);
         return _bounded.RunAsync("OpenStepUpWindow", async ct =>
         {
+            var generation = await ResetGenerationAsync(principalId, ct).ConfigureAwait(false);
             var item = Key(TableKeys.StepUpWindow(credentialId), TableKeys.StepUpWindowSortKey);
             item["type"] = S("stepup-window");
             item["principalId"] = S(principalId);
+            item["generation"] = N(generation);
             item["until"] = N(until.ToUnixTimeMilliseconds());
             item[TableKeys.TimeToLive] = N(EpochSecondsRoundedUp(until));
             await _client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, ct).ConfigureAwait(false);
@@ -249,9 +202,15 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
             if (item is null) return null;
             var until = DateTimeOffset.FromUnixTimeMilliseconds(Long(item, "until"));
             var principal = item.TryGetValue("principalId", out var p) && p.S is { Length: > 0 } s ? s : throw new FormatException("principalId missing.");
-            return until > _time.GetUtcNow() ? new StepUpWindow(credentialId, principal, until) : null;
+            if (until <= _time.GetUtcNow()) return null;
+            var generation = item.ContainsKey("generation") ? Long(item, "generation") : 0;
+            return generation == await ResetGenerationAsync(principal, ct).ConfigureAwait(false) ? new StepUpWindow(credentialId, principal, until) : null;
         }, cancellationToken);
     }
+
+    /// <summary>How many times the principal's enrollment was deleted or reset (0: never).</summary>
+    private async Task<long> ResetGenerationAsync(string principalId, CancellationToken ct) =>
+        await GetAsync(TableKeys.Principal(principalId), TableKeys.MfaResetSortKey, ct).ConfigureAwait(false) is { } reset ? Long(reset, "generation") : 0;
 
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(string pk, string sk, CancellationToken ct)
     {
@@ -262,7 +221,7 @@ public sealed class DynamoDbStepUpStore : IStepUpStore
     private Task<int?> TryTransactAsync(List<TransactWriteItem> items, CancellationToken ct) =>
         AuditedTransaction.TryWriteAsync(_client, items, ct);
 
-    private TransactWriteItem AuditPut(AuditRecord audit) => AuditedTransaction.AuditPut(_table, audit);
+    private TransactWriteItem[] AuditPuts(AuditRecord audit) => AuditedTransaction.AuditPuts(_table, audit);
 
     private static MfaEnrollment ToEnrollment(string principalId, Dictionary<string, AttributeValue> item)
     {

@@ -10,7 +10,10 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
     private readonly Dictionary<string, MfaEnrollment> _enrollments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FailedAttempts> _failures = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, StepUpWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (StepUpWindow Window, long Generation)> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _resetGenerations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Sha256, DateTimeOffset ExpiresAt)> _tickets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _spentBootstrapTickets = new(StringComparer.Ordinal);
 
     public Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default)
     {
@@ -18,22 +21,49 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         lock (_gate) return Task.FromResult(_enrollments.GetValueOrDefault(principalId));
     }
 
-    public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, string actor, CancellationToken cancellationToken = default)
+    public Task<StartEnrollmentOutcome> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, EnrollmentPermit? permit = null,
+        CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         StepUpInput.Secret(encryptedSecret);
+        StepUpInput.Permit(permit);
         actor = AuditEntries.Actor(actor);
         lock (_gate)
         {
-            if (_enrollments.TryGetValue(principalId, out var existing) && existing.Status == MfaEnrollmentStatus.Confirmed) return Task.FromResult(false);
+            if (_enrollments.TryGetValue(principalId, out var existing) && existing.Status == MfaEnrollmentStatus.Confirmed)
+                return Task.FromResult(StartEnrollmentOutcome.Confirmed);
             var now = time.GetUtcNow();
+            switch (permit)
+            {
+                case { Kind: EnrollmentPermitKind.Ticket }:
+                    if (!_tickets.TryGetValue(principalId, out var ticket) || ticket.Sha256 != permit.Sha256 || ticket.ExpiresAt <= now)
+                        return Task.FromResult(StartEnrollmentOutcome.TicketRefused);
+                    _tickets.Remove(principalId);
+                    break;
+                case { Kind: EnrollmentPermitKind.Bootstrap }:
+                    if (!_spentBootstrapTickets.Add(permit.Sha256!)) return Task.FromResult(StartEnrollmentOutcome.TicketRefused);
+                    break;
+            }
             _enrollments[principalId] = new MfaEnrollment(principalId, [.. encryptedSecret], MfaEnrollmentStatus.Pending, now, null);
-            audit?.AppendAudit(StepUpAudit.Started(principalId, now, actor));
-            return Task.FromResult(true);
+            audit?.AppendAudit(StepUpAudit.Started(principalId, now, actor, permit));
+            return Task.FromResult(StartEnrollmentOutcome.Started);
         }
     }
 
-    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default)
+    public Task IssueTicketAsync(string principalId, string sha256, DateTimeOffset expiresAt, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        sha256 = StoreInput.Sha256(sha256);
+        actor = AuditEntries.Actor(actor);
+        lock (_gate)
+        {
+            _tickets[principalId] = (sha256, expiresAt);
+            audit?.AppendAudit(StepUpAudit.TicketIssued(principalId, time.GetUtcNow(), expiresAt, actor));
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         actor = AuditEntries.Actor(actor);
@@ -48,13 +78,14 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         }
     }
 
-    public Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteEnrollmentAsync(string principalId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         actor = AuditEntries.Actor(actor);
         lock (_gate)
         {
             if (!_enrollments.Remove(principalId, out var existing)) return Task.FromResult(false);
+            _resetGenerations[principalId] = _resetGenerations.GetValueOrDefault(principalId) + 1;
             audit?.AppendAudit(StepUpAudit.Deleted(principalId, existing.Status, time.GetUtcNow(), actor));
             return Task.FromResult(true);
         }
@@ -76,30 +107,50 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         StepUpInput.PrincipalId(principalId);
         lock (_gate)
         {
-            return Task.FromResult(_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > time.GetUtcNow() ? f : null);
+            return Task.FromResult(_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > time.GetUtcNow() && f.Count > 0 ? f : null);
         }
     }
 
-    public Task<FailedAttempts> RecordFailedAttemptAsync(string principalId, TimeSpan window, CancellationToken cancellationToken = default)
+    public Task<AttemptReservation> TryReserveAttemptAsync(string principalId, int maxAttempts, TimeSpan window, CancellationToken cancellationToken = default)
     {
         StepUpInput.PrincipalId(principalId);
         StepUpInput.Positive(window, nameof(window));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            var counted = _failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > now
-                ? f with { Count = f.Count + 1 }
-                : new FailedAttempts(1, now + window);
-            _failures[principalId] = counted;
-            return Task.FromResult(counted);
+            if (_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt > now && f.Count > 0) // all given back: a new window
+            {
+                if (f.Count >= maxAttempts) return Task.FromResult(new AttemptReservation(false, f));
+                f = f with { Count = f.Count + 1 };
+            }
+            else
+            {
+                f = new FailedAttempts(1, now + window);
+            }
+            _failures[principalId] = f;
+            return Task.FromResult(new AttemptReservation(true, f));
         }
+    }
+
+    public Task ReleaseAttemptAsync(string principalId, AttemptReservation reservation, CancellationToken cancellationToken = default)
+    {
+        StepUpInput.PrincipalId(principalId);
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.Reserved) return Task.CompletedTask;
+        lock (_gate)
+        {
+            if (_failures.TryGetValue(principalId, out var f) && f.WindowEndsAt == reservation.Attempts.WindowEndsAt && f.Count > 0)
+                _failures[principalId] = f with { Count = f.Count - 1 };
+        }
+        return Task.CompletedTask;
     }
 
     public Task OpenWindowAsync(string credentialId, string principalId, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
         StepUpInput.CredentialId(credentialId);
         StepUpInput.PrincipalId(principalId);
-        lock (_gate) _windows[credentialId] = new StepUpWindow(credentialId, principalId, until);
+        lock (_gate) _windows[credentialId] = (new StepUpWindow(credentialId, principalId, until), _resetGenerations.GetValueOrDefault(principalId));
         return Task.CompletedTask;
     }
 
@@ -108,7 +159,8 @@ public sealed class InMemoryStepUpStore(TimeProvider time, InMemoryAuthorization
         StepUpInput.CredentialId(credentialId);
         lock (_gate)
         {
-            return Task.FromResult(_windows.TryGetValue(credentialId, out var w) && w.Until > time.GetUtcNow() ? w : null);
+            return Task.FromResult(_windows.TryGetValue(credentialId, out var w) && w.Window.Until > time.GetUtcNow()
+                && w.Generation == _resetGenerations.GetValueOrDefault(w.Window.PrincipalId) ? w.Window : null);
         }
     }
 }

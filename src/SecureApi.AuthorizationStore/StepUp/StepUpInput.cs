@@ -23,6 +23,12 @@ internal static class StepUpInput
         return value;
     }
 
+    /// <summary>A ticket permit names the ticket's SHA-256 (never the ticket); an IdP permit names nothing.</summary>
+    public static void Permit(EnrollmentPermit? permit)
+    {
+        if (permit is { Kind: EnrollmentPermitKind.Ticket or EnrollmentPermitKind.Bootstrap }) StoreInput.Sha256(permit.Sha256, "permit.sha256");
+    }
+
     public static void Positive(TimeSpan value, string name)
     {
         if (value <= TimeSpan.Zero) throw new ArgumentException($"{name} must be positive.", name);

@@ -4,6 +4,7 @@ using SecureApi.Auth;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
 using SecureApi.RateLimiting;
+using SecureApi.Setup;
 using SecureApi.StepUp;
 
 namespace SecureApi.Admin;
@@ -23,7 +24,7 @@ public static class AdminApi
     /// </summary>
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/protected/admin").WithTags("Admin")
+        var group = app.MapGroup("/protected/admin").WithTags("Admin").WithMetadata(AdminApiMetadata.Instance)
             .RequireRateLimiting(RateLimitPolicies.Plan)                                    // per principal
             .BehindGatewayAuthorizer(AuthorizerNames.Request)
             .RequireRouteRules();
@@ -44,6 +45,8 @@ public static class AdminApi
         group.MapPut("/routes", PutRoutes).WithName("PutRoutePolicy").RequireStepUp()
             .WithSummary("Replaces the route policy table; it must cover exactly the API's routes.");
         group.MapMfaReset();
+        group.MapEnrollmentTickets();
+        group.MapAuditApi();
         return group;
     }
 
@@ -56,7 +59,7 @@ public static class AdminApi
             : TypedResults.NotFound();
     }
 
-    public static async Task<Results<Ok<PrincipalResponse>, Created<PrincipalResponse>, ValidationProblem>> PutPrincipal(
+    public static async Task<Results<Ok<PrincipalResponse>, Created<PrincipalResponse>, ValidationProblem, ProblemHttpResult>> PutPrincipal(
         string principalId, PrincipalBody body, HttpContext context, IAuthorizationStore store, RatePlans plans,
         [FromServices] EndpointDataSource endpoints, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
@@ -67,9 +70,11 @@ public static class AdminApi
         var plan = input.Plan(body.Plan, plans.Default, EndpointRoutes.RateLimited(endpoints));
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
-        var actor = AuthenticatedCaller.PrincipalId(context);
-        var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan), actor, ct);
-        AdminApiLog.PrincipalPut(logger, actor, principalId, result.Created, result.Principal.Disabled);
+        var actor = AuthenticatedCaller.Actor(context);
+        if (body.Disabled == true && principalId == actor.PrincipalId)
+            return AdminGuardRails.Refused("An admin cannot disable the principal it is calling as; another admin must do it.");
+        var result = await store.PutPrincipalAsync(new PrincipalChange(principalId, roles, permissions, body.Disabled ?? false, plan, KeepStoredPlan: !body.PlanGiven), actor, ct);
+        AdminApiLog.PrincipalPut(logger, actor.PrincipalId, principalId, result.Created, result.Principal.Disabled);
         AdminMetrics.Changed(result.Created ? AuditActions.PrincipalCreated : AuditActions.PrincipalUpdated);
         var response = ToResponse(result.Principal);
         return result.Created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
@@ -95,7 +100,7 @@ public static class AdminApi
         var description = input.Description(body.Description);
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors());
 
-        var actor = AuthenticatedCaller.PrincipalId(context);
+        var actor = AuthenticatedCaller.Actor(context);
         // A fresh id and secret colliding with a stored one is next to impossible; the conditional create refuses it and we draw again.
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -106,7 +111,8 @@ public static class AdminApi
             switch (outcome)
             {
                 case CreateCredentialOutcome.Created:
-                    AdminApiLog.KeyCreated(logger, actor, keyId, kind, principalId);
+                    AdminApiLog.KeyCreated(logger, actor.PrincipalId, keyId, kind, principalId);
+                    SecretResponses.NeverCache(context.Response);
                     AdminMetrics.Changed(AuditActions.CredentialCreated);
                     return TypedResults.Created((string?)null, new CreatedKeyResponse(keyId, secret, kind, principalId, expiresAt));
                 case CreateCredentialOutcome.UnknownPrincipal:
@@ -116,13 +122,15 @@ public static class AdminApi
         throw new InvalidOperationException("Could not draw an unused key id and secret in 3 attempts.");
     }
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem>> RevokeKey(
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RevokeKey(
         string keyId, HttpContext context, IAuthorizationStore store, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
         if (AdminValidation.IdProblem(keyId, "keyId") is { } problem) return problem;
-        var actor = AuthenticatedCaller.PrincipalId(context);
+        if (AdminGuardRails.IsCallersKey(context, keyId))
+            return AdminGuardRails.Refused("An admin cannot revoke the key it is calling with; call with another key, or have another admin do it.");
+        var actor = AuthenticatedCaller.Actor(context);
         if (await store.RevokeCredentialAsync(keyId, actor, ct) is not { } revoked) return TypedResults.NotFound();
-        AdminApiLog.KeyRevoked(logger, actor, keyId, revoked.PrincipalId);
+        AdminApiLog.KeyRevoked(logger, actor.PrincipalId, keyId, revoked.PrincipalId);
         AdminMetrics.Changed(AuditActions.CredentialRevoked);
         return TypedResults.NoContent();
     }
@@ -138,11 +146,11 @@ public static class AdminApi
         ILogger<AdminApiLog> logger, CancellationToken ct)
     {
         var input = new AdminValidation();
-        var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints));
+        var routes = input.Routes(body.Routes, EndpointRoutes.BehindAuthorizers(endpoints), EndpointRoutes.AdminApi(endpoints));
         if (routes is null) return TypedResults.ValidationProblem(input.Errors());
-        var actor = AuthenticatedCaller.PrincipalId(context);
+        var actor = AuthenticatedCaller.Actor(context);
         await store.PutRouteRulesAsync(routes, actor, ct);
-        AdminApiLog.RouteRulesReplaced(logger, actor, routes.Rules.Count);
+        AdminApiLog.RouteRulesReplaced(logger, actor.PrincipalId, routes.Rules.Count);
         AdminMetrics.Changed(AuditActions.RouteRulesUpdated);
         return TypedResults.Ok(ToResponse(routes, stored: true));
     }

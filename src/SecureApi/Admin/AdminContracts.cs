@@ -4,9 +4,25 @@ namespace SecureApi.Admin;
 // names it, not a binding failure; responses never carry a secret hash.
 
 /// <summary>PUT /protected/admin/principals/{principalId}: the whole principal (roles and permissions replace the stored ones).</summary>
-/// <remarks>Plan: optional rate-limit plan; each absent field takes the default plan's value (PlanBodies).</remarks>
-public sealed record PrincipalBody(IReadOnlyList<string?>? Roles, IReadOnlyList<string?>? Permissions, bool? Disabled,
-    PlanBody? Plan = null);
+/// <remarks>Plan: optional rate-limit plan; each absent field takes the default plan's value (PlanBodies). A body
+/// without "plan" keeps the stored plan; "plan": null removes it (<see cref="PlanGiven"/> tells the two apart).</remarks>
+public sealed record PrincipalBody(IReadOnlyList<string?>? Roles, IReadOnlyList<string?>? Permissions, bool? Disabled)
+{
+    // The JSON reader calls this setter only when the body names "plan" (null included). A plain setter, not init:
+    // the source-generated reader passes init-only members to the constructor call, present or not.
+    public PlanBody? Plan
+    {
+        get;
+        set
+        {
+            field = value;
+            PlanGiven = true;
+        }
+    }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool PlanGiven { get; private set; }
+}
 
 /// <remarks>Plan: the principal's own plan fields (null: the default plan).</remarks>
 public sealed record PrincipalResponse(

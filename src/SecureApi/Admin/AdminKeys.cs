@@ -16,5 +16,8 @@ public static class AdminKeys
 
     public static string NewSecret() => SecretPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
 
+    /// <summary>A one-use MFA enrollment ticket (StepUp/EnrollmentTickets): its own prefix, the same strength as a key.</summary>
+    public static string NewEnrollmentTicket() => "sapi_et_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
+
     public static string NewKeyId() => KeyIdPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12));
 }

@@ -104,8 +104,11 @@ public sealed class AdminValidation
     /// <summary>
     /// The route table: known verbs, paths without wildcards, no duplicates, and exactly the routes this API serves
     /// behind an authorizer (<paramref name="served"/>): a served route missing or an unserved one listed is a 400.
+    /// Every admin-API route (<paramref name="adminApi"/>) must keep requiring role admin, so no table can open the
+    /// admin API to other callers.
     /// </summary>
-    public RouteRules? Routes(IReadOnlyList<RouteRuleBody?>? routes, IReadOnlyList<(string Verb, string Path)> served)
+    public RouteRules? Routes(IReadOnlyList<RouteRuleBody?>? routes, IReadOnlyList<(string Verb, string Path)> served,
+        IReadOnlyList<(string Verb, string Path)> adminApi)
     {
         if (routes is null)
         {
@@ -133,6 +136,8 @@ public sealed class AdminValidation
             if (_errors.Count != errorsBefore) continue;
             if (!seen.Add((r.Verb!, r.Path!))) Add(field, $"{field} repeats {r.Verb} {r.Path}.");
             else if (!served.Contains((r.Verb!, r.Path!))) Add(field, $"{field}: {r.Verb} {r.Path} is not a route of this API behind an authorizer.");
+            else if (adminApi.Contains((r.Verb!, r.Path!)) && r.RequiredRole != AdminGuardRails.AdminRole)
+                Add(field + ".requiredRole", $"{field}.requiredRole must be '{AdminGuardRails.AdminRole}': {r.Verb} {r.Path} is a route of the admin API.");
             else rules.Add(new RouteRule(r.Verb!, r.Path!, r.RequiredPermission, r.RequiredRole));
         }
         foreach (var (verb, path) in served)

@@ -19,6 +19,8 @@ public static class ApiGatewayAuthorizerClaimTypes
     public const string SourceIp = AuthorizerContextKeys.SourceIp;
     /// <summary>The store credential the REQUEST authorizer admitted (absent for configured keys, tokens, IPs).</summary>
     public const string KeyId = AuthorizerContextKeys.KeyId;
+    /// <summary>The token's issuer, when the TOKEN authorizer names it in the context ("issuer"); audit records show it.</summary>
+    public const string Issuer = "issuer";
     /// <summary>One claim per amr value the TOKEN authorizer passed (step-up, docs/step-up.md).</summary>
     public const string Amr = AuthorizerContextKeys.Amr;
     /// <summary>The IdP's auth_time in epoch seconds, as the TOKEN authorizer passed it.</summary>

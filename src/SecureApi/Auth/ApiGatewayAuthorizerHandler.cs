@@ -59,6 +59,8 @@ public sealed partial class ApiGatewayAuthorizerHandler(
             Add(identity, ApiGatewayAuthorizerClaimTypes.SourceIp, sourceIp);
         if (authorizer.GetString(AuthorizerContextKeys.KeyId) is { Length: > 0 } keyId)
             Add(identity, ApiGatewayAuthorizerClaimTypes.KeyId, keyId);
+        if (authorizer.GetString(ApiGatewayAuthorizerClaimTypes.Issuer) is { Length: > 0 } issuer)
+            Add(identity, ApiGatewayAuthorizerClaimTypes.Issuer, issuer);
         // Step-up through the IdP's MFA: amr and auth_time as the TOKEN authorizer read them from the token.
         foreach (var amr in ContextList.Split(authorizer.GetString(AuthorizerContextKeys.Amr)))
             Add(identity, ApiGatewayAuthorizerClaimTypes.Amr, amr);

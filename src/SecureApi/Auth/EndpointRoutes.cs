@@ -27,6 +27,10 @@ public static class EndpointRoutes
     public static IReadOnlyList<(string Verb, string Path)> RateLimited(EndpointDataSource endpoints) =>
         With<EnableRateLimitingAttribute>(endpoints);
 
+    /// <summary>Every (verb, path) of the admin API: the routes a route table must leave requiring role admin.</summary>
+    public static IReadOnlyList<(string Verb, string Path)> AdminApi(EndpointDataSource endpoints) =>
+        With<Admin.AdminApiMetadata>(endpoints);
+
     private static List<(string, string)> With<TMetadata>(EndpointDataSource endpoints) where TMetadata : class
     {
         var routes = new List<(string, string)>();

@@ -17,8 +17,10 @@ namespace SecureApi.Endpoints;
 [JsonSerializable(typeof(RoutePolicyBody))]
 [JsonSerializable(typeof(RoutePolicyResponse))]
 [JsonSerializable(typeof(UsageResponse))]
+[JsonSerializable(typeof(AuditListResponse))]
 [JsonSerializable(typeof(SecureApi.StepUp.MfaCodeBody))]
 [JsonSerializable(typeof(SecureApi.StepUp.MfaEnrollmentResponse))]
+[JsonSerializable(typeof(SecureApi.StepUp.EnrollmentTicketResponse))]
 internal sealed partial class SecureApiJsonContext : JsonSerializerContext
 {
 }

@@ -6,6 +6,7 @@ using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.AuthorizerContract;
 using SecureApi.Admin;
 using SecureApi.RateLimiting;
+using SecureApi.Setup;
 
 namespace SecureApi.StepUp;
 
@@ -34,7 +35,7 @@ public static class MfaApi
     {
         group.BehindGatewayAuthorizer(authorizer).RequireRouteRules();
         group.MapPost("/enrollment", StartEnrollment).WithName("StartMfaEnrollment" + names)
-            .WithSummary("Starts (or restarts) a pending TOTP enrollment; the secret is in this response only.");
+            .WithSummary("Starts (or restarts) a pending TOTP enrollment with a ticket in X-Enrollment-Ticket (or the IdP's fresh MFA); the secret is in this response only.");
         group.MapPost("/enrollment/confirm", ConfirmEnrollment).WithName("ConfirmMfaEnrollment" + names)
             .WithSummary("Confirms the pending enrollment with a code from the app.");
         group.MapDelete("/enrollment", DeleteEnrollment).WithName("DeleteMfaEnrollment" + names).RequireStepUp()
@@ -45,19 +46,27 @@ public static class MfaApi
     }
 
     public static async Task<Results<Created<MfaEnrollmentResponse>, ProblemHttpResult>> StartEnrollment(
-        HttpContext context, IStepUpStore store, SecretProtector protector, StepUpOptions options, ILogger<MfaApiLog> logger, CancellationToken ct)
+        HttpContext context, IStepUpStore store, SecretProtector protector, StepUpCheck check, StepUpOptions options, ILogger<MfaApiLog> logger,
+        CancellationToken ct)
     {
         var principalId = AuthenticatedCaller.PrincipalId(context);
+        if (EnrollmentTickets.PermitOf(context.User, context.Request, check, options) is not { } permit)
+            return EnrollmentTickets.Refused();
         var secret = TotpCodes.NewSecret();
         try
         {
             var encrypted = await protector.ProtectAsync(secret, principalId, ct);
-            if (!await store.StartEnrollmentAsync(principalId, encrypted, principalId, ct))
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already enrolled",
-                    detail: "A confirmed enrollment exists; DELETE it (with step-up) before enrolling again.");
+            switch (await store.StartEnrollmentAsync(principalId, encrypted, AuthenticatedCaller.Actor(context), permit, ct))
+            {
+                case StartEnrollmentOutcome.Confirmed:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already enrolled",
+                        detail: "A confirmed enrollment exists; DELETE it (with step-up) before enrolling again.");
+                case StartEnrollmentOutcome.TicketRefused:
+                    return EnrollmentTickets.Refused();
+            }
             MfaApiLog.EnrollmentStarted(logger, principalId);
             var uri = TotpCodes.OtpAuthUri(secret, options.Issuer, principalId);
-            context.Response.Headers.CacheControl = "no-store"; // the secret must not sit in any cache
+            SecretResponses.NeverCache(context.Response);
             return TypedResults.Created((string?)null, new MfaEnrollmentResponse(TotpCodes.Base32(secret), uri, QrPng(uri), "pending"));
         }
         finally
@@ -78,7 +87,7 @@ public static class MfaApi
 
         var result = await check.VerifyCodeAsync(principalId, body.Code!, ct, pending: true);
         if (result.Outcome != StepUpOutcome.Satisfied) return StepUpFilter.CodeRefusal(context, result);
-        if (!await store.ConfirmEnrollmentAsync(principalId, result.Enrollment!.CreatedAt, principalId, ct))
+        if (!await store.ConfirmEnrollmentAsync(principalId, result.Enrollment!.CreatedAt, AuthenticatedCaller.Actor(context), ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The enrollment changed", detail: "Start the enrollment again.");
         MfaApiLog.EnrollmentConfirmed(logger, principalId);
         return TypedResults.NoContent();
@@ -95,21 +104,23 @@ public static class MfaApi
     }
 
     public static async Task<Results<NoContent, NotFound>> DeleteEnrollment(
-        HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
+        HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         var principalId = AuthenticatedCaller.PrincipalId(context);
-        if (!await store.DeleteEnrollmentAsync(principalId, principalId, ct)) return TypedResults.NotFound();
+        if (!await store.DeleteEnrollmentAsync(principalId, AuthenticatedCaller.Actor(context), ct)) return TypedResults.NotFound();
+        check.Forget(principalId);
         MfaApiLog.EnrollmentDeleted(logger, principalId, principalId);
         return TypedResults.NoContent();
     }
 
     public static async Task<Results<NoContent, NotFound, ValidationProblem>> ResetEnrollment(
-        string principalId, HttpContext context, IStepUpStore store, ILogger<MfaApiLog> logger, CancellationToken ct)
+        string principalId, HttpContext context, IStepUpStore store, StepUpCheck check, ILogger<MfaApiLog> logger, CancellationToken ct)
     {
         if (AdminValidation.IdProblem(principalId, "principalId") is { } problem) return problem;
-        var actor = AuthenticatedCaller.PrincipalId(context);
+        var actor = AuthenticatedCaller.Actor(context);
         if (!await store.DeleteEnrollmentAsync(principalId, actor, ct)) return TypedResults.NotFound();
-        MfaApiLog.EnrollmentDeleted(logger, actor, principalId);
+        check.Forget(principalId);
+        MfaApiLog.EnrollmentDeleted(logger, actor.PrincipalId, principalId);
         AdminMetrics.Changed(AuthorizationStore.AuditActions.MfaEnrollmentDeleted);
         return TypedResults.NoContent();
     }

@@ -29,16 +29,21 @@ public readonly record struct StepUpResult(StepUpOutcome Outcome, TimeSpan Retry
 /// <summary>
 /// The step-up decision for one request (docs/step-up.md), in order: (1) a TOKEN-authorizer caller whose IdP did MFA
 /// (<c>amr</c>) at most MaxAuthAgeSeconds ago (<c>auth_time</c>); (2) an open window of this credential (held in memory
-/// until it ends once seen, so a warm check makes no store call); (3) a code — lockout, confirmed enrollment, TOTP
-/// (±1 step), replay — that opens the window. Store errors propagate (the caller fails closed). Singleton.
+/// for at most AuthorizationStore:CacheSeconds once seen, so a warm check makes no store call and a reset on another
+/// instance closes it within that time); (3) a code — lockout, confirmed enrollment, TOTP
+/// (±1 step), replay — that opens the window; the attempt is reserved before the code is checked. Store errors propagate (the caller fails closed). Singleton.
 /// </summary>
 public sealed partial class StepUpCheck(
-    IStepUpStore store, SecretProtector protector, StepUpOptions options, TimeProvider time, ILogger<StepUpCheck> logger)
+    IStepUpStore store, SecretProtector protector, StepUpOptions options, AuthorizationStoreOptions storeOptions, TimeProvider time,
+    ILogger<StepUpCheck> logger)
 {
     public const string CodeHeader = "X-MFA-Code";
     private const int MaxCachedWindows = 10_000;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, DateTimeOffset> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeenWindow> _windows = new(StringComparer.Ordinal);
+
+    /// <summary>A window as the store showed it: open until <see cref="Until"/>, believed without asking again until <see cref="RecheckAt"/>.</summary>
+    private readonly record struct SeenWindow(string PrincipalId, DateTimeOffset Until, DateTimeOffset RecheckAt);
 
     public async ValueTask<StepUpResult> CheckAsync(ClaimsPrincipal user, HttpRequest request, CancellationToken ct)
     {
@@ -50,7 +55,7 @@ public sealed partial class StepUpCheck(
         if (WindowOpenInMemory(credential)) return new(StepUpOutcome.Satisfied);
         if (await store.GetWindowAsync(credential, ct).ConfigureAwait(false) is { } window && window.PrincipalId == principalId)
         {
-            Remember(credential, window.Until);
+            Remember(credential, principalId, window.Until);
             return new(StepUpOutcome.Satisfied);
         }
 
@@ -62,19 +67,22 @@ public sealed partial class StepUpCheck(
     }
 
     /// <summary>
-    /// A code against the principal's enrollment: locked out → LockedOut; wrong, replayed or no usable enrollment →
-    /// WrongCode (counted); else Satisfied with the time step recorded (an accepted code is never accepted again, not
-    /// even the one that confirmed the enrollment). <paramref name="pending"/> → against a pending enrollment (confirmation).
+    /// A code against the principal's enrollment. The attempt is reserved first (one conditional write that succeeds
+    /// only while fewer than MaxFailedAttempts are counted): no reservation → LockedOut, whatever the code. Wrong,
+    /// replayed or no usable enrollment → WrongCode (the reservation stays counted); else Satisfied with the time
+    /// step recorded and the reservation given back (an accepted code is never accepted again, not even the one that
+    /// confirmed the enrollment). <paramref name="pending"/> → against a pending enrollment (confirmation).
     /// </summary>
     public async Task<StepUpResult> VerifyCodeAsync(string principalId, string code, CancellationToken ct, bool pending = false)
     {
-        var now = time.GetUtcNow();
-        if (await store.GetFailedAttemptsAsync(principalId, ct).ConfigureAwait(false) is { Count: >= StepUpOptions.MaxFailedAttempts } locked)
+        var reservation = await store.TryReserveAttemptAsync(principalId, StepUpOptions.MaxFailedAttempts, StepUpOptions.LockoutWindow, ct).ConfigureAwait(false);
+        if (!reservation.Reserved)
         {
             Log.LockedOut(logger, principalId);
-            return new(StepUpOutcome.LockedOut, locked.WindowEndsAt - now);
+            return new(StepUpOutcome.LockedOut, reservation.Attempts.WindowEndsAt - time.GetUtcNow());
         }
 
+        var now = time.GetUtcNow();
         var wanted = pending ? MfaEnrollmentStatus.Pending : MfaEnrollmentStatus.Confirmed;
         var enrollment = await store.GetEnrollmentAsync(principalId, ct).ConfigureAwait(false);
         long? step = null;
@@ -93,13 +101,13 @@ public sealed partial class StepUpCheck(
 
         if (step is { } matched && await store.TryAcceptTimeStepAsync(principalId, matched, ct).ConfigureAwait(false))
         {
+            await store.ReleaseAttemptAsync(principalId, reservation, ct).ConfigureAwait(false);
             Log.CodeAccepted(logger, principalId);
             return new(StepUpOutcome.Satisfied, Enrollment: enrollment);
         }
 
-        var failures = await store.RecordFailedAttemptAsync(principalId, StepUpOptions.LockoutWindow, ct).ConfigureAwait(false);
         Log.CodeRefused(logger, principalId, enrollment is null ? "no enrollment" : enrollment.Status != wanted ? "enrollment not " + (pending ? "pending" : "confirmed")
-            : step is null ? "wrong code" : "code already used", failures.Count);
+            : step is null ? "wrong code" : "code already used", reservation.Attempts.Count);
         return new(StepUpOutcome.WrongCode, Enrollment: enrollment);
     }
 
@@ -107,7 +115,15 @@ public sealed partial class StepUpCheck(
     {
         var until = time.GetUtcNow() + options.Window;
         await store.OpenWindowAsync(credential, principalId, until, ct).ConfigureAwait(false);
-        Remember(credential, until);
+        Remember(credential, principalId, until);
+    }
+
+    /// <summary>After the principal's enrollment was deleted or reset: this instance forgets its windows at once (others within CacheSeconds).</summary>
+    public void Forget(string principalId)
+    {
+        lock (_gate)
+            foreach (var (credential, seen) in _windows)
+                if (seen.PrincipalId == principalId) _windows.Remove(credential);
     }
 
     /// <summary>amr and auth_time come from the TOKEN authorizer only: any other context carrying them is ignored.</summary>
@@ -138,20 +154,21 @@ public sealed partial class StepUpCheck(
 
     private bool WindowOpenInMemory(string credential)
     {
-        lock (_gate) return _windows.TryGetValue(credential, out var until) && until > time.GetUtcNow();
+        var now = time.GetUtcNow();
+        lock (_gate) return _windows.TryGetValue(credential, out var seen) && seen.Until > now && seen.RecheckAt > now;
     }
 
-    private void Remember(string credential, DateTimeOffset until)
+    private void Remember(string credential, string principalId, DateTimeOffset until)
     {
+        var now = time.GetUtcNow();
         lock (_gate)
         {
             if (_windows.Count >= MaxCachedWindows)
             {
-                var now = time.GetUtcNow();
-                foreach (var (key, end) in _windows) if (end <= now) _windows.Remove(key);
+                foreach (var (key, seen) in _windows) if (seen.Until <= now || seen.RecheckAt <= now) _windows.Remove(key);
                 if (_windows.Count >= MaxCachedWindows) _windows.Clear();
             }
-            _windows[credential] = until;
+            _windows[credential] = new SeenWindow(principalId, until, now + storeOptions.CacheDuration);
         }
     }
 

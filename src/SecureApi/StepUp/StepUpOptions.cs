@@ -42,6 +42,12 @@ public sealed class StepUpOptions
     /// <summary>Base64 of 32 random bytes, the local data key (user secrets or an environment variable; never in a file in the repository).</summary>
     public string? DevelopmentKey { get; set; }
 
+    /// <summary>SHA-256 (hex) of the bootstrap enrollment ticket: lets the first admin enroll once (docs/step-up.md#enrollment-tickets).</summary>
+    public string? BootstrapTicketSha256 { get; set; }
+
+    /// <summary>How long an issued enrollment ticket lasts.</summary>
+    public static readonly TimeSpan TicketLifetime = TimeSpan.FromHours(24);
+
     public TimeSpan MaxAuthAge => TimeSpan.FromSeconds(MaxAuthAgeSeconds);
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
 
@@ -60,6 +66,7 @@ public sealed class StepUpOptions
         o.KmsServiceUrl = r.String(nameof(KmsServiceUrl));
         o.KmsRegion = r.String(nameof(KmsRegion));
         o.DevelopmentKey = r.String(nameof(DevelopmentKey));
+        o.BootstrapTicketSha256 = r.String(nameof(BootstrapTicketSha256));
         return o;
     }
 
@@ -79,6 +86,8 @@ public sealed class StepUpOptions
         if (KmsServiceUrl is not null && (!Uri.TryCreate(KmsServiceUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
             e.Add($"{p}KmsServiceUrl must be an absolute http(s) URL.");
         if (KmsServiceUrl is not null && KmsKeyId is null) e.Add($"{p}KmsServiceUrl is set but {p}KmsKeyId is not.");
+        if (BootstrapTicketSha256 is not null && (BootstrapTicketSha256.Length != 64 || !BootstrapTicketSha256.All(char.IsAsciiHexDigit)))
+            e.Add($"{p}BootstrapTicketSha256 must be the 64 hex digits of the ticket's SHA-256, never the ticket itself.");
         if (KmsKeyId is null && DevelopmentKey is null && !mayGenerateKey)
             e.Add($"{p}KmsKeyId is required (the KMS key protecting TOTP secrets); locally set {p}DevelopmentKey instead.");
         return e;

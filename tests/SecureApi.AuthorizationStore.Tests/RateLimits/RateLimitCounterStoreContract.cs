@@ -30,6 +30,21 @@ public abstract class RateLimitCounterStoreContract
     }
 
     [Fact]
+    public async Task A_principal_id_shaped_like_another_principals_route_counter_counts_on_its_own()
+    {
+        var store = await CreateStoreAsync(Clock);
+        var forged = RateLimitPartitions.Principal("alice#R#GET /protected");
+        var alicesRoute = RateLimitPartitions.Route(RateLimitPartitions.Principal("alice"), "GET", "/protected");
+
+        await TakeAsync(store, forged, Small, 2);
+        var alice = await store.TryTakeAsync(alicesRoute, Small, -1);
+
+        Assert.NotEqual(alicesRoute, forged);
+        Assert.True(alice.Admitted);
+        Assert.Equal(1, alice.WindowRemaining);
+    }
+
+    [Fact]
     public async Task The_burst_is_admitted_and_the_next_request_in_the_window_is_refused_until_the_window_ends()
     {
         var store = await CreateStoreAsync(Clock);

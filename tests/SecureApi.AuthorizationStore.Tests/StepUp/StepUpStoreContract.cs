@@ -26,7 +26,7 @@ public abstract class StepUpStoreContract
         var (store, _) = await CreateStoresAsync(Clock);
         var alice = Id("alice");
 
-        Assert.True(await store.StartEnrollmentAsync(alice, Encrypted, alice));
+        Assert.Equal(StartEnrollmentOutcome.Started, await store.StartEnrollmentAsync(alice, Encrypted, alice));
         var enrollment = await store.GetEnrollmentAsync(alice);
 
         Assert.Equal(MfaEnrollmentStatus.Pending, enrollment?.Status);
@@ -43,10 +43,10 @@ public abstract class StepUpStoreContract
         await store.StartEnrollmentAsync(alice, Encrypted, alice);
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.True(await store.StartEnrollmentAsync(alice, [9, 9], alice));
+        Assert.Equal(StartEnrollmentOutcome.Started, await store.StartEnrollmentAsync(alice, [9, 9], alice));
         var replaced = await store.GetEnrollmentAsync(alice);
         Assert.True(await store.ConfirmEnrollmentAsync(alice, replaced!.CreatedAt, alice));
-        Assert.False(await store.StartEnrollmentAsync(alice, Encrypted, alice));
+        Assert.Equal(StartEnrollmentOutcome.Confirmed, await store.StartEnrollmentAsync(alice, Encrypted, alice));
 
         var kept = await store.GetEnrollmentAsync(alice);
         Assert.Equal(MfaEnrollmentStatus.Confirmed, kept?.Status);
@@ -121,33 +121,68 @@ public abstract class StepUpStoreContract
     }
 
     [Fact]
-    public async Task Failures_are_counted_in_a_window_that_ends_and_then_start_over()
+    public async Task Attempts_are_counted_in_a_window_that_ends_and_then_start_over()
     {
         var (store, _) = await CreateStoresAsync(Clock);
         var alice = Id("alice");
         var window = TimeSpan.FromMinutes(15);
 
         Assert.Null(await store.GetFailedAttemptsAsync(alice));
-        for (var i = 0; i < 4; i++) await store.RecordFailedAttemptAsync(alice, window);
+        for (var i = 0; i < 4; i++) await store.TryReserveAttemptAsync(alice, 5, window);
         Clock.Advance(TimeSpan.FromMinutes(10));
-        var fifth = await store.RecordFailedAttemptAsync(alice, window);
+        var fifth = await store.TryReserveAttemptAsync(alice, 5, window);
 
-        Assert.Equal(new FailedAttempts(5, Start + window), fifth);
-        Assert.Equal(fifth, await store.GetFailedAttemptsAsync(alice));
+        Assert.Equal(new AttemptReservation(true, new FailedAttempts(5, Start + window)), fifth);
+        Assert.Equal(fifth.Attempts, await store.GetFailedAttemptsAsync(alice));
         Clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Null(await store.GetFailedAttemptsAsync(alice));
-        Assert.Equal(new FailedAttempts(1, Clock.GetUtcNow() + window), await store.RecordFailedAttemptAsync(alice, window));
+        Assert.Equal(new AttemptReservation(true, new FailedAttempts(1, Clock.GetUtcNow() + window)), await store.TryReserveAttemptAsync(alice, 5, window));
     }
 
     [Fact]
-    public async Task Concurrent_failures_are_all_counted()
+    public async Task A_full_window_reserves_nothing_and_says_when_it_ends()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var alice = Id("alice");
+        for (var i = 0; i < 5; i++) await store.TryReserveAttemptAsync(alice, 5, TimeSpan.FromMinutes(15));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var refused = await store.TryReserveAttemptAsync(alice, 5, TimeSpan.FromMinutes(15));
+
+        Assert.Equal(new AttemptReservation(false, new FailedAttempts(5, Start.AddMinutes(15))), refused);
+        Assert.Equal(5, (await store.GetFailedAttemptsAsync(alice))?.Count);
+    }
+
+    [Fact]
+    public async Task Of_twenty_concurrent_attempts_at_most_five_are_reserved()
     {
         var (store, _) = await CreateStoresAsync(Clock);
         var alice = Id("alice");
 
-        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => store.RecordFailedAttemptAsync(alice, TimeSpan.FromMinutes(15))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => store.TryReserveAttemptAsync(alice, 5, TimeSpan.FromMinutes(15))));
 
-        Assert.Equal(6, (await store.GetFailedAttemptsAsync(alice))?.Count);
+        Assert.Equal(5, results.Count(r => r.Reserved));
+        Assert.Equal(5, (await store.GetFailedAttemptsAsync(alice))?.Count);
+    }
+
+    [Fact]
+    public async Task A_released_reservation_is_given_back_only_in_its_own_window()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var alice = Id("alice");
+        var window = TimeSpan.FromMinutes(15);
+        await store.TryReserveAttemptAsync(alice, 5, window);
+        var second = await store.TryReserveAttemptAsync(alice, 5, window);
+
+        await store.ReleaseAttemptAsync(alice, second);
+        var afterRelease = await store.GetFailedAttemptsAsync(alice);
+        Clock.Advance(window);
+        var inNewWindow = await store.TryReserveAttemptAsync(alice, 5, window);
+        await store.ReleaseAttemptAsync(alice, second);
+
+        Assert.Equal(1, afterRelease?.Count);
+        Assert.Equal(1, (await store.GetFailedAttemptsAsync(alice))?.Count);
+        Assert.Equal(1, inNewWindow.Attempts.Count);
     }
 
     [Fact]
@@ -161,6 +196,57 @@ public abstract class StepUpStoreContract
         Assert.Null(await store.GetWindowAsync("key:k2"));
         Clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Null(await store.GetWindowAsync("key:k1"));
+    }
+
+    [Fact]
+    public async Task Deleting_an_enrollment_closes_every_window_of_that_principal_and_no_other()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        await store.StartEnrollmentAsync(alice, Encrypted, alice);
+        await store.OpenWindowAsync("key:a1", alice, Start.AddMinutes(5));
+        await store.OpenWindowAsync("token:a2", alice, Start.AddMinutes(5));
+        await store.OpenWindowAsync("key:b1", bob, Start.AddMinutes(5));
+
+        await store.DeleteEnrollmentAsync(alice, Admin);
+        await store.OpenWindowAsync("key:a3", alice, Start.AddMinutes(5));
+
+        Assert.Null(await store.GetWindowAsync("key:a1"));
+        Assert.Null(await store.GetWindowAsync("token:a2"));
+        Assert.NotNull(await store.GetWindowAsync("key:b1"));
+        Assert.NotNull(await store.GetWindowAsync("key:a3")); // opened after the reset
+    }
+
+    [Fact]
+    public async Task A_ticket_permits_one_enrollment_of_its_own_principal_before_it_expires()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        var ticket = new EnrollmentPermit(EnrollmentPermitKind.Ticket, Sha256("ticket-1"));
+        await store.IssueTicketAsync(alice, ticket.Sha256!, Start.AddHours(24), Admin);
+        await store.IssueTicketAsync(bob, Sha256("ticket-2"), Start.AddMinutes(1), Admin);
+
+        var wrongPrincipal = await store.StartEnrollmentAsync(bob, Encrypted, bob, ticket);
+        var first = await store.StartEnrollmentAsync(alice, Encrypted, alice, ticket);
+        var again = await store.StartEnrollmentAsync(alice, Encrypted, alice, ticket);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var expired = await store.StartEnrollmentAsync(bob, Encrypted, bob, new EnrollmentPermit(EnrollmentPermitKind.Ticket, Sha256("ticket-2")));
+
+        Assert.Equal((StartEnrollmentOutcome.TicketRefused, StartEnrollmentOutcome.Started), (wrongPrincipal, first));
+        Assert.Equal((StartEnrollmentOutcome.TicketRefused, StartEnrollmentOutcome.TicketRefused), (again, expired));
+        Assert.Null(await store.GetEnrollmentAsync(bob));
+    }
+
+    [Fact]
+    public async Task The_bootstrap_ticket_permits_one_enrollment_in_the_whole_store()
+    {
+        var (store, _) = await CreateStoresAsync(Clock);
+        var bootstrap = new EnrollmentPermit(EnrollmentPermitKind.Bootstrap, Sha256(Id("bootstrap")));
+
+        var first = await store.StartEnrollmentAsync(Id("admin"), Encrypted, "admin", bootstrap);
+        var second = await store.StartEnrollmentAsync(Id("other"), Encrypted, "other", bootstrap);
+
+        Assert.Equal((StartEnrollmentOutcome.Started, StartEnrollmentOutcome.TicketRefused), (first, second));
     }
 
     [Fact]
@@ -200,7 +286,7 @@ public sealed class DynamoDbStepUpStoreTests(DynamoDbServerFixture dynamo) : Ste
     {
         var (store, audit) = await CreateStoresAsync(Clock);
         await store.OpenWindowAsync("key:k1", "alice", Start.AddMinutes(5));
-        await store.RecordFailedAttemptAsync("alice", TimeSpan.FromMinutes(15));
+        await store.TryReserveAttemptAsync("alice", 5, TimeSpan.FromMinutes(15));
         await store.StartEnrollmentAsync("alice", Encrypted, "alice");
 
         using var client = dynamo.Client(dynamo.Options(((DynamoDb.DynamoDbAuthorizationStore)audit).TableName));

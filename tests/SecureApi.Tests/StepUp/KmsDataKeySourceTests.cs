@@ -20,8 +20,8 @@ public sealed class KmsDataKeySourceTests
         }, KeyId);
         var buildsAtStart = builds;
 
-        await Assert.ThrowsAsync<AuthorizationStoreUnavailableException>(() => source.CurrentAsync(default));
-        await Assert.ThrowsAsync<AuthorizationStoreUnavailableException>(() => source.UnwrapAsync(new byte[] { 1, 2, 3 }, default));
+        await Assert.ThrowsAsync<AuthorizationStoreUnavailableException>(() => source.CurrentAsync("alice", default));
+        await Assert.ThrowsAsync<AuthorizationStoreUnavailableException>(() => source.UnwrapAsync(new byte[] { 1, 2, 3 }, "alice", default));
 
         Assert.Equal(0, buildsAtStart);
         Assert.Equal(1, builds);

@@ -64,6 +64,23 @@ public sealed class SecretProtectorTests(DynamoDbServerFixture moto) : IClassFix
     }
 
     [Fact]
+    public async Task A_kms_data_key_is_generated_for_one_principal_and_kms_unwraps_it_only_with_that_principals_encryption_context()
+    {
+        var keyId = await NewKeyAsync();
+        using var kms = Kms();
+        var envelope = await new SecretProtector(new KmsDataKeySource(kms, keyId)).ProtectAsync(Secret, "alice", default);
+        var wrapped = envelope.AsSpan(3, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(envelope.AsSpan(1))).ToArray();
+        Task<DecryptResponse> Unwrap(Dictionary<string, string>? context) =>
+            kms.DecryptAsync(new DecryptRequest { KeyId = keyId, CiphertextBlob = new MemoryStream(wrapped), EncryptionContext = context });
+
+        var withContext = await Unwrap(new() { ["principal"] = "alice" });
+
+        Assert.Equal(32, withContext.Plaintext.Length);
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Unwrap(null));
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => Unwrap(new() { ["principal"] = "mallory" }));
+    }
+
+    [Fact]
     public async Task Kms_unreachable_fails_enrollment_closed_with_503_and_stores_nothing()
     {
         await using var factory = new SecureApiFactory
@@ -75,7 +92,7 @@ public sealed class SecretProtectorTests(DynamoDbServerFixture moto) : IClassFix
             },
         };
 
-        var (status, _, headers) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment", CaseCredential.AdminApiKey));
+        var (status, _, headers) = await factory.SendAsync(await StepUpCalls.EnrollmentRequestAsync(factory, StepUpCalls.KeyEnrollment, CaseCredential.AdminApiKey));
 
         Assert.Equal(503, status);
         Assert.Equal("application/problem+json", headers.ContentType);
@@ -102,7 +119,7 @@ public sealed class SecretProtectorTests(DynamoDbServerFixture moto) : IClassFix
             },
         };
 
-        var (_, body, _) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment", CaseCredential.AdminApiKey));
+        var (_, body, _) = await factory.SendAsync(await StepUpCalls.EnrollmentRequestAsync(factory, StepUpCalls.KeyEnrollment, CaseCredential.AdminApiKey));
         var secret = Base32Encoding.ToBytes(JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!);
         string Code() => TotpCodes.For(secret).ComputeTotp(factory.Clock.GetUtcNow().UtcDateTime);
         var (confirmed, _, _) = await factory.SendAsync(new CaseRequest("POST", "/protected/admin/mfa/enrollment/confirm", CaseCredential.AdminApiKey),

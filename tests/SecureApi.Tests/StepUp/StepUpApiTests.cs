@@ -9,6 +9,8 @@ using SecureApi.AuthorizationStore.StepUp;
 using SecureApi.StepUp;
 using SecureApi.Testing;
 
+using static SecureApi.Tests.StepUp.StepUpCalls;
+
 namespace SecureApi.Tests.StepUp;
 
 /// <summary>
@@ -17,16 +19,12 @@ namespace SecureApi.Tests.StepUp;
 /// </summary>
 public sealed class StepUpApiTests
 {
-    private const string KeyEnrollment = "/protected/admin/mfa/enrollment";
-    private const string KeyVerify = "/protected/admin/mfa/verify";
-    private const string TokenEnrollment = "/protected/mfa/enrollment";
-
     [Fact]
     public async Task Enrolling_returns_the_secret_its_otpauth_uri_and_a_png_qr_code_and_stores_only_ciphertext()
     {
         await using var factory = new SecureApiFactory();
 
-        var (status, body, headers) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey));
+        var (status, body, headers) = await factory.SendAsync(await EnrollmentRequestAsync(factory, KeyEnrollment, CaseCredential.AdminApiKey));
 
         Assert.Equal(201, status);
         Assert.Equal("no-store", headers.CacheControl);
@@ -219,7 +217,8 @@ public sealed class StepUpApiTests
         await using var factory = new SecureApiFactory();
         var first = factory.Credentials.MintToken("two-token-user", new Dictionary<string, object> { ["jti"] = "first" });
         var second = factory.Credentials.MintToken("two-token-user", new Dictionary<string, object> { ["jti"] = "second" });
-        var (_, enrolled, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, ExtraHeaders: [new("Authorization", "Bearer " + first)]));
+        var (_, enrolled, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment,
+            ExtraHeaders: [new("Authorization", "Bearer " + first), await TicketHeaderAsync(factory, "two-token-user")]));
         var secret = JsonDocument.Parse(enrolled).RootElement.GetProperty("secret").GetString()!;
         await factory.SendAsync(new CaseRequest("POST", TokenEnrollment + "/confirm", ExtraHeaders: [new("Authorization", "Bearer " + first)]), Json(Code(factory, secret)));
         factory.Clock.Advance(TimeSpan.FromSeconds(30));
@@ -253,7 +252,7 @@ public sealed class StepUpApiTests
             ExtraConfiguration = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft"] = "Trace" },
             ExtraServices = s => s.AddSingleton<ILoggerProvider>(logs),
         };
-        var (_, body, _) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey));
+        var (_, body, _) = await factory.SendAsync(await EnrollmentRequestAsync(factory, KeyEnrollment, CaseCredential.AdminApiKey));
         var json = JsonDocument.Parse(body).RootElement;
         var secret = json.GetProperty("secret").GetString()!;
         var codes = new List<string> { Code(factory, secret) };
@@ -270,49 +269,6 @@ public sealed class StepUpApiTests
         Assert.DoesNotContain(secret, all);
         Assert.DoesNotContain("otpauth", all);
         foreach (var code in codes) Assert.DoesNotContain(code, all);
-    }
-
-    // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────────
-
-    private static CaseRequest Write(CaseCredential credential, string? code = null) =>
-        new("PUT", "/protected/admin/principals/alice", credential, ExtraHeaders: code is null ? null : [new("X-MFA-Code", code)]);
-
-    private static Task<(int Status, string Body, IHeaderDictionary Headers)> Verify(SecureApiFactory factory, CaseCredential credential, string code) =>
-        factory.SendAsync(new CaseRequest("POST", KeyVerify, credential), Json(code));
-
-    private static string Json(string code) => JsonSerializer.Serialize(new { code });
-
-    private static string Code(SecureApiFactory factory, string secret) =>
-        TotpCodes.For(Base32Encoding.ToBytes(secret)).ComputeTotp(factory.Clock.GetUtcNow().UtcDateTime);
-
-    /// <summary>A well-formed code that matches no step within the skew.</summary>
-    private static string WrongCode(SecureApiFactory factory, string secret)
-    {
-        var totp = TotpCodes.For(Base32Encoding.ToBytes(secret));
-        var now = factory.Clock.GetUtcNow().UtcDateTime;
-        var valid = new[] { -30, 0, 30 }.Select(s => totp.ComputeTotp(now.AddSeconds(s))).ToHashSet();
-        for (var n = 0; ; n++)
-        {
-            var candidate = n.ToString("D6");
-            if (!valid.Contains(candidate)) return candidate;
-        }
-    }
-
-    private static async Task<string> StartEnrollmentAsync(SecureApiFactory factory, string enrollment, CaseCredential credential)
-    {
-        var (status, body, _) = await factory.SendAsync(new CaseRequest("POST", enrollment, credential));
-        Assert.Equal(201, status);
-        return JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!;
-    }
-
-    /// <summary>Enrolls and confirms, then moves the clock to the next time step (the confirming code is spent).</summary>
-    private static async Task<string> EnrollAndConfirmAsync(SecureApiFactory factory, string enrollment, CaseCredential credential)
-    {
-        var secret = await StartEnrollmentAsync(factory, enrollment, credential);
-        var (status, _, _) = await factory.SendAsync(new CaseRequest("POST", enrollment + "/confirm", credential), Json(Code(factory, secret)));
-        Assert.Equal(204, status);
-        factory.Clock.Advance(TimeSpan.FromSeconds(30));
-        return secret;
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
@@ -336,12 +292,14 @@ public sealed class StepUpApiTests
     {
         private static Task<T> Down<T>() => Task.FromException<T>(new AuthorizationStoreUnavailableException("GetItem: timeout"));
         public Task<MfaEnrollment?> GetEnrollmentAsync(string principalId, CancellationToken cancellationToken = default) => Down<MfaEnrollment?>();
-        public Task<bool> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, string actor, CancellationToken cancellationToken = default) => Down<bool>();
-        public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, string actor, CancellationToken cancellationToken = default) => Down<bool>();
-        public Task<bool> DeleteEnrollmentAsync(string principalId, string actor, CancellationToken cancellationToken = default) => Down<bool>();
+        public Task<StartEnrollmentOutcome> StartEnrollmentAsync(string principalId, byte[] encryptedSecret, AuditActor actor, EnrollmentPermit? permit = null, CancellationToken cancellationToken = default) => Down<StartEnrollmentOutcome>();
+        public Task IssueTicketAsync(string principalId, string sha256, DateTimeOffset expiresAt, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
+        public Task<bool> ConfirmEnrollmentAsync(string principalId, DateTimeOffset createdAt, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
+        public Task<bool> DeleteEnrollmentAsync(string principalId, AuditActor actor, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<bool> TryAcceptTimeStepAsync(string principalId, long timeStep, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<FailedAttempts?> GetFailedAttemptsAsync(string principalId, CancellationToken cancellationToken = default) => Down<FailedAttempts?>();
-        public Task<FailedAttempts> RecordFailedAttemptAsync(string principalId, TimeSpan window, CancellationToken cancellationToken = default) => Down<FailedAttempts>();
+        public Task<AttemptReservation> TryReserveAttemptAsync(string principalId, int maxAttempts, TimeSpan window, CancellationToken cancellationToken = default) => Down<AttemptReservation>();
+        public Task ReleaseAttemptAsync(string principalId, AttemptReservation reservation, CancellationToken cancellationToken = default) => Down<bool>();
         public Task OpenWindowAsync(string credentialId, string principalId, DateTimeOffset until, CancellationToken cancellationToken = default) => Down<bool>();
         public Task<StepUpWindow?> GetWindowAsync(string credentialId, CancellationToken cancellationToken = default) => Down<StepUpWindow?>();
     }

@@ -1,3 +1,4 @@
+using SecureApi.AuthorizationStore;
 using System.Security.Claims;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,7 @@ public class StepUpCheckBenchmarks
     {
         var time = TimeProvider.System;
         var store = new InMemoryStepUpStore(time);
-        _check = new StepUpCheck(store, new SecretProtector(new LocalDataKeySource(new byte[32])), new StepUpOptions(), time, NullLogger<StepUpCheck>.Instance);
+        _check = new StepUpCheck(store, new SecretProtector(new LocalDataKeySource(new byte[32])), new StepUpOptions(), new AuthorizationStoreOptions(), time, NullLogger<StepUpCheck>.Instance);
 
         _idpMfaUser = User(AuthTypes.Jwt, "idp-user", null,
             (ApiGatewayAuthorizerClaimTypes.Amr, "pwd"), (ApiGatewayAuthorizerClaimTypes.Amr, "mfa"),

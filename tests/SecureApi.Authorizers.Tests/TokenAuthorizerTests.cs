@@ -368,12 +368,12 @@ public sealed class TokenAuthorizerTests
         { "wrong aud", ReasonCodes.InvalidAudience },
         { "aud trailing slash", ReasonCodes.InvalidAudience },
         { "aud case", ReasonCodes.InvalidAudience },
-        { "missing iss", ReasonCodes.InvalidIssuer },
-        { "wrong iss", ReasonCodes.InvalidIssuer },
-        { "iss upper case", ReasonCodes.InvalidIssuer },
-        { "iss without trailing slash", ReasonCodes.InvalidIssuer },
-        { "iss extra trailing slash", ReasonCodes.InvalidIssuer },
-        { "iss with whitespace", ReasonCodes.InvalidIssuer },
+        { "missing iss", ReasonCodes.UnknownIssuer },
+        { "wrong iss", ReasonCodes.UnknownIssuer },
+        { "iss upper case", ReasonCodes.UnknownIssuer },
+        { "iss without trailing slash", ReasonCodes.UnknownIssuer },
+        { "iss extra trailing slash", ReasonCodes.UnknownIssuer },
+        { "iss with whitespace", ReasonCodes.UnknownIssuer },
     };
 
     [Theory]

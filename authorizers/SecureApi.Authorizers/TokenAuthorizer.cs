@@ -105,11 +105,11 @@ public sealed class TokenAuthorizer
         var result = await _handler.ValidateTokenAsync(token, issuer.ParametersFor(keys)).ConfigureAwait(false);
         if (!result.IsValid) return Fail(ReasonFor(result.Exception));
 
+        if (issuer.RequiredTokenUse is { } use && !string.Equals(TokenClaims.String(token, "token_use"), use, StringComparison.Ordinal))
+            return Fail(ReasonCodes.WrongTokenType);
         if (!issuer.AudienceIsAud && !(TokenClaims.String(token, issuer.AudienceClaim) is { } clientId
                 && issuer.Options.Audiences.Contains(clientId, StringComparer.Ordinal)))
             return Fail(ReasonCodes.InvalidAudience);
-        if (issuer.RequiredTokenUse is { } use && !string.Equals(TokenClaims.String(token, "token_use"), use, StringComparison.Ordinal))
-            return Fail(ReasonCodes.WrongTokenType);
 
         var subject = token.TryGetPayloadValue<string>("sub", out var sub) ? sub : null;
         if (string.IsNullOrWhiteSpace(subject)) return Fail(ReasonCodes.MissingSubject);

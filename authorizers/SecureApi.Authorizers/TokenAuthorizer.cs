@@ -120,14 +120,17 @@ public sealed class TokenAuthorizer
         IReadOnlyCollection<string> permissions = mappedPermissions;
         var expiresAt = (long)(token.ValidTo - DateTime.UnixEpoch).TotalSeconds;
         var authentication = Authentication(token, issuer.Options);
-        if (_store is null) return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication);
+        // Identity is (issuer, sub): a sub equal to a key principal's id or to another issuer's sub shares nothing with it.
+        var principalId = TokenSubjects.PrincipalId(issuer.Name, subject);
+        if (_store is null)
+            return _policy.Decide(arn, principalId, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication, issuer: issuer.Name);
 
-        // The principal overlay (PrincipalOverlay) of sub's stored record over the token's roles and permissions.
+        // The principal overlay (PrincipalOverlay) of the record stored under {issuer}:{sub} over the token's roles and permissions.
         // Any store error → 401, never the token's claims alone.
         RouteRules routes;
         try
         {
-            var principal = await StoreReads.PrincipalForSubjectAsync(_store, subject, ct).ConfigureAwait(false);
+            var principal = await StoreReads.PrincipalForSubjectAsync(_store, principalId, ct).ConfigureAwait(false);
             if (PrincipalOverlay.Apply(principal, roles, permissions) is not { } granted) return Fail(ReasonCodes.PrincipalDisabled);
             (roles, permissions) = granted;
             routes = await StoreReads.RoutesAsync(_store, _options.Routes, ct).ConfigureAwait(false);
@@ -136,7 +139,7 @@ public sealed class TokenAuthorizer
         {
             return Fail(ReasonCodes.StoreUnavailable);
         }
-        return _policy.Decide(routes, arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication);
+        return _policy.Decide(routes, arn, principalId, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication, issuer: issuer.Name);
     }
 
     /// <summary>

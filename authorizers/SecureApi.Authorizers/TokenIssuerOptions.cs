@@ -10,7 +10,7 @@ namespace SecureApi.Authorizers;
 public sealed class TokenIssuerOptions
 {
     public const string DefaultName = "default";
-    public const int MaxNameLength = 32;
+    public const int MaxNameLength = TokenSubjects.MaxIssuerNameLength;
 
     /// <summary>1–32 of a-z 0-9 -, unique: the issuer part of a token subject's identity ({Name}:{sub}).</summary>
     public string? Name { get; set; }
@@ -76,8 +76,7 @@ public sealed class TokenIssuerOptions
         StepUpAcrs = r.List(nameof(StepUpAcrs)),
     };
 
-    public static bool IsValidName(string? name) =>
-        name is { Length: > 0 and <= MaxNameLength } && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+    public static bool IsValidName(string? name) => name is not null && TokenSubjects.IsIssuerName(name);
 
     /// <summary>Every problem with this entry, each naming its setting under <paramref name="p"/> (e.g. "TokenAuthorizer__Issuers__0__").</summary>
     public IReadOnlyList<string> Validate(string p, bool requireHttps)

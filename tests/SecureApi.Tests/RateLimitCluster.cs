@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.AuthorizerContract;
 using SecureApi.Testing;
 
 namespace SecureApi.Tests;
@@ -35,7 +36,7 @@ internal sealed class RateLimitCluster(SecureApiFactory[] instances, HttpClient[
     /// the route table come from each instance's cache), so the counter is what the callers race.</summary>
     public async Task<string> AddUserWithPlanAsync(string principalId, RatePlanOverride plan)
     {
-        await instances[0].Store().PutPrincipalAsync(new PrincipalChange(principalId, [], ["read"], Plan: plan), "test-setup");
+        await instances[0].Store().PutPrincipalAsync(new PrincipalChange(TokenSubjects.PrincipalId("default", principalId), [], ["read"], Plan: plan), "test-setup");
         return instances[0].Credentials.MintToken(principalId);
     }
 

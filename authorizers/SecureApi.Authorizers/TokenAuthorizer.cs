@@ -42,13 +42,24 @@ public sealed class TokenAuthorizer
         _maxLifetime = TimeSpan.FromSeconds(options.MaxTokenLifetimeSeconds);
     }
 
-    public async Task<AuthorizerDecision> AuthorizeAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct = default)
+    public Task<AuthorizerDecision> AuthorizeAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
+        var pending = DecideAsync(request, ct);
+        if (!pending.IsCompletedSuccessfully) return CompleteAsync(pending, started);
+        // Decided without waiting (a refusal before any key lookup, or cached keys and store): no state machine on
+        // the heap, and the unknown-iss refusal is one shared, immutable answer.
+        var decision = pending.Result;
+        _log.Write(decision, Stopwatch.GetElapsedTime(started));
+        return ReferenceEquals(decision, UnknownIssuerRefusal) ? UnknownIssuerRefusalTask : Task.FromResult(decision);
+    }
+
+    private async Task<AuthorizerDecision> CompleteAsync(ValueTask<AuthorizerDecision> pending, long started)
+    {
         AuthorizerDecision decision;
         try
         {
-            decision = await DecideAsync(request, ct).ConfigureAwait(false);
+            decision = await pending.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -62,7 +73,10 @@ public sealed class TokenAuthorizer
         return decision;
     }
 
-    private async Task<AuthorizerDecision> DecideAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+    private static readonly AuthorizerDecision UnknownIssuerRefusal = Fail(ReasonCodes.UnknownIssuer);
+    private static readonly Task<AuthorizerDecision> UnknownIssuerRefusalTask = Task.FromResult(UnknownIssuerRefusal);
+
+    private async ValueTask<AuthorizerDecision> DecideAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
     {
         var header = request?.AuthorizationToken;
         if (string.IsNullOrEmpty(header)) return Fail(ReasonCodes.MissingCredential);
@@ -79,7 +93,7 @@ public sealed class TokenAuthorizer
         var secondDot = firstDot + 1 + raw[(firstDot + 1)..].IndexOf('.');
         // The unverified iss picks the one issuer whose keys and rules apply, before anything else (no key lookup,
         // no network request, no allocation for an unknown iss).
-        if (!_issuers.TrySelect(raw[(firstDot + 1)..secondDot], out var match)) return Fail(ReasonCodes.UnknownIssuer);
+        if (!_issuers.TrySelect(raw[(firstDot + 1)..secondDot], out var match)) return UnknownIssuerRefusal;
         var issuer = match.Issuer;
 
         JsonWebToken token;

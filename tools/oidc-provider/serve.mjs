@@ -5,7 +5,7 @@
 //
 // Input (environment):
 //   OIDC_CERT, OIDC_KEY   PEM files of the self-signed loopback certificate the test made and trusts
-//   OIDC_ISSUERS          JSON: [{"port":1234,"issuer":"https://127.0.0.1:1234/a","jwk":{private RSA JWK with kid}}]
+//   OIDC_ISSUERS          JSON: [{"port":1234,"issuer":"https://127.0.0.1:1234","jwk":{private RSA JWK with kid}}]
 // Each instance has one client, "secure-api-client" / secret "s3cret", allowed the client_credentials grant; its
 // access tokens are JWTs for the resource "urn:secure-api" (aud "secure-api", scope "read").
 // Prints "ready" on stdout once every instance listens; stops on SIGTERM or when stdin closes.
@@ -40,14 +40,7 @@ for (const { port, issuer, jwk } of issuers) {
     },
   });
   provider.proxy = false;
-  const mount = new URL(issuer).pathname.replace(/\/$/, '');
-  const callback = provider.callback();
-  const server = https.createServer({ cert, key }, (req, res) => {
-    if (mount && req.url.startsWith(mount)) {
-      req.url = req.url.slice(mount.length) || '/';
-    }
-    callback(req, res);
-  });
+  const server = https.createServer({ cert, key }, provider.callback());
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   servers.push(server);
 }

@@ -128,12 +128,16 @@ public sealed class TokenIssuerOptions
     internal IEnumerable<(string Iss, string? TenantId)> AcceptedIssuers()
     {
         var entra = string.Equals(Profile, IssuerProfiles.Entra, StringComparison.Ordinal);
-        if (!string.IsNullOrWhiteSpace(Issuer)) yield return (Issuer, entra ? TenantOf(Issuer) : null);
+        var issuer = string.IsNullOrWhiteSpace(Issuer) ? null : Issuer;
+        if (issuer is not null) yield return (issuer, entra ? TenantOf(issuer) : null);
         if (!entra) yield break;
-        foreach (var tid in TenantIds)
+        foreach (var tid in TenantIds.Distinct(StringComparer.Ordinal))
         {
-            yield return ($"https://login.microsoftonline.com/{tid}/v2.0", tid);
-            yield return ($"https://sts.windows.net/{tid}/", tid);
+            // Issuer may already be one of the tenant's two forms: each iss is listed once.
+            var v2 = $"https://login.microsoftonline.com/{tid}/v2.0";
+            var v1 = $"https://sts.windows.net/{tid}/";
+            if (v2 != issuer) yield return (v2, tid);
+            if (v1 != issuer) yield return (v1, tid);
         }
     }
 

@@ -224,5 +224,18 @@ public sealed class IssuerRegistryTests : IAsyncLifetime, IDisposable
         if (expected == AuthorizerOutcome.Unauthorized) Assert.Equal(ReasonCodes.UnknownIssuer, decision.ReasonCode);
     }
 
+    [Fact]
+    public void An_entra_entry_may_name_its_tenants_v2_issuer_and_list_the_same_tenant()
+    {
+        var options = new TokenAuthorizerOptions
+        {
+            Issuers = [new() { Name = "entra", Profile = "entra", Issuer = $"https://login.microsoftonline.com/{TenantA}/v2.0", TenantIds = [TenantA, TenantB],
+                Audiences = ["api://secure-api"], JwksUri = "https://login.microsoftonline.com/common/discovery/v2.0/keys" }],
+        };
+
+        Assert.Empty(options.Validate());
+        Assert.Equal(4, options.Issuers[0].AcceptedIssuers().Count());
+    }
+
     private static string Base64Url(string json) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(json);
 }

@@ -44,6 +44,14 @@ public static class ReasonCodes
     public const string NotYetValid = "not_yet_valid";
     public const string MissingExpiration = "missing_exp";
     public const string InvalidIssuer = "invalid_issuer";
+    /// <summary>The token's iss is no registry entry's (refused before any key lookup or network request).</summary>
+    public const string UnknownIssuer = "unknown_issuer";
+    /// <summary>entra: tid missing or not the tenant of the issuer form the iss matched.</summary>
+    public const string WrongTenant = "wrong_tenant";
+    /// <summary>google: email_verified is not true.</summary>
+    public const string EmailNotVerified = "email_not_verified";
+    /// <summary>google: hd is not one of HostedDomains.</summary>
+    public const string WrongHostedDomain = "wrong_hosted_domain";
     public const string InvalidAudience = "invalid_audience";
     public const string MissingSubject = "missing_sub";
     public const string TokenInvalid = "token_invalid";

@@ -32,7 +32,7 @@ public static class AuthorizerFunctions
             {
                 var options = TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName));
                 // Only remote key sources need HTTP; skipping it keeps a static-JWKS cold start lean.
-                var http = options.MetadataAddress is null && options.JwksUri is null ? null : CreateKeyFetchClient();
+                var http = options.AllIssuers().All(i => i.MetadataAddress is null && i.JwksUri is null) ? null : CreateKeyFetchClient();
                 var store = CreateStore(configuration);
                 authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, store);
                 RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event

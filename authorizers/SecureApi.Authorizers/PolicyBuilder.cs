@@ -20,22 +20,22 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
         RouteRules Routes, string Prefix,
         APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement[] Allow, APIGatewayCustomAuthorizerPolicy.IAMPolicyStatement[] Deny);
     private StageResources? _lastStage; // a reference: read and replaced atomically
-    // The four keys every decision sets and the five it may (sourceIp, keyId, expiresAt, amr, authTime): sized once,
+    // The four keys every decision sets and the six it may (sourceIp, keyId, expiresAt, amr, authTime, issuer): sized once,
     // the context never grows (an empty Dictionary starts with three buckets and rebuilds itself at the fourth entry).
-    private const int ContextCapacity = 9;
+    private const int ContextCapacity = 10;
 
     /// <summary>The decision against the table this builder was created with.</summary>
     public AuthorizerDecision Decide(
         in MethodArn arn, string principalId, string authType,
         IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions, string? sourceIp = null,
-        long? expiresAt = null, TokenAuthentication? authentication = null) =>
-        Decide(defaultRoutes, arn, principalId, authType, roles, permissions, sourceIp, expiresAt: expiresAt, authentication: authentication);
+        long? expiresAt = null, TokenAuthentication? authentication = null, string? issuer = null) =>
+        Decide(defaultRoutes, arn, principalId, authType, roles, permissions, sourceIp, expiresAt: expiresAt, authentication: authentication, issuer: issuer);
 
     /// <summary>The decision against <paramref name="routes"/>; <paramref name="keyId"/> (a stored credential's id) goes into the context.</summary>
     public AuthorizerDecision Decide(
         RouteRules routes, in MethodArn arn, string principalId, string authType,
         IReadOnlyCollection<string> roles, IReadOnlyCollection<string> permissions, string? sourceIp = null, string? keyId = null,
-        long? expiresAt = null, TokenAuthentication? authentication = null)
+        long? expiresAt = null, TokenAuthentication? authentication = null, string? issuer = null)
     {
         var stage = StatementsFor(routes, arn);
         var rules = routes.Rules;
@@ -64,6 +64,7 @@ internal sealed class PolicyBuilder(RouteRules defaultRoutes)
         // How the IdP authenticated the user: the API's step-up check accepts a recent MFA (docs/step-up.md).
         if (authentication is { Amr.Count: > 0 }) context[AuthorizerContextKeys.Amr] = ContextList.Join(authentication.Amr);
         if (authentication?.AuthTime is { } authTime) context[AuthorizerContextKeys.AuthTime] = authTime;
+        if (issuer is not null) context[AuthorizerContextKeys.Issuer] = issuer;
 
         var response = new APIGatewayCustomAuthorizerResponse
         {

@@ -123,7 +123,8 @@ public sealed partial class RequestAuthorizer
             routesRead = new ValueTask<RouteRules>(routesTask);
         }
         var credential = await credentialRead.ConfigureAwait(false);
-        if (credential is null || !string.Equals(credential.Kind, authType, StringComparison.Ordinal))
+        // A key never acts as a token subject (issuer:sub): such a record predates the rule and is refused.
+        if (credential is null || !string.Equals(credential.Kind, authType, StringComparison.Ordinal) || TokenSubjects.IsTokenSubject(credential.PrincipalId))
             return AuthorizerDecision.Unauthorized(ReasonCodes.InvalidCredential, authType);
         var principal = await _store.GetPrincipalAsync(credential.PrincipalId, ct).ConfigureAwait(false);
         if (principal is null) return AuthorizerDecision.Unauthorized(ReasonCodes.UnknownPrincipal, authType);

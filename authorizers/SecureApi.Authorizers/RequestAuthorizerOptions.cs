@@ -99,6 +99,7 @@ public sealed class RequestAuthorizerOptions
             if (!TryParseCidr(AllowedCidrs[i], out _, out var why)) e.Add($"{p}AllowedCidrs entry {i} ('{AllowedCidrs[i]}') {why}");
         }
         if (AllowedCidrs.Count > 0 && string.IsNullOrWhiteSpace(IpPrincipalId)) e.Add($"{p}IpPrincipalId is required when AllowedCidrs is set.");
+        if (TokenSubjects.IsTokenSubject(IpPrincipalId)) e.Add($"{p}IpPrincipalId must not contain ':' (that form names a token subject, issuer:sub).");
         if (!storeConfigured && ApiKeys.Count == 0 && CustomHeaderValues.Count == 0 && AllowedCidrs.Count == 0)
             e.Add($"Nothing would be admitted: configure {p}ApiKeys, {p}CustomHeaderValues and/or {p}AllowedCidrs.");
         return e;
@@ -115,6 +116,8 @@ public sealed class RequestAuthorizerOptions
             else if (!seen.Add(hash))
                 e.Add($"{name} entry {i}: the same sha256 is listed twice.");
             if (string.IsNullOrWhiteSpace(c.PrincipalId)) e.Add($"{name} entry {i}: principalId is required.");
+            else if (TokenSubjects.IsTokenSubject(c.PrincipalId))
+                e.Add($"{name} entry {i}: principalId must not contain ':' (that form names a token subject, issuer:sub).");
         }
     }
 

@@ -15,7 +15,8 @@ internal sealed class SigningKeyCache
 {
     public const int MinRsaKeyBits = 2048;
 
-    private readonly TokenAuthorizerOptions _options;
+    private readonly TokenIssuerOptions _issuer;
+    private readonly TokenAuthorizerOptions _options; // the fetch bounds, shared by every issuer
     private readonly HttpClient? _http;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -25,25 +26,26 @@ internal sealed class SigningKeyCache
 
     public sealed record KeySnapshot(IReadOnlyList<SecurityKey> Keys, IReadOnlySet<string> KeyIds, DateTimeOffset FetchedAt);
 
-    public SigningKeyCache(TokenAuthorizerOptions options, HttpClient? http, TimeProvider time)
+    public SigningKeyCache(TokenIssuerOptions issuer, TokenAuthorizerOptions options, HttpClient? http, TimeProvider time)
     {
+        _issuer = issuer;
         _options = options;
         _http = http;
         _time = time;
-        if (options.SymmetricKey is not null)
-            _snapshot = Snapshot([new SymmetricSecurityKey(Convert.FromBase64String(options.SymmetricKey))], time.GetUtcNow(), allowSymmetric: true);
-        else if (options.Jwks is not null)
+        if (issuer.SymmetricKey is not null)
+            _snapshot = Snapshot([new SymmetricSecurityKey(Convert.FromBase64String(issuer.SymmetricKey))], time.GetUtcNow(), allowSymmetric: true);
+        else if (issuer.Jwks is not null)
         {
-            _snapshot = Snapshot(new JsonWebKeySet(options.Jwks).Keys, time.GetUtcNow(), allowSymmetric: false);
+            _snapshot = Snapshot(new JsonWebKeySet(issuer.Jwks).Keys, time.GetUtcNow(), allowSymmetric: false);
             if (_snapshot.Keys.Count == 0)
                 throw new AuthorizerConfigurationException(TokenAuthorizerOptions.SectionName,
-                    ["TokenAuthorizer__Jwks holds no usable signing key (RSA ≥ 2048 bits or EC; symmetric keys are ignored)."]);
+                    [$"The Jwks of issuer '{issuer.Name}' holds no usable signing key (RSA ≥ 2048 bits or EC; symmetric keys are ignored)."]);
         }
         else if (http is null)
             throw new ArgumentException("An HttpClient is required when keys come from MetadataAddress or JwksUri.", nameof(http));
     }
 
-    public bool IsStatic => _options.SymmetricKey is not null || _options.Jwks is not null;
+    public bool IsStatic => _issuer.SymmetricKey is not null || _issuer.Jwks is not null;
 
     /// <summary>Keys to validate a token with the given kid; fetches when needed and allowed. Null when none available.</summary>
     public async ValueTask<KeySnapshot?> GetAsync(string? kid, CancellationToken ct)
@@ -119,14 +121,14 @@ internal sealed class SigningKeyCache
     private async Task<IEnumerable<SecurityKey>> FetchAsync(CancellationToken ct)
     {
         var retriever = new BoundedDocumentRetriever(_http!, _options.RequireHttpsMetadata);
-        var jwksUri = _options.JwksUri!;
-        if (_options.MetadataAddress is not null)
+        var jwksUri = _issuer.JwksUri!;
+        if (_issuer.MetadataAddress is not null)
         {
             // Discovery is checked, not trusted (OpenID Connect Discovery §4.3): the document's issuer must be
             // exactly the configured one, and its jwks_uri must be https unless RequireHttpsMetadata is off.
-            var document = await retriever.GetDocumentAsync(_options.MetadataAddress, ct).ConfigureAwait(false);
+            var document = await retriever.GetDocumentAsync(_issuer.MetadataAddress, ct).ConfigureAwait(false);
             var config = OpenIdConnectConfiguration.Create(document);
-            if (!string.Equals(config.Issuer, _options.Issuer, StringComparison.Ordinal))
+            if (!DiscoveryIssuerMatches(config.Issuer))
                 throw new InvalidOperationException("Discovery issuer does not match the configured issuer.");
             if (!Uri.TryCreate(config.JwksUri, UriKind.Absolute, out var uri) ||
                 (uri.Scheme != Uri.UriSchemeHttps && (_options.RequireHttpsMetadata || uri.Scheme != Uri.UriSchemeHttp)))
@@ -136,6 +138,15 @@ internal sealed class SigningKeyCache
         var json = await retriever.GetDocumentAsync(jwksUri, ct).ConfigureAwait(false);
         return new JsonWebKeySet(json).Keys;
     }
+
+    /// <summary>
+    /// The discovery document's issuer is one this entry accepts; for entra also the multi-tenant form
+    /// (…/{tenantid}/v2.0 of the common/organizations documents): its keys are those of every tenant, and which
+    /// tenants are accepted is decided by TenantIds, never by the document.
+    /// </summary>
+    private bool DiscoveryIssuerMatches(string? issuer) =>
+        issuer is not null && (_issuer.AcceptedIssuers().Any(a => string.Equals(a.Iss, issuer, StringComparison.Ordinal))
+            || (_issuer.Profile == IssuerProfiles.Entra && issuer == "https://login.microsoftonline.com/{tenantid}/v2.0"));
 
     private static KeySnapshot Snapshot(IEnumerable<SecurityKey> keys, DateTimeOffset now, bool allowSymmetric)
     {

@@ -15,19 +15,15 @@ public sealed class TokenAuthorizer
     private const string BearerPrefix = "Bearer ";
 
     private readonly TokenAuthorizerOptions _options;
-    private readonly SigningKeyCache _keys;
+    private readonly IssuerRegistry _issuers;
     private readonly TimeProvider _time;
     private readonly DecisionLog _log;
     private readonly PolicyBuilder _policy;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
-    private readonly TokenValidationParameters _baseParameters;
     private readonly TimeSpan _maxLifetime;
-    private readonly bool _audienceIsAud;
-    private sealed record Validation(SigningKeyCache.KeySnapshot Keys, TokenValidationParameters Parameters);
-    private Validation? _validation; // a reference: read and replaced atomically
     private readonly IAuthorizationStore? _store;
 
-    /// <param name="httpClient">Used for discovery/JWKS fetches (required for MetadataAddress/JwksUri).</param>
+    /// <param name="httpClient">Used for discovery/JWKS fetches (required when an issuer has MetadataAddress/JwksUri).</param>
     /// <param name="timeProvider">Clock for key caching and refresh limits; defaults to the system clock. (Token
     /// lifetime is checked by JsonWebTokenHandler against the system clock.)</param>
     /// <param name="decisionLog">Receives one JSON line per decision; null for none.</param>
@@ -42,46 +38,28 @@ public sealed class TokenAuthorizer
         _time = timeProvider ?? TimeProvider.System;
         _log = new DecisionLog(decisionLog, "token");
         _policy = new PolicyBuilder(options.Routes);
-        _keys = new SigningKeyCache(options, httpClient, _time);
+        _issuers = IssuerRegistry.Create(options, httpClient, _time);
         _maxLifetime = TimeSpan.FromSeconds(options.MaxTokenLifetimeSeconds);
-        _audienceIsAud = string.Equals(options.AudienceClaim, "aud", StringComparison.Ordinal);
-        var issuer = options.Issuer!;
-        _baseParameters = new TokenValidationParameters
-        {
-            ValidateIssuer = true,
-            ValidIssuer = issuer,
-            // Exact, ordinal issuer match: no case or trailing-slash leniency.
-            IssuerValidator = (iss, _, _) => string.Equals(iss, issuer, StringComparison.Ordinal)
-                ? iss : throw new SecurityTokenInvalidIssuerException("Issuer does not match."),
-            // With AudienceClaim other than aud (Cognito access tokens: client_id, no aud) that claim is checked below.
-            ValidateAudience = _audienceIsAud,
-            ValidAudiences = options.Audiences.ToArray(),
-            IgnoreTrailingSlashWhenValidatingAudience = false,
-            IgnoreCaseWhenValidatingAudience = false,
-            RequireAudience = _audienceIsAud,
-            TypeValidator = options.RequiredTokenType is { } requiredType
-                ? (typ, _, _) => TokenTypeMatches(typ, requiredType) ? typ : throw new SecurityTokenInvalidTypeException("Token type does not match.")
-                : null,
-            ValidateLifetime = true,
-            RequireExpirationTime = true,
-            ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
-            RequireSignedTokens = true,
-            ValidateIssuerSigningKey = true,
-            ValidAlgorithms = options.EffectiveAlgorithms.ToArray(),
-            TryAllIssuerSigningKeys = true,
-            ValidateTokenReplay = false,
-            SaveSigninToken = false,
-            LogValidationExceptions = false,
-        };
     }
 
-    public async Task<AuthorizerDecision> AuthorizeAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct = default)
+    public Task<AuthorizerDecision> AuthorizeAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
+        var pending = DecideAsync(request, ct);
+        if (!pending.IsCompletedSuccessfully) return CompleteAsync(pending, started);
+        // Decided without waiting (a refusal before any key lookup, or cached keys and store): no state machine on
+        // the heap, and the unknown-iss refusal is one shared, immutable answer.
+        var decision = pending.Result;
+        _log.Write(decision, Stopwatch.GetElapsedTime(started));
+        return ReferenceEquals(decision, UnknownIssuerRefusal) ? UnknownIssuerRefusalTask : Task.FromResult(decision);
+    }
+
+    private async Task<AuthorizerDecision> CompleteAsync(ValueTask<AuthorizerDecision> pending, long started)
+    {
         AuthorizerDecision decision;
         try
         {
-            decision = await DecideAsync(request, ct).ConfigureAwait(false);
+            decision = await pending.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -95,7 +73,10 @@ public sealed class TokenAuthorizer
         return decision;
     }
 
-    private async Task<AuthorizerDecision> DecideAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
+    private static readonly AuthorizerDecision UnknownIssuerRefusal = Fail(ReasonCodes.UnknownIssuer);
+    private static readonly Task<AuthorizerDecision> UnknownIssuerRefusalTask = Task.FromResult(UnknownIssuerRefusal);
+
+    private async ValueTask<AuthorizerDecision> DecideAsync(APIGatewayCustomAuthorizerRequest request, CancellationToken ct)
     {
         var header = request?.AuthorizationToken;
         if (string.IsNullOrEmpty(header)) return Fail(ReasonCodes.MissingCredential);
@@ -107,6 +88,13 @@ public sealed class TokenAuthorizer
         var raw = header.AsSpan(BearerPrefix.Length);
         // A compact JWS: exactly three non-empty base64url parts (no JWE, no stripped signature).
         if (raw.Count('.') != 2 || !IsCompactJws(raw)) return Fail(ReasonCodes.MalformedCredential);
+
+        var firstDot = raw.IndexOf('.');
+        var secondDot = firstDot + 1 + raw[(firstDot + 1)..].IndexOf('.');
+        // The unverified iss picks the one issuer whose keys and rules apply, before anything else (no key lookup,
+        // no network request, no allocation for an unknown iss).
+        if (!_issuers.TrySelect(raw[(firstDot + 1)..secondDot], out var match)) return UnknownIssuerRefusal;
+        var issuer = match.Issuer;
 
         JsonWebToken token;
         try
@@ -121,41 +109,42 @@ public sealed class TokenAuthorizer
         // We implement no JWS extension, so any "crit" header must be rejected (RFC 7515 §4.1.11).
         if (token.TryGetHeaderValue<object>("crit", out _)) return Fail(ReasonCodes.UnsupportedCrit);
         // Header members and registered claims of the wrong JSON type are refused before any key is looked up.
-        var firstDot = raw.IndexOf('.');
-        var secondDot = firstDot + 1 + raw[(firstDot + 1)..].IndexOf('.');
         if (!JoseShape.HeaderIsWellTyped(raw[..firstDot])) return Fail(ReasonCodes.MalformedHeader);
         if (!JoseShape.RegisteredClaimsAreWellTyped(raw[(firstDot + 1)..secondDot])) return Fail(ReasonCodes.InvalidClaimType);
-        if (!_options.EffectiveAlgorithms.Contains(token.Alg, StringComparer.Ordinal)) return Fail(ReasonCodes.AlgorithmNotAllowed);
+        if (!issuer.Algorithms.Contains(token.Alg, StringComparer.Ordinal)) return Fail(ReasonCodes.AlgorithmNotAllowed);
 
-        var keys = await _keys.GetAsync(string.IsNullOrEmpty(token.Kid) ? null : token.Kid, ct).ConfigureAwait(false);
+        var keys = await issuer.Keys.GetAsync(string.IsNullOrEmpty(token.Kid) ? null : token.Kid, ct).ConfigureAwait(false);
         if (keys is null || keys.Keys.Count == 0) return Fail(ReasonCodes.KeysUnavailable);
 
-        var result = await _handler.ValidateTokenAsync(token, ParametersFor(keys)).ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(token, issuer.ParametersFor(keys)).ConfigureAwait(false);
         if (!result.IsValid) return Fail(ReasonFor(result.Exception));
 
-        if (!_audienceIsAud && !(token.TryGetPayloadValue<object>(_options.AudienceClaim, out var client) && client is string clientId
-                && _options.Audiences.Contains(clientId, StringComparer.Ordinal)))
-            return Fail(ReasonCodes.InvalidAudience);
-        if (_options.RequiredTokenUse is { } use && !(token.TryGetPayloadValue<object>("token_use", out var tokenUse)
-                && tokenUse is string tokenUseText && string.Equals(tokenUseText, use, StringComparison.Ordinal)))
+        if (issuer.RequiredTokenUse is { } use && !string.Equals(TokenClaims.String(token, "token_use"), use, StringComparison.Ordinal))
             return Fail(ReasonCodes.WrongTokenType);
+        if (!issuer.AudienceIsAud && !(TokenClaims.String(token, issuer.AudienceClaim) is { } clientId
+                && issuer.Options.Audiences.Contains(clientId, StringComparer.Ordinal)))
+            return Fail(ReasonCodes.InvalidAudience);
 
         var subject = token.TryGetPayloadValue<string>("sub", out var sub) ? sub : null;
         if (string.IsNullOrWhiteSpace(subject)) return Fail(ReasonCodes.MissingSubject);
         if (!LifetimeWithinMaximum(token)) return Fail(ReasonCodes.LifetimeTooLong);
 
-        IReadOnlyCollection<string> roles = ClaimValues(token, _options.RoleClaims, firstOnly: true);
-        IReadOnlyCollection<string> permissions = ClaimValues(token, _options.PermissionClaims, firstOnly: false);
+        if (IssuerProfiles.Map(token, issuer, match.TenantId, out var mappedRoles, out var mappedPermissions) is { } refused) return Fail(refused);
+        IReadOnlyCollection<string> roles = mappedRoles;
+        IReadOnlyCollection<string> permissions = mappedPermissions;
         var expiresAt = (long)(token.ValidTo - DateTime.UnixEpoch).TotalSeconds;
-        var authentication = Authentication(token);
-        if (_store is null) return _policy.Decide(arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication);
+        var authentication = Authentication(token, issuer.Options);
+        // Identity is (issuer, sub): a sub equal to a key principal's id or to another issuer's sub shares nothing with it.
+        var principalId = TokenSubjects.PrincipalId(issuer.Name, subject);
+        if (_store is null)
+            return _policy.Decide(arn, principalId, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication, issuer: issuer.Name);
 
-        // The principal overlay (PrincipalOverlay) of sub's stored record over the token's roles and permissions.
+        // The principal overlay (PrincipalOverlay) of the record stored under {issuer}:{sub} over the token's roles and permissions.
         // Any store error → 401, never the token's claims alone.
         RouteRules routes;
         try
         {
-            var principal = await StoreReads.PrincipalForSubjectAsync(_store, subject, ct).ConfigureAwait(false);
+            var principal = await StoreReads.PrincipalForSubjectAsync(_store, principalId, ct).ConfigureAwait(false);
             if (PrincipalOverlay.Apply(principal, roles, permissions) is not { } granted) return Fail(ReasonCodes.PrincipalDisabled);
             (roles, permissions) = granted;
             routes = await StoreReads.RoutesAsync(_store, _options.Routes, ct).ConfigureAwait(false);
@@ -164,13 +153,24 @@ public sealed class TokenAuthorizer
         {
             return Fail(ReasonCodes.StoreUnavailable);
         }
-        return _policy.Decide(routes, arn, subject, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication);
+        return _policy.Decide(routes, arn, principalId, AuthTypes.Jwt, roles, permissions, expiresAt: expiresAt, authentication: authentication, issuer: issuer.Name);
     }
 
-    /// <summary>amr (an array of strings, RFC 8176) and auth_time (a whole number of seconds); anything else is left out.</summary>
-    private static TokenAuthentication? Authentication(JsonWebToken token)
+    /// <summary>
+    /// amr (an array of strings, RFC 8176) and auth_time (a whole number of seconds); anything else is left out. When
+    /// the issuer sets StepUpAmr/StepUpAcrs, amr is "mfa" if the token's amr or acrs holds one of them and empty
+    /// otherwise: what counts as MFA is decided per issuer, and the API's step-up check sees one vocabulary.
+    /// </summary>
+    private static TokenAuthentication? Authentication(JsonWebToken token, TokenIssuerOptions issuer)
     {
-        var amr = ClaimValues(token, AmrClaim, firstOnly: false);
+        var amr = TokenClaims.Values(token, AmrClaim, firstOnly: false);
+        if (issuer.StepUpAmr is not null || issuer.StepUpAcrs is not null)
+        {
+            var acrs = issuer.StepUpAcrs is null ? [] : TokenClaims.Values(token, AcrsClaim, firstOnly: false);
+            var strong = amr.Any(a => issuer.StepUpAmr?.Contains(a, StringComparer.Ordinal) == true)
+                         || acrs.Any(a => issuer.StepUpAcrs!.Contains(a, StringComparer.Ordinal));
+            amr = strong ? [StepUpAmrValue] : [];
+        }
         long? authTime = token.TryGetPayloadValue<object>("auth_time", out var value) && value switch
         {
             long l => l,
@@ -181,6 +181,9 @@ public sealed class TokenAuthorizer
         return amr.Count == 0 && authTime is null ? null : new TokenAuthentication(amr, authTime);
     }
 
+    /// <summary>The amr value the API's step-up check accepts by default (StepUp:AcceptedAmrValues).</summary>
+    private const string StepUpAmrValue = "mfa";
+    private static readonly string[] AcrsClaim = ["acrs"];
     private static readonly string[] AmrClaim = ["amr"];
 
     /// <summary>exp − iat; without iat, exp − nbf; without both, exp − now. At most MaxTokenLifetimeSeconds.</summary>
@@ -203,17 +206,6 @@ public sealed class TokenAuthorizer
     }
 
     private static AuthorizerDecision Fail(string reason) => AuthorizerDecision.Unauthorized(reason, AuthTypes.Jwt);
-
-    // Reuse one TokenValidationParameters per key set (cheap per call, safe under concurrency).
-    private TokenValidationParameters ParametersFor(SigningKeyCache.KeySnapshot keys)
-    {
-        var current = _validation;
-        if (current is not null && ReferenceEquals(current.Keys, keys)) return current.Parameters;
-        var parameters = _baseParameters.Clone();
-        parameters.IssuerSigningKeys = keys.Keys;
-        _validation = new Validation(keys, parameters);
-        return parameters;
-    }
 
     private static bool IsCompactJws(ReadOnlySpan<char> raw)
     {
@@ -245,45 +237,4 @@ public sealed class TokenAuthorizer
         SecurityTokenInvalidTypeException => ReasonCodes.WrongTokenType,
         _ => ReasonCodes.TokenInvalid,
     };
-
-    /// <summary>
-    /// Values of the named claims, deduplicated, in order. A string is one value and array elements are taken whole
-    /// (non-string elements are ignored); only a "scope" string and a "scp" string are split, on spaces (OAuth's
-    /// scope syntax). A value containing the context separator (a comma) cannot be carried in the context and is
-    /// left out here too, so the policy and the context agree; it is never split into parts.
-    /// </summary>
-    private static List<string> ClaimValues(JsonWebToken token, IReadOnlyList<string> claimNames, bool firstOnly)
-    {
-        var values = new List<string>();
-        foreach (var name in claimNames)
-        {
-            var before = values.Count;
-            // Read just the named claims from the payload (no Claim objects for the whole token).
-            if (!token.TryGetPayloadValue<object>(name, out var value) || value is null) continue;
-            if (value is string text)
-            {
-                if (name is "scope" or "scp")
-                    foreach (var part in text.Split(' ', StringSplitOptions.RemoveEmptyEntries)) Add(values, part);
-                else Add(values, text);
-            }
-            else if (value is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } array)
-            {
-                foreach (var item in array.EnumerateArray())
-                    if (item.ValueKind == System.Text.Json.JsonValueKind.String) Add(values, item.GetString()!);
-            }
-            else if (value is System.Collections.IList items)
-            {
-                foreach (var item in items)
-                    if (item is string element) Add(values, element);
-            }
-            if (firstOnly && values.Count > before) break;
-        }
-        return values;
-    }
-
-    private static void Add(List<string> values, string value)
-    {
-        if (value.Length == 0 || value.Contains(ContextList.Separator)) return;
-        if (!values.Contains(value, StringComparer.Ordinal)) values.Add(value);
-    }
 }

@@ -48,6 +48,27 @@ public sealed class TokenAuthorizerOptions
     /// <summary>Base64 of a ≥ 32-byte HMAC key. Only this setting makes HS256/384/512 acceptable.</summary>
     public string? SymmetricKey { get; set; }
 
+    /// <summary>Profile of the single issuer (generic default; see <see cref="TokenIssuerOptions.Profile"/>).</summary>
+    public string Profile { get; set; } = IssuerProfiles.Generic;
+
+    /// <summary>entra profile of the single issuer: accepted tenants.</summary>
+    public List<string> TenantIds { get; set; } = [];
+
+    /// <summary>google profile of the single issuer: accepted hd values.</summary>
+    public List<string> HostedDomains { get; set; } = [];
+
+    /// <summary>amr values that count as MFA from the single issuer; null → amr as sent.</summary>
+    public List<string>? StepUpAmr { get; set; }
+
+    /// <summary>acrs values that count as MFA from the single issuer (entra); null → none.</summary>
+    public List<string>? StepUpAcrs { get; set; }
+
+    /// <summary>
+    /// More trusted issuers (TokenAuthorizer__Issuers__N__Name, __Issuer, …). The single-issuer settings above, when
+    /// given, are one more entry named "default".
+    /// </summary>
+    public List<TokenIssuerOptions> Issuers { get; set; } = [];
+
     /// <summary>Accepted "alg" values. Default RS256,ES256 (HS256 when SymmetricKey is set). "none" is never accepted.</summary>
     public List<string>? Algorithms { get; set; }
 
@@ -76,11 +97,13 @@ public sealed class TokenAuthorizerOptions
     /// <summary>Key endpoints must be https (set false only for loopback tests/local development).</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
-    /// <summary>Claims read for the role context value (first non-empty wins; arrays are joined with commas).</summary>
-    public List<string> RoleClaims { get; set; } = ["role", "roles", "cognito:groups"];
+    /// <summary>Claims read for the role context value (first non-empty wins; arrays are joined with commas). Null:
+    /// the profile's (generic: role, roles, cognito:groups).</summary>
+    public List<string>? RoleClaims { get; set; }
 
-    /// <summary>Claims read for permissions (all are merged; scope/scp are space separated; arrays supported).</summary>
-    public List<string> PermissionClaims { get; set; } = ["scope", "scp", "permissions"];
+    /// <summary>Claims read for permissions (all are merged; scope/scp are space separated; arrays supported). Null:
+    /// the profile's (generic: scope, scp, permissions).</summary>
+    public List<string>? PermissionClaims { get; set; }
 
     /// <summary>The route table policies are built from (not bound from configuration).</summary>
     public RouteRules Routes { get; set; } = RouteRules.Default;
@@ -110,34 +133,59 @@ public sealed class TokenAuthorizerOptions
         o.KeyRefreshMinIntervalSeconds = r.Int(nameof(KeyRefreshMinIntervalSeconds), o.KeyRefreshMinIntervalSeconds);
         o.KeyCacheSeconds = r.Int(nameof(KeyCacheSeconds), o.KeyCacheSeconds);
         o.RequireHttpsMetadata = r.Bool(nameof(RequireHttpsMetadata), o.RequireHttpsMetadata);
-        o.RoleClaims = r.List(nameof(RoleClaims)) ?? o.RoleClaims;
-        o.PermissionClaims = r.List(nameof(PermissionClaims)) ?? o.PermissionClaims;
+        o.RoleClaims = r.List(nameof(RoleClaims));
+        o.PermissionClaims = r.List(nameof(PermissionClaims));
+        o.Profile = r.String(nameof(Profile)) ?? o.Profile;
+        o.TenantIds = r.List(nameof(TenantIds)) ?? [];
+        o.HostedDomains = r.List(nameof(HostedDomains)) ?? [];
+        o.StepUpAmr = r.List(nameof(StepUpAmr));
+        o.StepUpAcrs = r.List(nameof(StepUpAcrs));
+        foreach (var child in section.GetSection(nameof(Issuers)).GetChildren())
+            o.Issuers.Add(TokenIssuerOptions.Read(new ConfigReader(child, $"{SectionName}__{nameof(Issuers)}__{child.Key}", o._bindErrors), name: null));
         return o;
     }
 
     /// <summary>The algorithms actually accepted.</summary>
-    public IReadOnlyList<string> EffectiveAlgorithms =>
-        Algorithms is { Count: > 0 } ? Algorithms : SymmetricKey is not null ? ["HS256"] : ["RS256", "ES256"];
+    public IReadOnlyList<string> EffectiveAlgorithms => AlgorithmsFor(SymmetricKey is not null);
+
+    internal IReadOnlyList<string> AlgorithmsFor(bool symmetric) =>
+        Algorithms is { Count: > 0 } ? Algorithms : symmetric ? ["HS256"] : ["RS256", "ES256"];
+
+    /// <summary>The single-issuer settings count as an entry when any is given, or when no Issuers are listed.</summary>
+    private bool HasDefaultIssuer =>
+        Issuers.Count == 0 || new[] { Issuer, MetadataAddress, JwksUri, Jwks, SymmetricKey }.Any(s => !string.IsNullOrWhiteSpace(s));
+
+    /// <summary>The registry's entries: the single-issuer settings as "default" (when given), then Issuers.</summary>
+    internal IEnumerable<TokenIssuerOptions> AllIssuers() => HasDefaultIssuer ? Issuers.Prepend(DefaultIssuer()) : Issuers;
+
+    private TokenIssuerOptions DefaultIssuer() => new()
+    {
+        Name = TokenIssuerOptions.DefaultName, Issuer = Issuer, Audiences = Audiences,
+        AudienceClaim = AudienceClaim == "aud" && Profile != IssuerProfiles.Generic ? null : AudienceClaim,
+        RequiredTokenType = RequiredTokenType, RequiredTokenUse = RequiredTokenUse,
+        MetadataAddress = MetadataAddress, JwksUri = JwksUri, Jwks = Jwks, SymmetricKey = SymmetricKey,
+        Profile = Profile, RoleClaims = RoleClaims, PermissionClaims = PermissionClaims,
+        TenantIds = TenantIds, HostedDomains = HostedDomains, StepUpAmr = StepUpAmr, StepUpAcrs = StepUpAcrs,
+    };
 
     /// <summary>Every problem with these settings, as messages naming the setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
         var e = new List<string>(_bindErrors);
         const string p = SectionName + "__";
-        if (string.IsNullOrWhiteSpace(Issuer)) e.Add($"{p}Issuer is required (the exact iss value of accepted tokens).");
-        if (Audiences.Count == 0) e.Add($"{p}Audiences is required (comma-separated accepted aud values, or app client ids with {p}AudienceClaim=client_id).");
-        if (string.IsNullOrEmpty(AudienceClaim) || AudienceClaim.Any(char.IsWhiteSpace))
-            e.Add($"{p}AudienceClaim must be one claim name (aud, or client_id for Cognito access tokens).");
-        if (RequiredTokenType is not null && (RequiredTokenType.Length == 0 || RequiredTokenType.Any(char.IsWhiteSpace)))
-            e.Add($"{p}RequiredTokenType must be one media type (e.g. at+jwt).");
-        if (RequiredTokenUse is not null && (RequiredTokenUse.Length == 0 || RequiredTokenUse.Any(char.IsWhiteSpace)))
-            e.Add($"{p}RequiredTokenUse must be one word (e.g. access).");
-
-        var sources = new[] { MetadataAddress, JwksUri, Jwks, SymmetricKey }.Count(s => !string.IsNullOrWhiteSpace(s));
-        if (sources != 1)
-            e.Add($"Exactly one key source is required: {p}MetadataAddress, {p}JwksUri, {p}Jwks or {p}SymmetricKey (found {sources}).");
-        CheckUrl(e, p + nameof(MetadataAddress), MetadataAddress);
-        CheckUrl(e, p + nameof(JwksUri), JwksUri);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var accepted = new Dictionary<string, string>(StringComparer.Ordinal);
+        var listed = HasDefaultIssuer ? -1 : 0;
+        foreach (var issuer in AllIssuers())
+        {
+            var prefix = listed < 0 ? p : $"{p}{nameof(Issuers)}__{listed}__";
+            listed++;
+            e.AddRange(issuer.Validate(prefix, RequireHttpsMetadata));
+            if (issuer.Name is { } name && !names.TryAdd(name, prefix))
+                e.Add($"{prefix}Name '{name}' is already the name of another issuer ({names[name]}Name; names are unique).");
+            foreach (var (iss, _) in issuer.AcceptedIssuers())
+                if (!accepted.TryAdd(iss, prefix)) e.Add($"{prefix}Issuer '{iss}' is already accepted by {accepted[iss]} (one entry per iss).");
+        }
         if (SymmetricKey is not null)
         {
             var bytes = new byte[SymmetricKey.Length];
@@ -160,18 +208,7 @@ public sealed class TokenAuthorizerOptions
         if (KeyFetchTimeoutMs is < 50 or > 25000) e.Add($"{p}KeyFetchTimeoutMs must be between 50 and 25000.");
         if (KeyRefreshMinIntervalSeconds is < 1 or > 86400) e.Add($"{p}KeyRefreshMinIntervalSeconds must be between 1 and 86400.");
         if (KeyCacheSeconds is < 60 or > 86400) e.Add($"{p}KeyCacheSeconds must be between 60 and 86400.");
-        if (RoleClaims.Count == 0) e.Add($"{p}RoleClaims must name at least one claim.");
-        if (PermissionClaims.Count == 0) e.Add($"{p}PermissionClaims must name at least one claim.");
         return e;
-
-        void CheckUrl(List<string> errors, string name, string? value)
-        {
-            if (value is null) return;
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-                errors.Add($"{name} must be an absolute http(s) URL.");
-            else if (RequireHttpsMetadata && uri.Scheme != Uri.UriSchemeHttps)
-                errors.Add($"{name} must use https (set {p}RequireHttpsMetadata=false only for local development).");
-        }
     }
 
     internal void ThrowIfInvalid() => AuthorizerConfigurationException.ThrowIfAny(SectionName, Validate());

@@ -31,6 +31,11 @@ public static class AuthorizerContextKeys
     public const string Amr = "amr";
     /// <summary>TOKEN authorizer: the token's <c>auth_time</c>, epoch seconds, a JSON number; absent when the token has none.</summary>
     public const string AuthTime = "authTime";
+    /// <summary>
+    /// TOKEN authorizer: the registry name of the issuer that issued the token. The principalId is then
+    /// <c>{issuer}:{sub}</c> (<see cref="TokenSubjects"/>): identity is (issuer, sub), never sub alone.
+    /// </summary>
+    public const string Issuer = "issuer";
     /// <summary>Added by API Gateway itself: milliseconds the authorizer took (0 on a cache hit).</summary>
     public const string IntegrationLatency = "integrationLatency";
 }

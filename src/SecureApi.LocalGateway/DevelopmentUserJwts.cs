@@ -12,7 +12,7 @@ internal static class DevelopmentUserJwts
 {
     public const string Section = "Authentication:Schemes:Bearer";
 
-    public static bool HasKeySource(TokenAuthorizerOptions o) =>
+    public static bool HasKeySource(TokenAuthorizerOptions o) => o.Issuers.Count > 0 ||
         !string.IsNullOrWhiteSpace(o.MetadataAddress) || !string.IsNullOrWhiteSpace(o.JwksUri) ||
         !string.IsNullOrWhiteSpace(o.Jwks) || !string.IsNullOrWhiteSpace(o.SymmetricKey);
 

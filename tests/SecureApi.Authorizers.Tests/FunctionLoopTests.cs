@@ -39,7 +39,7 @@ public sealed class FunctionLoopTests : IDisposable
 
         Assert.False(allowed.IsError);
         using var response = JsonDocument.Parse(allowed.Body);
-        Assert.Equal("user-1", response.RootElement.GetProperty("principalId").GetString());
+        Assert.Equal("default:user-1", response.RootElement.GetProperty("principalId").GetString());
         Assert.Equal("2012-10-17", response.RootElement.GetProperty("policyDocument").GetProperty("Version").GetString());
         Assert.Equal(RouteRules.Default.Rules.Count, response.RootElement.GetProperty("policyDocument").GetProperty("Statement").GetArrayLength());
         Assert.Equal("jwt", response.RootElement.GetProperty("context").GetProperty("authType").GetString());

@@ -35,7 +35,7 @@ public sealed class FunctionProcessTests : IDisposable
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.False(allowed.IsError);
-        Assert.Equal("user-1", JsonDocument.Parse(allowed.Body).RootElement.GetProperty("principalId").GetString());
+        Assert.Equal("default:user-1", JsonDocument.Parse(allowed.Body).RootElement.GetProperty("principalId").GetString());
         Assert.True(rejected.IsError);
         Assert.Equal("Unauthorized", JsonDocument.Parse(rejected.Body).RootElement.GetProperty("errorMessage").GetString());
         var output = process.Output;

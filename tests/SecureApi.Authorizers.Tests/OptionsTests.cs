@@ -49,6 +49,8 @@ public sealed class OptionsTests
         { "bad cidr", new() { ["AllowedCidrs"] = "10.0.0.1/8" }, "host bits must be zero" },
         { "not a cidr", new() { ["AllowedCidrs"] = "10.0.0.0" }, "is not a CIDR range" },
         { "mapped cidr", new() { ["AllowedCidrs"] = "::ffff:10.0.0.0/104" }, "write it as IPv4" },
+        { "key principal named like a token subject", new() { ["ApiKeys"] = $$"""[{"sha256":"{{Hash}}","principalId":"default:ops"}]""" }, "principalId must not contain ':'" },
+        { "ip principal named like a token subject", new() { ["AllowedCidrs"] = "10.0.0.0/8", ["IpPrincipalId"] = "corp:net" }, "IpPrincipalId must not contain ':'" },
     };
 
     [Theory]

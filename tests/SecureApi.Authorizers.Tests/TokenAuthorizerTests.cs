@@ -40,8 +40,9 @@ public sealed class TokenAuthorizerTests
 
         Assert.Equal(AuthorizerOutcome.Allow, decision.Outcome);
         var context = decision.Response!.Context!;
-        Assert.Equal("user-1", decision.Response.PrincipalID);
-        Assert.Equal("user-1", context["principalId"]);
+        Assert.Equal("default:user-1", decision.Response.PrincipalID); // identity is (issuer, sub)
+        Assert.Equal("default:user-1", context["principalId"]);
+        Assert.Equal("default", context["issuer"]);
         Assert.Equal("read,write", context["permissions"]);
         Assert.Equal("", context["role"]);
         Assert.Equal("jwt", context["authType"]);
@@ -368,12 +369,12 @@ public sealed class TokenAuthorizerTests
         { "wrong aud", ReasonCodes.InvalidAudience },
         { "aud trailing slash", ReasonCodes.InvalidAudience },
         { "aud case", ReasonCodes.InvalidAudience },
-        { "missing iss", ReasonCodes.InvalidIssuer },
-        { "wrong iss", ReasonCodes.InvalidIssuer },
-        { "iss upper case", ReasonCodes.InvalidIssuer },
-        { "iss without trailing slash", ReasonCodes.InvalidIssuer },
-        { "iss extra trailing slash", ReasonCodes.InvalidIssuer },
-        { "iss with whitespace", ReasonCodes.InvalidIssuer },
+        { "missing iss", ReasonCodes.UnknownIssuer },
+        { "wrong iss", ReasonCodes.UnknownIssuer },
+        { "iss upper case", ReasonCodes.UnknownIssuer },
+        { "iss without trailing slash", ReasonCodes.UnknownIssuer },
+        { "iss extra trailing slash", ReasonCodes.UnknownIssuer },
+        { "iss with whitespace", ReasonCodes.UnknownIssuer },
     };
 
     [Theory]
@@ -742,7 +743,7 @@ public sealed class TokenAuthorizerTests
             Assert.True(json.RootElement.TryGetProperty("reason", out _));
         }
         Assert.Contains("\"outcome\":\"Allow\"", lines[0]);
-        Assert.Contains("\"principal\":\"user-1\"", lines[0]);
+        Assert.Contains("\"principal\":\"default:user-1\"", lines[0]);
         Assert.Contains("\"outcome\":\"Unauthorized\"", lines[1]);
         Assert.Contains("\"outcome\":\"Deny\"", lines[2]);
     }

@@ -57,7 +57,7 @@ public sealed class StoreBackedStackTests(StoreBackedStack fixture, ITestOutputH
         var first = await fixture.WithTokenAsync("/protected", token);
         Assert.True((first.StatusCode, first.GatewayReason) == (200, "allow"), Describe("token before disabling", first));
 
-        var disable = await fixture.AdminAsync("PUT", $"/protected/admin/principals/{subject}",
+        var disable = await fixture.AdminAsync("PUT", $"/protected/admin/principals/default:{subject}",
             new { roles = new[] { "user" }, permissions = new[] { "read" }, disabled = true });
         Assert.True(disable.StatusCode == 201, Describe("PUT disabled principal", disable));
         var invocationsBefore = fixture.Stack.Invoker.Invocations;

@@ -159,6 +159,8 @@ public sealed class AdminApiTests(SecureApiFactory factory) : IClassFixture<Secu
         { "POST", "/principals/valid-id/keys", """{"kind":"api-key","expiresAt":"2001-01-01T00:00:00Z"}""", "expiresAt" },
         { "POST", "/principals/valid-id/keys", """{"kind":"api-key","description":"DESC"}""".Replace("DESC", new string('d', 257)), "description" },
         { "POST", "/principals/%20bad-id/keys", """{"kind":"api-key"}""", "principalId" },
+        { "POST", "/principals/default:valid-id/keys", """{"kind":"api-key"}""", "principalId" }, // a token subject holds no keys
+        { "PUT", "/principals/Okta_Prod:alice", """{"roles":[],"permissions":[]}""", "principalId" },   // issuer part is not a registry name
         { "GET", "/principals/%20bad-id", null, "principalId" },
         { "DELETE", "/keys/%20bad-id", null, "keyId" },
         { "PUT", "/routes", """{}""", "routes" },

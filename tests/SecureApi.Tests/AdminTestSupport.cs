@@ -29,7 +29,7 @@ internal static class AdminCalls
         (string Credential, string Principal)[] windows = authorization is null
             ? [(SecureApi.StepUp.StepUpCredential.For(AuthTypes.ApiKey, Actor, null, null), Actor),
                (SecureApi.StepUp.StepUpCredential.For(AuthTypes.CustomHeader, "custom-user", null, null), "custom-user")]
-            : [(SecureApi.StepUp.StepUpCredential.For(AuthTypes.Jwt, "", null, authorization), request.Credential == CaseCredential.AdminToken ? "test-admin" : "test-user")];
+            : [(SecureApi.StepUp.StepUpCredential.For(AuthTypes.Jwt, "", null, authorization), request.Credential == CaseCredential.AdminToken ? "default:test-admin" : "default:test-user")]; // identity is (issuer, sub)
         foreach (var (credential, principal) in windows) await store.OpenWindowAsync(credential, principal, until);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.AuthorizerContract;
 using SecureApi.Testing;
 
 namespace SecureApi.Tests;
@@ -33,10 +34,10 @@ internal sealed class RateLimitCluster(SecureApiFactory[] instances, HttpClient[
 
     /// <summary>A JWT user with its own plan: each request costs the store one counter update (its principal and
     /// the route table come from each instance's cache), so the counter is what the callers race.</summary>
-    public async Task<string> AddUserWithPlanAsync(string principalId, RatePlanOverride plan)
+    public async Task<string> AddUserWithPlanAsync(string sub, RatePlanOverride plan)
     {
-        await instances[0].Store().PutPrincipalAsync(new PrincipalChange(principalId, [], ["read"], Plan: plan), "test-setup");
-        return instances[0].Credentials.MintToken(principalId);
+        await instances[0].Store().PutPrincipalAsync(new PrincipalChange(TokenSubjects.PrincipalId("default", sub), [], ["read"], Plan: plan), "test-setup");
+        return instances[0].Credentials.MintToken(sub);
     }
 
     /// <summary>
@@ -71,18 +72,19 @@ internal sealed class RateLimitCluster(SecureApiFactory[] instances, HttpClient[
     public static string Statuses(IEnumerable<LimitedCall> results) =>
         string.Join(", ", results.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}x{g.Count()}"));
 
-    /// <summary>The principal's usage as the admin endpoint shows it (on the given instance).</summary>
-    public async Task<System.Text.Json.JsonElement> UsageAsync(string principalId, int instance = 0)
+    /// <summary>The usage of the JWT user <paramref name="sub"/> (default:{sub}) as the admin endpoint shows it (on the given instance).</summary>
+    public async Task<System.Text.Json.JsonElement> UsageAsync(string sub, int instance = 0)
     {
+        var principalId = TokenSubjects.PrincipalId("default", sub);
         using var response = await clients[instance].GetAsync($"/protected/admin/principals/{principalId}/usage?api_key={instances[instance].Credentials.AdminApiKey}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return AdminCalls.Json(await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>The period's count of the principal's plan (or of its first route limit).</summary>
-    public async Task<long> UsedAsync(string principalId, int instance = 0, bool onRoute = false)
+    public async Task<long> UsedAsync(string sub, int instance = 0, bool onRoute = false)
     {
-        var usage = await UsageAsync(principalId, instance);
+        var usage = await UsageAsync(sub, instance);
         return (onRoute ? usage.GetProperty("routes")[0] : usage).GetProperty("quota").GetProperty("used").GetInt64();
     }
 

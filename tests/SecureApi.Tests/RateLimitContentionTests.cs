@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.RateLimits;
+using SecureApi.AuthorizerContract;
 using SecureApi.Testing;
 using Xunit.Abstractions;
 using static SecureApi.Tests.RateLimitCluster;
@@ -109,7 +110,7 @@ public sealed class RateLimitContentionTests(DynamoDbServerFixture dynamo, ITest
         await using var instance = dynamo.NewFactory(table, time: TimeProvider.System, services: s => s.AddSingleton<IRateLimitCounterStore>(slowCounters));
         instance.StartOnLoopbackKestrel();
         using var client = instance.CreateClient();
-        await instance.Store().PutPrincipalAsync(new PrincipalChange("slow-alice", [], ["read"]), "test-setup");
+        await instance.Store().PutPrincipalAsync(new PrincipalChange(TokenSubjects.PrincipalId("default", "slow-alice"), [], ["read"]), "test-setup");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/protected");
         request.Headers.Authorization = new("Bearer", instance.Credentials.MintToken("slow-alice"));
 

@@ -37,7 +37,7 @@ public sealed class RouteCheckTests
         await using var factory = new SecureApiFactory();
         var (before, _, _) = await factory.SendAsync(new CaseRequest("GET", "/protected", CaseCredential.UserToken));
 
-        await factory.SendAsync("PUT", "/principals/test-user", """{"roles":["user"],"permissions":["read"],"disabled":true}""");
+        await factory.SendAsync("PUT", "/principals/default:test-user", """{"roles":["user"],"permissions":["read"],"disabled":true}"""); // issuer:sub
         var (status, _, _) = await factory.SendAsync(new CaseRequest("GET", "/protected", CaseCredential.UserToken));
 
         Assert.Equal(200, before);

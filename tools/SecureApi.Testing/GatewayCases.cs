@@ -164,14 +164,14 @@ public static class GatewayCases
         ]),
         new("User_token_reads_protected_data_at_user_level", new("GET", "/protected", CaseCredential.UserToken), 200,
         [
-            new("message", "Access granted to protected resource"), new("user.principalId", "test-user"),
+            new("message", "Access granted to protected resource"), new("user.principalId", "default:test-user"),
             new("user.role", "user"), new("user.permissions", "read"), new("user.authType", "jwt"),
             new("user.sourceIp", GatewayTestCredentials.DefaultSourceIp), new("requestId", BodyExpectation.Present),
             new("protectedData.accessLevel", "user"),
         ]),
         new("Admin_token_reads_protected_data_at_admin_level", new("GET", "/protected", CaseCredential.AdminToken), 200,
         [
-            new("user.principalId", "test-admin"), new("user.role", "admin"), new("user.permissions", "read,write,delete"),
+            new("user.principalId", "default:test-admin"), new("user.role", "admin"), new("user.permissions", "read,write,delete"),
             new("user.authType", "jwt"), new("protectedData.accessLevel", "admin"),
         ]),
         new("Api_key_reaches_admin_data", new("GET", "/protected/admin", CaseCredential.AdminApiKey), 200,

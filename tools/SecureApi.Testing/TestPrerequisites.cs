@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace SecureApi.Testing;
 
 /// <summary>
-/// Installs a real counterpart the tests start (moto, slapd) through its script under tools/ the first time a test in
+/// Installs a real counterpart the tests start (moto, slapd, oidc-provider) through its script under tools/ the first time a test in
 /// this process needs it, so `dotnet test SecureApi.sln` on a fresh machine needs no manual step. Each script returns
 /// at once when its tool is already there; .ci/run calls the same scripts.
 /// </summary>
@@ -12,6 +12,7 @@ public static class TestPrerequisites
     private static readonly Lazy<Task> Moto = new(() => RunAsync("install-moto.sh"));
     private static readonly Lazy<Task> Slapd = new(() => RunAsync("install-slapd.sh"));
     private static readonly Lazy<Task> Chromium = new(() => RunAsync("install-chromium.sh"));
+    private static readonly Lazy<Task> OidcProvider = new(() => RunAsync("install-oidc-provider.sh"));
 
     public static Task EnsureMotoAsync() => Moto.Value;
 
@@ -19,6 +20,7 @@ public static class TestPrerequisites
 
     /// <summary>Debian's chromium at /usr/bin/chromium, for the browser tests (Playwright drives it; no download).</summary>
     public static Task EnsureChromiumAsync() => Chromium.Value;
+    public static Task EnsureOidcProviderAsync() => OidcProvider.Value;
 
     private static async Task RunAsync(string script)
     {

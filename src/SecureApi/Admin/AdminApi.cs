@@ -64,7 +64,7 @@ public static class AdminApi
         [FromServices] EndpointDataSource endpoints, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
         var input = new AdminValidation();
-        input.Id(principalId, "principalId");
+        input.RecordPrincipalId(principalId, "principalId");
         var roles = input.Names(body.Roles, "roles");
         var permissions = input.Names(body.Permissions, "permissions");
         var plan = input.Plan(body.Plan, plans.Default, EndpointRoutes.RateLimited(endpoints));
@@ -94,7 +94,7 @@ public static class AdminApi
         ILogger<AdminApiLog> logger, CancellationToken ct)
     {
         var input = new AdminValidation();
-        input.Id(principalId, "principalId");
+        input.KeyPrincipalId(principalId, "principalId");
         var kind = input.Kind(body.Kind);
         var expiresAt = input.ExpiresAt(body.ExpiresAt, time.GetUtcNow());
         var description = input.Description(body.Description);

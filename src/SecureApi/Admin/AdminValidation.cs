@@ -46,6 +46,27 @@ public sealed class AdminValidation
         return value ?? "";
     }
 
+    /// <summary>
+    /// A principal that may hold keys: the store's id rule and no ':' — that form is a token subject's identity
+    /// (issuer:sub, docs/identity-providers.md), which a key must never share.
+    /// </summary>
+    public string KeyPrincipalId(string? value, string field)
+    {
+        Id(value, field);
+        if (value is not null && TokenSubjects.IsTokenSubject(value))
+            Add(field, $"{field} of a key principal must not contain ':' (issuer:sub names a token subject, which holds no keys).");
+        return value ?? "";
+    }
+
+    /// <summary>A principal record's id: a key principal's (no ':') or a token subject's issuer:sub with a valid issuer name.</summary>
+    public string RecordPrincipalId(string? value, string field)
+    {
+        Id(value, field);
+        if (value is not null && value.IndexOf(TokenSubjects.Separator) is var colon and >= 0 && !TokenSubjects.IsIssuerName(value.AsSpan(0, colon)))
+            Add(field, $"{field} of a token subject is issuer:sub, the issuer part 1-32 characters of a-z, 0-9 and -.");
+        return value ?? "";
+    }
+
     /// <summary>Roles or permissions: required list; each name non-empty, exact (no surrounding whitespace), no comma (the context list separator).</summary>
     public string[] Names(IReadOnlyList<string?>? values, string field)
     {

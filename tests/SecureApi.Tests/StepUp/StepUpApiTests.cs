@@ -175,14 +175,14 @@ public sealed class StepUpApiTests
         var adminSecret = await EnrollAndConfirmAsync(factory, KeyEnrollment, CaseCredential.AdminApiKey);
         await StartEnrollmentAsync(factory, TokenEnrollment, CaseCredential.UserToken);
 
-        var (reset, _, _) = await factory.SendAsync(new CaseRequest("DELETE", "/protected/admin/principals/test-user/mfa", CaseCredential.AdminApiKey,
+        var (reset, _, _) = await factory.SendAsync(new CaseRequest("DELETE", "/protected/admin/principals/default:test-user/mfa", CaseCredential.AdminApiKey,
             ExtraHeaders: [new("X-MFA-Code", Code(factory, adminSecret))]));
-        var (again, _, _) = await factory.SendAsync(new CaseRequest("DELETE", "/protected/admin/principals/test-user/mfa", CaseCredential.AdminApiKey));
+        var (again, _, _) = await factory.SendAsync(new CaseRequest("DELETE", "/protected/admin/principals/default:test-user/mfa", CaseCredential.AdminApiKey));
 
         Assert.Equal(204, reset);
         Assert.Equal(404, again); // still inside the admin's window: the enrollment is gone
-        Assert.Null(await factory.Services.GetRequiredService<IStepUpStore>().GetEnrollmentAsync("test-user"));
-        Assert.Contains(await factory.AuditAsync(), r => r is { Action: AuditActions.MfaEnrollmentDeleted, Actor: AdminCalls.Actor, Subject: "principal:test-user" });
+        Assert.Null(await factory.Services.GetRequiredService<IStepUpStore>().GetEnrollmentAsync("default:test-user"));
+        Assert.Contains(await factory.AuditAsync(), r => r is { Action: AuditActions.MfaEnrollmentDeleted, Actor: AdminCalls.Actor, Subject: "principal:default:test-user" });
     }
 
     public static TheoryData<string?, int, int> IdpAuthentications => new()

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.StepUp;
+using SecureApi.Testing;
+
+namespace SecureApi.Tests;
+
+/// <summary>
+/// Identity is (issuer, sub): through the local stage, a token whose sub equals a key principal's id is the principal
+/// default:{sub}, and shares neither that key principal's stored permissions nor its MFA enrollment.
+/// </summary>
+public sealed class TokenIdentityTests
+{
+    private static CaseRequest WithToken(string method, string path, string token) =>
+        new(method, path, ExtraHeaders: [new("Authorization", "Bearer " + token)]);
+
+    [Fact]
+    public async Task A_token_with_sub_ops_does_not_get_the_permissions_stored_for_the_key_principal_ops()
+    {
+        await using var factory = new SecureApiFactory();
+        await factory.Store().PutPrincipalAsync(new PrincipalChange("ops", ["admin"], ["read"]), "test-setup");
+        var token = factory.Credentials.MintToken("ops", role: "user", permissions: "write");
+
+        var (status, _, _) = await factory.SendAsync(WithToken("GET", "/protected", token));
+
+        Assert.Equal(403, status); // the key principal's "read" would have let it in
+    }
+
+    [Fact]
+    public async Task A_token_with_sub_ops_enrolls_mfa_for_default_ops_never_for_the_key_principal_ops()
+    {
+        await using var factory = new SecureApiFactory();
+        var token = factory.Credentials.MintToken("ops");
+
+        var (status, _, _) = await factory.SendAsync(WithToken("POST", "/protected/mfa/enrollment", token));
+
+        Assert.Equal(201, status);
+        var stepUp = factory.Services.GetRequiredService<IStepUpStore>();
+        Assert.NotNull(await stepUp.GetEnrollmentAsync("default:ops"));
+        Assert.Null(await stepUp.GetEnrollmentAsync("ops"));
+    }
+
+    [Fact]
+    public async Task An_admin_grants_a_token_subject_roles_under_its_issuer_qualified_id()
+    {
+        await using var factory = new SecureApiFactory();
+        await factory.Store().PutPrincipalAsync(new PrincipalChange("default:carol", ["user"], ["read"]), "test-setup");
+        var token = factory.Credentials.MintToken("carol", role: "user", permissions: "write");
+
+        var (status, _, _) = await factory.SendAsync(WithToken("GET", "/protected", token));
+
+        Assert.Equal(200, status); // the record's "read" replaces the token's "write"
+    }
+}

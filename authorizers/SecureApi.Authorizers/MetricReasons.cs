@@ -41,8 +41,9 @@ public static class MetricReasons
         ReasonCodes.KeysUnavailable => KeysUnavailable,
         ReasonCodes.Expired => Expired,
         ReasonCodes.NotYetValid or ReasonCodes.MissingExpiration or ReasonCodes.LifetimeTooLong => BadLifetime,
-        ReasonCodes.InvalidIssuer => UnknownIssuer,
-        ReasonCodes.InvalidAudience or ReasonCodes.WrongTokenType or ReasonCodes.MissingSubject or ReasonCodes.TokenInvalid => BadClaims,
+        ReasonCodes.InvalidIssuer or ReasonCodes.UnknownIssuer => UnknownIssuer,
+        ReasonCodes.InvalidAudience or ReasonCodes.WrongTokenType or ReasonCodes.MissingSubject or ReasonCodes.TokenInvalid
+            or ReasonCodes.WrongTenant or ReasonCodes.EmailNotVerified or ReasonCodes.WrongHostedDomain => BadClaims,
         ReasonCodes.InvalidCredential => InvalidCredential,
         ReasonCodes.UnknownPrincipal => UnknownPrincipal,
         ReasonCodes.PrincipalDisabled => Disabled,

@@ -64,6 +64,23 @@ public sealed class SourceGeneratorLambdaJsonSerializerTests
     }
 
     [Fact]
+    public void Authorizer_context_values_arrive_as_json_elements_of_their_own_kinds_and_write_back_unchanged()
+    {
+        const string authorizer = """{"principalId":"user-1","integrationLatency":12,"ratio":1.50,"admin":true,"none":null,"claims":{"sub":"u1"},"principalId":"user-2"}""";
+
+        var context = Read<APIGatewayCustomAuthorizerContext>(authorizer);
+
+        Assert.Equal(JsonValueKind.String, Assert.IsType<JsonElement>(context["principalId"]).ValueKind);
+        Assert.Equal("user-2", context.PrincipalId); // a repeated key: the last one wins
+        Assert.Equal("12", context.GetString("integrationLatency"));
+        Assert.Equal("1.50", context.GetString("ratio")); // numbers as written
+        Assert.Equal("true", context.GetString("admin"));
+        Assert.Null(context.GetString("none"));
+        Assert.Equal("u1", Assert.IsType<JsonElement>(context["claims"]).GetProperty("sub").GetString());
+        Assert.Equal("""{"principalId":"user-2","integrationLatency":12,"ratio":1.50,"admin":true,"none":null,"claims":{"sub":"u1"}}""", Write(context));
+    }
+
+    [Fact]
     public void Reads_are_case_insensitive_and_writes_use_camelCase()
     {
         var request = Read<APIGatewayCustomAuthorizerRequest>(

@@ -40,8 +40,10 @@ public static partial class TokenServiceSetup
         services.TryAddSingleton<AssertionValidator>();
         services.TryAddSingleton<TokenMinter>();
         services.TryAddSingleton<TokenExchange>();
-        // The form holds one base64url assertion of at most 64 KB (≈ 87 400 characters) and two short parameters.
-        services.Configure<FormOptions>(o => { o.ValueLengthLimit = 96 * 1024; o.ValueCountLimit = 16; o.KeyLengthLimit = 64; });
+        // The form holds one base64url assertion of at most 64 KB (≈ 87 400 characters) and two short parameters. The
+        // form's own limit is looser (128 Ki characters) so that an assertion just over 64 KB reaches the validator and is
+        // refused as invalid_grant ("larger than 64 KB"); only a form far past any valid one is invalid_request.
+        services.Configure<FormOptions>(o => { o.ValueLengthLimit = 128 * 1024; o.ValueCountLimit = 16; o.KeyLengthLimit = 64; });
         services.AddHostedService<TokenServiceStartup>();
         return services;
     }

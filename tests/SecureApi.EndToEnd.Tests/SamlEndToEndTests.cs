@@ -60,7 +60,9 @@ public sealed class SamlEndToEndTests : IAsyncLifetime
 
         Assert.True(response.StatusCode == 200, $"{response.StatusCode} {response.GatewayReason} {response.Body}");
         var user = JsonDocument.Parse(response.Body).RootElement.GetProperty("user");
-        Assert.Equal("corp:alice@example.test", user.GetProperty("principalId").GetString());
+        // The token service is the registry entry named "default" here (the single-issuer settings); its sub is already
+        // qualified by the IdP name, so the principal is (issuer, sub) = default : corp:alice@example.test.
+        Assert.Equal("default:corp:alice@example.test", user.GetProperty("principalId").GetString());
         Assert.Equal("admin", user.GetProperty("role").GetString());
         Assert.Equal("jwt", user.GetProperty("authType").GetString(), ignoreCase: true);
     }

@@ -32,7 +32,10 @@ public sealed class TokenIdentityTests
         await using var factory = new SecureApiFactory();
         var token = factory.Credentials.MintToken("ops");
 
-        var (status, _, _) = await factory.SendAsync(WithToken("POST", "/protected/mfa/enrollment", token));
+        // A first enrollment needs a ticket (issue 19); this one is issued to default:ops, so only that identity can use it.
+        var ticket = await StepUp.StepUpCalls.TicketHeaderAsync(factory, "default:ops");
+        var (status, _, _) = await factory.SendAsync(new CaseRequest("POST", "/protected/mfa/enrollment",
+            ExtraHeaders: [new("Authorization", "Bearer " + token), ticket]));
 
         Assert.Equal(201, status);
         var stepUp = factory.Services.GetRequiredService<IStepUpStore>();

@@ -117,6 +117,19 @@ public sealed class TokenEndpointTests : IClassFixture<TokenEndpointTests.Idp>, 
     }
 
     [Fact]
+    public async Task A_form_far_past_any_valid_assertion_is_invalid_request_without_repeating_it()
+    {
+        var answer = await _service.PostAsync(new()
+        {
+            ["grant_type"] = "urn:ietf:params:oauth:grant-type:saml2-bearer",
+            ["assertion"] = new string('A', 200 * 1024),
+        });
+
+        Assert.Equal((400, "invalid_request"), (answer.Status, answer.Error));
+        Assert.DoesNotContain("AAAA", answer.Description ?? "");
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_a_form_is_invalid_request()
     {
         using var client = _service.CreateClient();

@@ -218,7 +218,7 @@ public sealed class StepUpApiTests
         var first = factory.Credentials.MintToken("two-token-user", new Dictionary<string, object> { ["jti"] = "first" });
         var second = factory.Credentials.MintToken("two-token-user", new Dictionary<string, object> { ["jti"] = "second" });
         var (_, enrolled, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment,
-            ExtraHeaders: [new("Authorization", "Bearer " + first), await TicketHeaderAsync(factory, "two-token-user")]));
+            ExtraHeaders: [new("Authorization", "Bearer " + first), await TicketHeaderAsync(factory, TokenPrincipal("two-token-user"))]));
         var secret = JsonDocument.Parse(enrolled).RootElement.GetProperty("secret").GetString()!;
         await factory.SendAsync(new CaseRequest("POST", TokenEnrollment + "/confirm", ExtraHeaders: [new("Authorization", "Bearer " + first)]), Json(Code(factory, secret)));
         factory.Clock.Advance(TimeSpan.FromSeconds(30));

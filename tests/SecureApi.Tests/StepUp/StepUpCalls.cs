@@ -44,9 +44,12 @@ internal static class StepUpCalls
         CaseCredential.AdminApiKey => AdminCalls.Actor,
         CaseCredential.UserApiKey => "api-key-reader",
         CaseCredential.CustomHeader => "custom-user",
-        CaseCredential.AdminToken => "test-admin",
-        _ => "test-user",
+        CaseCredential.AdminToken => TokenPrincipal("test-admin"),
+        _ => TokenPrincipal("test-user"),
     };
+
+    /// <summary>A test token's principal: identity is (issuer, sub), and the test tokens come from the issuer named "default".</summary>
+    public static string TokenPrincipal(string sub) => SecureApi.AuthorizerContract.TokenSubjects.PrincipalId("default", sub);
 
     /// <summary>An enrollment ticket for the principal, issued in the store as an admin's POST …/mfa/ticket would.</summary>
     public static async Task<KeyValuePair<string, string>> TicketHeaderAsync(SecureApiFactory factory, string principalId)

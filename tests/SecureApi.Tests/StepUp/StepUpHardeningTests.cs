@@ -69,14 +69,14 @@ public abstract class StepUpHardeningContract
     public async Task An_admins_ticket_lets_its_principal_enroll_once_and_a_reset_needs_a_new_one()
     {
         await using var factory = NewFactory();
-        var (issued, body, headers) = await factory.SendAsync("POST", "/principals/test-user/mfa/ticket");
+        var (issued, body, headers) = await factory.SendAsync("POST", "/principals/default:test-user/mfa/ticket");
         var ticket = AdminCalls.Json(body).GetProperty("ticket").GetString()!;
         KeyValuePair<string, string>[] withTicket = [new("X-Enrollment-Ticket", ticket)];
 
         var (otherPrincipal, _, _) = await factory.SendAsync(new CaseRequest("POST", KeyEnrollment, CaseCredential.AdminApiKey, ExtraHeaders: withTicket));
         var (enrolled, _, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, CaseCredential.UserToken, ExtraHeaders: withTicket));
         var (reused, _, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, CaseCredential.UserToken, ExtraHeaders: withTicket));
-        await factory.SendAsync("DELETE", "/principals/test-user/mfa");
+        await factory.SendAsync("DELETE", "/principals/default:test-user/mfa");
         var (afterReset, _, _) = await factory.SendAsync(new CaseRequest("POST", TokenEnrollment, CaseCredential.UserToken, ExtraHeaders: withTicket));
 
         Assert.Equal(201, issued);
@@ -84,7 +84,7 @@ public abstract class StepUpHardeningContract
         Assert.StartsWith("sapi_et_", ticket);
         Assert.Equal(factory.Clock.GetUtcNow().AddHours(24), AdminCalls.Json(body).GetProperty("expiresAt").GetDateTimeOffset());
         Assert.Equal((403, 201, 403, 403), (otherPrincipal, enrolled, reused, afterReset));
-        Assert.Contains(await factory.AuditAsync(), r => r is { Action: AuditActions.MfaTicketIssued, Subject: "principal:test-user" });
+        Assert.Contains(await factory.AuditAsync(), r => r is { Action: AuditActions.MfaTicketIssued, Subject: "principal:default:test-user" });
         Assert.All(await factory.AuditAsync(), r => Assert.DoesNotContain(ticket, r.Detail));
     }
 
@@ -109,7 +109,7 @@ public abstract class StepUpHardeningContract
         var secret = await EnrollAndConfirmAsync(factory, TokenEnrollment, CaseCredential.UserToken);
         var (opened, _, _) = await factory.SendAsync(new CaseRequest("POST", "/protected/mfa/verify", CaseCredential.UserToken), Json(Code(factory, secret)));
 
-        var (reset, _, _) = await factory.SendAsync("DELETE", "/principals/test-user/mfa");
+        var (reset, _, _) = await factory.SendAsync("DELETE", "/principals/default:test-user/mfa");
         var (afterReset, _, headers) = await factory.SendAsync(new CaseRequest("DELETE", TokenEnrollment, CaseCredential.UserToken));
 
         Assert.Equal((204, 204), (opened, reset));

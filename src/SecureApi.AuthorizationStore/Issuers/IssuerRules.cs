@@ -32,8 +32,8 @@ public static class IssuerRules
         void Add(string field, string message) => problems.Add(new(fieldName(field), message));
         string F(string field) => fieldName(field);
 
-        if (e.Name is null || !TokenSubjects.IsIssuerName(e.Name))
-            Add("Name", $"{F("Name")} must be 1–{TokenSubjects.MaxIssuerNameLength} characters of a-z, 0-9 and - (it prefixes the subject: name:sub).");
+        if (!IsValidName(e.Name))
+            Add("Name", NameRule(F("Name")));
         var known = IssuerProfileNames.All.Contains(e.Profile, StringComparer.Ordinal);
         if (!known) Add("Profile", $"{F("Profile")} must be one of {string.Join(", ", IssuerProfileNames.All)}.");
         var entra = e.Profile == IssuerProfileNames.Entra;
@@ -78,6 +78,11 @@ public static class IssuerRules
                 Add(field, $"{F(field)} must use https (set TokenAuthorizer__RequireHttpsMetadata=false only for local development).");
         }
     }
+
+    public static bool IsValidName(string? name) => name is not null && TokenSubjects.IsIssuerName(name);
+
+    public static string NameRule(string field) =>
+        $"{field} must be 1–{TokenSubjects.MaxIssuerNameLength} characters of a-z, 0-9 and - (it prefixes the subject: name:sub).";
 
     /// <summary>The tenant id (a GUID path segment) of an Entra issuer URL; null when it has none.</summary>
     public static string? EntraTenantOf(string issuer) =>

@@ -25,6 +25,7 @@ public static class LogEvents
     public const int RouteCheckKeyNotUsable = 2102;
     public const int RouteCheckStoreUnavailable = 2103;
     public const int RouteCheckRouteNotInTable = 2104;
+    public const int RouteCheckIssuerNotRegistered = 2110;
 
     // 3000–3099: the admin API's changes.
     public const int AdminPrincipalPut = 3001;

@@ -146,3 +146,32 @@ public sealed class IssuersApiDynamoDbTests(DynamoDbServerFixture dynamo) : ICla
         Assert.Contains(AuditActions.IssuerDeleted, actions);
     }
 }
+
+/// <summary>The API's route check refuses the cached Allow of an issuer removed from the run-time registry (docs/identity-providers.md#run-time-registry).</summary>
+public sealed class RemovedIssuerTests
+{
+    [Fact]
+    public async Task A_removed_issuers_cached_allow_is_refused_by_the_api_once_the_cache_window_has_passed()
+    {
+        // The gateway's answer for a token of the stored issuer "partner" (the context names it), as if cached.
+        await using var factory = new SecureApiFactory
+        {
+            EditAuthorizerResponse = r => { if (r.Context is { } context && context.ContainsKey("issuer")) context["issuer"] = "partner"; },
+        };
+        var issuers = factory.Services.GetRequiredService<IIssuerStore>();
+        await issuers.PutIssuerAsync(new IssuerEntry
+        {
+            Name = "partner", Issuer = "https://partner.example.test/", Audiences = ["api"], JwksUri = "https://partner.example.test/keys",
+        }, "admin");
+
+        var (registered, _, _) = await factory.SendAsync(new CaseRequest("GET", "/protected", CaseCredential.UserToken));
+        await issuers.DeleteIssuerAsync("partner", "admin");
+        var (withinWindow, _, _) = await factory.SendAsync(new CaseRequest("GET", "/protected", CaseCredential.UserToken));
+        factory.Clock.Advance(TimeSpan.FromSeconds(AuthorizationStoreOptions.DefaultCacheSeconds));
+        var (removed, _, _) = await factory.SendAsync(new CaseRequest("GET", "/protected", CaseCredential.UserToken));
+
+        Assert.Equal(200, registered);
+        Assert.Equal(200, withinWindow); // the bound is the cache window, as for a disabled principal
+        Assert.Equal(401, removed);
+    }
+}

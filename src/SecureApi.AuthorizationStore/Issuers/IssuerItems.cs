@@ -44,7 +44,7 @@ internal static class IssuerItems
         MetadataAddress = Str(item, "metadataAddress"),
         JwksUri = Str(item, "jwksUri"),
         Jwks = Str(item, "jwks"),
-        Profile = Str(item, "profile") ?? "generic",
+        Profile = Str(item, "profile") ?? IssuerProfileNames.Generic,
         RoleClaims = Strings(item, "roleClaims"),
         PermissionClaims = Strings(item, "permissionClaims"),
         TenantIds = Strings(item, "tenantIds") ?? [],

@@ -16,7 +16,7 @@ public sealed record IssuerEntry
     public string? MetadataAddress { get; init; }
     public string? JwksUri { get; init; }
     public string? Jwks { get; init; }
-    public string Profile { get; init; } = "generic";
+    public string Profile { get; init; } = IssuerProfileNames.Generic;
     public IReadOnlyList<string>? RoleClaims { get; init; }
     public IReadOnlyList<string>? PermissionClaims { get; init; }
     public IReadOnlyList<string> TenantIds { get; init; } = [];

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.Issuers;
 using SecureApi.AuthorizationStore.RateLimits;
 using SecureApi.Authorizers.Directory;
 using SecureApi.Lambda.APIGatewayEvents;
@@ -31,10 +32,12 @@ public static class AuthorizerFunctions
             .UseBootstrapHandler(() =>
             {
                 var options = TokenAuthorizerOptions.FromConfiguration(configuration.GetSection(TokenAuthorizerOptions.SectionName));
-                // Only remote key sources need HTTP; skipping it keeps a static-JWKS cold start lean.
-                var http = options.AllIssuers().All(i => i.MetadataAddress is null && i.JwksUri is null) ? null : CreateKeyFetchClient();
                 var store = CreateStore(configuration);
-                authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, store);
+                // Only remote key sources need HTTP (a stored issuer may have one); skipping it keeps a static-JWKS cold start lean.
+                var http = store is null && options.AllIssuers().All(i => i.MetadataAddress is null && i.JwksUri is null) ? null : CreateKeyFetchClient();
+                var storeOptions = AuthorizationStoreOptions.FromConfiguration(configuration.GetSection(AuthorizationStoreOptions.SectionName));
+                var issuers = store is null ? null : IssuerStoreFactory.Create(storeOptions, TimeProvider.System, store); // the run-time registry, same table
+                authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, store, issuers, storeOptions.CacheDuration);
                 RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
                 return Task.FromResult(true);
             });

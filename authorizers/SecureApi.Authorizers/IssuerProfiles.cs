@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
+using SecureApi.AuthorizationStore.Issuers;
 
 namespace SecureApi.Authorizers;
 
@@ -12,13 +13,13 @@ internal sealed record IssuerProfile(string Name, string[] RoleClaims, string[] 
 
 internal static class IssuerProfiles
 {
-    public const string Generic = "generic";
-    public const string Entra = "entra";
-    public const string Okta = "okta";
-    public const string Auth0 = "auth0";
-    public const string Cognito = "cognito";
-    public const string Keycloak = "keycloak";
-    public const string Google = "google";
+    public const string Generic = IssuerProfileNames.Generic;
+    public const string Entra = IssuerProfileNames.Entra;
+    public const string Okta = IssuerProfileNames.Okta;
+    public const string Auth0 = IssuerProfileNames.Auth0;
+    public const string Cognito = IssuerProfileNames.Cognito;
+    public const string Keycloak = IssuerProfileNames.Keycloak;
+    public const string Google = IssuerProfileNames.Google;
 
     private static readonly IssuerProfile[] All =
     [

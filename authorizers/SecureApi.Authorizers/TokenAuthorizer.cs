@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.Issuers;
 using SecureApi.Lambda.APIGatewayEvents;
 
 namespace SecureApi.Authorizers;
@@ -22,14 +23,17 @@ public sealed class TokenAuthorizer
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TimeSpan _maxLifetime;
     private readonly IAuthorizationStore? _store;
+    private readonly StoredIssuers? _stored;
 
     /// <param name="httpClient">Used for discovery/JWKS fetches (required when an issuer has MetadataAddress/JwksUri).</param>
     /// <param name="timeProvider">Clock for key caching and refresh limits; defaults to the system clock. (Token
     /// lifetime is checked by JsonWebTokenHandler against the system clock.)</param>
     /// <param name="decisionLog">Receives one JSON line per decision; null for none.</param>
     /// <param name="store">Principal records (overlay for the token's sub) and the route table; null → the token alone.</param>
+    /// <param name="issuerStore">The run-time issuer registry merged with the configured issuers; null → configured only.</param>
+    /// <param name="issuerCache">How long a read of the stored issuers is used (AuthorizationStore__CacheSeconds).</param>
     public TokenAuthorizer(TokenAuthorizerOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, TextWriter? decisionLog = null,
-        IAuthorizationStore? store = null)
+        IAuthorizationStore? store = null, IIssuerStore? issuerStore = null, TimeSpan issuerCache = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -39,6 +43,12 @@ public sealed class TokenAuthorizer
         _log = new DecisionLog(decisionLog, "token");
         _policy = new PolicyBuilder(options.Routes);
         _issuers = IssuerRegistry.Create(options, httpClient, _time);
+        if (issuerStore is not null)
+        {
+            var time = _time;
+            _stored = new StoredIssuers(_issuers.Issuers, issuerStore, issuerCache, o => new TrustedIssuer(o, options, httpClient, time),
+                options.RequireHttpsMetadata, _time);
+        }
         _maxLifetime = TimeSpan.FromSeconds(options.MaxTokenLifetimeSeconds);
     }
 
@@ -84,6 +94,15 @@ public sealed class TokenAuthorizer
         // The scheme is case-insensitive (RFC 9110 §11.1); exactly one space separates it from the token.
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)) return Fail(ReasonCodes.NotBearer);
         if (!MethodArn.TryParse(request!.MethodArn, out var arn)) return Fail(ReasonCodes.BadMethodArn);
+        // The registry in force (configured + stored, re-read at most once per cache window); synchronous while fresh.
+        var registry = _issuers;
+        var storeDown = false;
+        if (_stored is not null)
+        {
+            var pendingSnapshot = _stored.CurrentAsync(ct);
+            var snapshot = pendingSnapshot.IsCompletedSuccessfully ? pendingSnapshot.Result : await pendingSnapshot.ConfigureAwait(false);
+            (registry, storeDown) = (snapshot.Registry, snapshot.StoreDown);
+        }
 
         var raw = header.AsSpan(BearerPrefix.Length);
         // A compact JWS: exactly three non-empty base64url parts (no JWE, no stripped signature).
@@ -93,7 +112,8 @@ public sealed class TokenAuthorizer
         var secondDot = firstDot + 1 + raw[(firstDot + 1)..].IndexOf('.');
         // The unverified iss picks the one issuer whose keys and rules apply, before anything else (no key lookup,
         // no network request, no allocation for an unknown iss).
-        if (!_issuers.TrySelect(raw[(firstDot + 1)..secondDot], out var match)) return UnknownIssuerRefusal;
+        // Stored issuers unreadable: an iss no configured issuer accepts may be a stored one's, so fail closed as the store rule says.
+        if (!registry.TrySelect(raw[(firstDot + 1)..secondDot], out var match)) return storeDown ? Fail(ReasonCodes.StoreUnavailable) : UnknownIssuerRefusal;
         var issuer = match.Issuer;
 
         JsonWebToken token;

@@ -1,4 +1,5 @@
 using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.Issuers;
 
 namespace SecureApi.Authorizers;
 
@@ -79,50 +80,26 @@ public sealed class TokenIssuerOptions
     public static bool IsValidName(string? name) => name is not null && TokenSubjects.IsIssuerName(name);
 
     /// <summary>Every problem with this entry, each naming its setting under <paramref name="p"/> (e.g. "TokenAuthorizer__Issuers__0__").</summary>
-    public IReadOnlyList<string> Validate(string p, bool requireHttps)
+    public IReadOnlyList<string> Validate(string p, bool requireHttps) =>
+        [.. IssuerRules.Validate(ToEntry(), SymmetricKey, field => p + field, requireHttps).Select(problem => problem.Message)];
+
+    /// <summary>The entry as the run-time registry stores it (no SymmetricKey: only the single-issuer settings carry one).</summary>
+    public IssuerEntry ToEntry() => new()
     {
-        var e = new List<string>();
-        if (!IsValidName(Name)) e.Add($"{p}Name must be 1–{MaxNameLength} characters of a-z, 0-9 and - (it prefixes the subject: name:sub).");
-        var profile = IssuerProfiles.Find(Profile);
-        if (profile is null) e.Add($"{p}Profile must be one of {string.Join(", ", IssuerProfiles.Names)}.");
-        var entra = profile?.Name == IssuerProfiles.Entra;
-        if (string.IsNullOrWhiteSpace(Issuer) && !(entra && TenantIds.Count > 0))
-            e.Add(entra ? $"{p}TenantIds is required for the entra profile (or {p}Issuer; never any tenant)."
-                        : $"{p}Issuer is required (the exact iss value of accepted tokens).");
-        if (entra && !string.IsNullOrWhiteSpace(Issuer) && TenantOf(Issuer) is null)
-            e.Add($"{p}Issuer of the entra profile must name one tenant (…/{{tenant id}}/v2.0 or https://sts.windows.net/{{tenant id}}/).");
-        if (!entra && TenantIds.Count > 0) e.Add($"{p}TenantIds applies to the entra profile only.");
-        foreach (var tid in TenantIds)
-            if (!Guid.TryParseExact(tid, "D", out _)) e.Add($"{p}TenantIds contains '{tid}', which is not a tenant id (a GUID).");
-        if (profile?.Name != IssuerProfiles.Google && HostedDomains.Count > 0) e.Add($"{p}HostedDomains applies to the google profile only.");
-        if (Audiences.Count == 0) e.Add($"{p}Audiences is required (accepted aud values, or app client ids for cognito).");
-        if (AudienceClaim is not null && (AudienceClaim.Length == 0 || AudienceClaim.Any(char.IsWhiteSpace)))
-            e.Add($"{p}AudienceClaim must be one claim name (aud, or client_id for Cognito access tokens).");
-        if (RequiredTokenType is not null && (RequiredTokenType.Length == 0 || RequiredTokenType.Any(char.IsWhiteSpace)))
-            e.Add($"{p}RequiredTokenType must be one media type (e.g. at+jwt).");
-        if (RequiredTokenUse is not null && (RequiredTokenUse.Length == 0 || RequiredTokenUse.Any(char.IsWhiteSpace)))
-            e.Add($"{p}RequiredTokenUse must be one word (e.g. access).");
-        if (RoleClaims is { Count: 0 }) e.Add($"{p}RoleClaims must name at least one claim.");
-        if (PermissionClaims is { Count: 0 }) e.Add($"{p}PermissionClaims must name at least one claim.");
+        Name = Name ?? "", Issuer = Issuer, Audiences = Audiences, AudienceClaim = AudienceClaim, RequiredTokenType = RequiredTokenType,
+        RequiredTokenUse = RequiredTokenUse, MetadataAddress = MetadataAddress, JwksUri = JwksUri, Jwks = Jwks, Profile = Profile,
+        RoleClaims = RoleClaims, PermissionClaims = PermissionClaims, TenantIds = TenantIds, HostedDomains = HostedDomains,
+        StepUpAmr = StepUpAmr, StepUpAcrs = StepUpAcrs,
+    };
 
-        var sources = new[] { MetadataAddress, JwksUri, Jwks, SymmetricKey }.Count(s => !string.IsNullOrWhiteSpace(s));
-        if (sources != 1)
-            e.Add(SymmetricKey is null && Name != DefaultName
-                ? $"Exactly one key source is required: {p}MetadataAddress, {p}JwksUri or {p}Jwks (found {sources})."
-                : $"Exactly one key source is required: {p}MetadataAddress, {p}JwksUri, {p}Jwks or {p}SymmetricKey (found {sources}).");
-        CheckUrl(p + nameof(MetadataAddress), MetadataAddress);
-        CheckUrl(p + nameof(JwksUri), JwksUri);
-        return e;
-
-        void CheckUrl(string name, string? value)
-        {
-            if (value is null) return;
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-                e.Add($"{name} must be an absolute http(s) URL.");
-            else if (requireHttps && uri.Scheme != Uri.UriSchemeHttps)
-                e.Add($"{name} must use https (set TokenAuthorizer__RequireHttpsMetadata=false only for local development).");
-        }
-    }
+    /// <summary>A stored entry as the options the authorizer builds its issuers from.</summary>
+    public static TokenIssuerOptions From(IssuerEntry e) => new()
+    {
+        Name = e.Name, Issuer = e.Issuer, Audiences = [.. e.Audiences], AudienceClaim = e.AudienceClaim, RequiredTokenType = e.RequiredTokenType,
+        RequiredTokenUse = e.RequiredTokenUse, MetadataAddress = e.MetadataAddress, JwksUri = e.JwksUri, Jwks = e.Jwks, Profile = e.Profile,
+        RoleClaims = e.RoleClaims?.ToList(), PermissionClaims = e.PermissionClaims?.ToList(), TenantIds = [.. e.TenantIds],
+        HostedDomains = [.. e.HostedDomains], StepUpAmr = e.StepUpAmr?.ToList(), StepUpAcrs = e.StepUpAcrs?.ToList(),
+    };
 
     /// <summary>Every iss this entry accepts: Issuer, and for entra the v2 and v1 issuer of each tenant in TenantIds.</summary>
     internal IEnumerable<(string Iss, string? TenantId)> AcceptedIssuers()
@@ -142,8 +119,5 @@ public sealed class TokenIssuerOptions
     }
 
     /// <summary>The tenant id (a GUID path segment) of an Entra issuer URL; null when it has none.</summary>
-    private static string? TenantOf(string issuer) =>
-        Uri.TryCreate(issuer, UriKind.Absolute, out var uri)
-            ? uri.Segments.Select(s => s.TrimEnd('/')).FirstOrDefault(s => Guid.TryParseExact(s, "D", out _))
-            : null;
+    private static string? TenantOf(string issuer) => IssuerRules.EntraTenantOf(issuer);
 }

@@ -34,4 +34,8 @@ public static class AuditActions
     public const string MfaEnrollmentDeleted = "mfa-enrollment.deleted";
     /// <summary>An admin issued an enrollment ticket for a principal (docs/step-up.md#enrollment-tickets).</summary>
     public const string MfaTicketIssued = "mfa-ticket.issued";
+    /// <summary>The run-time issuer registry (docs/identity-providers.md#run-time-registry).</summary>
+    public const string IssuerCreated = "issuer.created";
+    public const string IssuerUpdated = "issuer.updated";
+    public const string IssuerDeleted = "issuer.deleted";
 }

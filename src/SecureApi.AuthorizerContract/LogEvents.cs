@@ -25,12 +25,15 @@ public static class LogEvents
     public const int RouteCheckKeyNotUsable = 2102;
     public const int RouteCheckStoreUnavailable = 2103;
     public const int RouteCheckRouteNotInTable = 2104;
+    public const int RouteCheckIssuerNotRegistered = 2110;
 
     // 3000–3099: the admin API's changes.
     public const int AdminPrincipalPut = 3001;
     public const int AdminKeyCreated = 3002;
     public const int AdminKeyRevoked = 3003;
     public const int AdminRouteRulesReplaced = 3004;
+    public const int AdminIssuerPut = 3010;
+    public const int AdminIssuerDeleted = 3011;
 
     // 4000–4099: step-up code checks; 4100–4199: MFA enrollment; 4200–4299: step-up settings.
     public const int StepUpCodeAccepted = 4001;

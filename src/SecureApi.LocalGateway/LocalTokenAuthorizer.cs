@@ -26,13 +26,17 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
     private readonly ITimer? _secretsPoll;
     private readonly string? _userSecretsFile;
     private readonly IAuthorizationStore? _store;
+    private readonly SecureApi.AuthorizationStore.Issuers.IIssuerStore? _issuerStore;  // the run-time issuer registry (the API's)
+    private readonly TimeSpan _issuerCache;
     private string _fingerprint;
     private TokenAuthorizer? _current;
 
     public LocalTokenAuthorizer(IConfiguration configuration, IHostEnvironment environment, HttpClient http, TimeProvider time,
-        ILogger<LocalTokenAuthorizer> logger, string? userSecretsFile = null, IAuthorizationStore? store = null)
+        ILogger<LocalTokenAuthorizer> logger, string? userSecretsFile = null, IAuthorizationStore? store = null,
+        SecureApi.AuthorizationStore.Issuers.IIssuerStore? issuerStore = null, TimeSpan issuerCache = default)
     {
         _store = store;
+        (_issuerStore, _issuerCache) = (issuerStore, issuerCache);
         (_configuration, _environment, _http, _time, _logger) = (configuration, environment, http, time, logger);
         _userSecretsFile = environment.IsDevelopment() ? userSecretsFile ?? UserSecretsFileOf(environment.ApplicationName) : null;
         _fingerprint = Fingerprint();
@@ -79,7 +83,7 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
                 return null;
             }
         }
-        return new TokenAuthorizer(options, _http, _time, decisionLog: null, store: _store); // throws AuthorizerConfigurationException when invalid
+        return new TokenAuthorizer(options, _http, _time, decisionLog: null, store: _store, issuerStore: _issuerStore, issuerCache: _issuerCache); // throws AuthorizerConfigurationException when invalid
     }
 
     /// <summary>The app's configuration with the user-secrets file as it is now laid over it (Development).</summary>

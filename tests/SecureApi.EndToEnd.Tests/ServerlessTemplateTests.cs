@@ -91,6 +91,7 @@ public sealed class ServerlessTemplateTests
         {
             "ApiFunction" => ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             "TokenServiceFunction" => ["dynamodb:PutItem"],
+            "TokenAuthorizerFunction" => ["dynamodb:GetItem", "dynamodb:Query"],
             _ => ["dynamodb:GetItem"],
         };
         var granted = new List<string>();
@@ -112,6 +113,10 @@ public sealed class ServerlessTemplateTests
             if (resource[0].GetString() == "AuthorizationTable")
             {
                 Assert.Equal("Arn", resource[1].GetString());
+                // The TOKEN authorizer may Query the run-time issuer registry's partition and nothing else (docs/identity-providers.md#run-time-registry).
+                if (functionId == "TokenAuthorizerFunction" && actions.Contains("dynamodb:Query"))
+                    Assert.Equal(["ISSUERS"], statement.GetProperty("Condition").GetProperty("ForAllValues:StringEquals")
+                        .GetProperty("dynamodb:LeadingKeys").EnumerateArray().Select(k => k.GetString()));
                 granted.AddRange(actions);
                 continue;
             }

@@ -38,6 +38,10 @@ internal static class TableKeys
     public const string SamlAssertionSortKey = "USED";
     public static string SamlAssertion(string sha256) => "SAML-ASSERTION#" + sha256;
 
+    /// <summary>The run-time issuer registry: one partition (one Query lists it; the TOKEN authorizer's role reads only it).</summary>
+    public const string IssuersKey = "ISSUERS";
+    public static string Issuer(string name) => "ISSUER#" + StoreKey.Encode(name);
+
     public static string Principal(string principalId) => "PRINCIPAL#" + StoreKey.Encode(principalId);
     public static string CredentialByKeyId(string keyId) => "CREDENTIAL#" + StoreKey.Encode(keyId);
     public static string CredentialByHash(string sha256) => "CREDHASH#" + sha256;

@@ -47,6 +47,7 @@ public static class AdminApi
         group.MapMfaReset();
         group.MapEnrollmentTickets();
         group.MapAuditApi();
+        group.MapIssuersApi();
         return group;
     }
 
@@ -181,4 +182,10 @@ public sealed partial class AdminApiLog
 
     [LoggerMessage(EventId = LogEvents.AdminRouteRulesReplaced, EventName = nameof(LogEvents.AdminRouteRulesReplaced), Level = LogLevel.Information, Message = "Admin {Actor} replaced the route table ({RuleCount} rules).")]
     public static partial void RouteRulesReplaced(ILogger logger, string actor, int ruleCount);
+
+    [LoggerMessage(EventId = LogEvents.AdminIssuerPut, EventName = nameof(LogEvents.AdminIssuerPut), Level = LogLevel.Information, Message = "Admin {Actor} put issuer {IssuerName} (created {Created}).")]
+    public static partial void IssuerPut(ILogger logger, string actor, string issuerName, bool created);
+
+    [LoggerMessage(EventId = LogEvents.AdminIssuerDeleted, EventName = nameof(LogEvents.AdminIssuerDeleted), Level = LogLevel.Information, Message = "Admin {Actor} deleted issuer {IssuerName}.")]
+    public static partial void IssuerDeleted(ILogger logger, string actor, string issuerName);
 }

@@ -36,7 +36,7 @@ public sealed class RouteCheckFailure(IAuthorizationHandler handler, RouteCheckR
 /// (must be active, unexpired and the caller's). A store failure never allows. Singleton: stateless.
 /// </summary>
 public sealed partial class RouteRuleAuthorizationHandler(
-    IAuthorizationStore store, TimeProvider time, ILogger<RouteRuleAuthorizationHandler> logger)
+    IAuthorizationStore store, TimeProvider time, ILogger<RouteRuleAuthorizationHandler> logger, RegisteredIssuers issuers)
     : AuthorizationHandler<RouteRuleRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, RouteRuleRequirement requirement)
@@ -74,6 +74,13 @@ public sealed partial class RouteRuleAuthorizationHandler(
         }
 
         if (!PrincipalIds.IsValid(principalId)) return RouteCheckRefusal.NotAuthenticated;
+        // A removed issuer's cached Allow is refused within the cache window, like a disabled principal's.
+        if (ClaimValues.First(user, ApiGatewayAuthorizerClaimTypes.Issuer) is { Length: > 0 } issuer
+            && !await issuers.IsRegisteredAsync(issuer, ct).ConfigureAwait(false))
+        {
+            Log.IssuerNotRegistered(logger, issuer, verb, path);
+            return RouteCheckRefusal.NotAuthenticated;
+        }
         var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
         var granted = PrincipalOverlay.Apply(principal, user, static u =>
             (ClaimValues.All(u, ApiGatewayAuthorizerClaimTypes.Role), ClaimValues.All(u, ApiGatewayAuthorizerClaimTypes.Permission)));
@@ -102,6 +109,9 @@ public sealed partial class RouteRuleAuthorizationHandler(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = LogEvents.RouteCheckIssuerNotRegistered, EventName = nameof(LogEvents.RouteCheckIssuerNotRegistered), Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: issuer {Issuer} is no longer registered.")]
+        public static partial void IssuerNotRegistered(ILogger logger, string issuer, string verb, string path);
+
         [LoggerMessage(EventId = LogEvents.RouteCheckPrincipalDisabled, EventName = nameof(LogEvents.RouteCheckPrincipalDisabled), Level = LogLevel.Warning, Message = "Refused {Verb} {Path}: principal {PrincipalId} is disabled in the authorization store.")]
         public static partial void PrincipalDisabled(ILogger logger, string principalId, string verb, string path);
 

@@ -28,6 +28,7 @@ public static class RouteRulesPolicy
         // RouteRuleAuthorizationHandler is a singleton: its dependencies (store, clock, logger) are singletons.
         services.TryAddSingleton<IPolicyEvaluator>(sp => new PolicyEvaluator(sp.GetRequiredService<IAuthorizationService>()));
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler>(new RouteAuthorizationResultHandler());
+        services.TryAddSingleton<RegisteredIssuers>();                                 // the context's issuer still registered (run-time registry)
         services.AddSingleton<IAuthorizationHandler, RouteRuleAuthorizationHandler>();
         // Both policies name the scheme: on Lambda, HttpContext.User already holds the hosting's principal built from
         // the authorizer context (docs/wire-contracts.md §2.9), which a policy naming no scheme would accept as is.

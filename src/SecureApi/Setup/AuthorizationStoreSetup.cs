@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.AuthorizationStore;
+using SecureApi.AuthorizationStore.Issuers;
 
 namespace SecureApi.Setup;
 
@@ -17,6 +18,8 @@ public static class AuthorizationStoreSetup
             sp.GetRequiredService<IConfiguration>().GetSection(AuthorizationStoreOptions.SectionName)));
         services.TryAddSingleton(sp => AuthorizationStoreFactory.Create(
             sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => IssuerStoreFactory.Create(                       // the run-time issuer registry, same table
+            sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IAuthorizationStore>()));
         services.AddHostedService<AuthorizationStoreStartup>();
         services.AddExceptionHandler<StoreProblems.ExceptionHandler>();                // store down → 503, write conflict → 409
         return services;

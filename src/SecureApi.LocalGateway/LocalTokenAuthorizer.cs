@@ -26,13 +26,16 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
     private readonly ITimer? _secretsPoll;
     private readonly string? _userSecretsFile;
     private readonly IAuthorizationStore? _store;
+    private readonly TokenIssuerOptions? _tokenServiceIssuer;
     private string _fingerprint;
     private TokenAuthorizer? _current;
 
     public LocalTokenAuthorizer(IConfiguration configuration, IHostEnvironment environment, HttpClient http, TimeProvider time,
-        ILogger<LocalTokenAuthorizer> logger, string? userSecretsFile = null, IAuthorizationStore? store = null)
+        ILogger<LocalTokenAuthorizer> logger, string? userSecretsFile = null, IAuthorizationStore? store = null,
+        TokenIssuerOptions? tokenServiceIssuer = null)
     {
         _store = store;
+        _tokenServiceIssuer = tokenServiceIssuer;
         (_configuration, _environment, _http, _time, _logger) = (configuration, environment, http, time, logger);
         _userSecretsFile = environment.IsDevelopment() ? userSecretsFile ?? UserSecretsFileOf(environment.ApplicationName) : null;
         _fingerprint = Fingerprint();
@@ -73,12 +76,13 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
         if (_environment.IsDevelopment())
         {
             DevelopmentUserJwts.Apply(options, configuration);
-            if (!DevelopmentUserJwts.HasKeySource(options))
+            if (!DevelopmentUserJwts.HasKeySource(options) && _tokenServiceIssuer is null)
             {
                 Log.NoSigningKey(_logger);
                 return null;
             }
         }
+        LocalTokenService.AddTo(options, _tokenServiceIssuer); // the in-process token service's tokens (registry entry "saml")
         return new TokenAuthorizer(options, _http, _time, decisionLog: null, store: _store); // throws AuthorizerConfigurationException when invalid
     }
 

@@ -34,7 +34,8 @@ public static class LocalGatewayServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TokenAuthorizer)),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalTokenAuthorizer>>(),
             store: sp.GetService<IAuthorizationStore>(), issuerStore: sp.GetService<SecureApi.AuthorizationStore.Issuers.IIssuerStore>(),
-            issuerCache: sp.GetService<AuthorizationStoreOptions>()?.CacheDuration ?? default));
+            issuerCache: sp.GetService<AuthorizationStoreOptions>()?.CacheDuration ?? default, tokenServiceIssuer: LocalTokenService.RegistryEntry(sp)));
+        services.AddLocalTokenService();                                          // POST /oauth2/token, JWKS: the token service in process
         // Both authorizers share the API's store singleton when the API registers one (its in-memory store under
         // `dotnet run`, so a key created through the admin API works on the next request); none → seed only.
         services.TryAddSingleton(sp => new RequestAuthorizer(RequestAuthorizerOptions.FromConfiguration(

@@ -28,15 +28,18 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
     private readonly IAuthorizationStore? _store;
     private readonly SecureApi.AuthorizationStore.Issuers.IIssuerStore? _issuerStore;  // the run-time issuer registry (the API's)
     private readonly TimeSpan _issuerCache;
+    private readonly TokenIssuerOptions? _tokenServiceIssuer;
     private string _fingerprint;
     private TokenAuthorizer? _current;
 
     public LocalTokenAuthorizer(IConfiguration configuration, IHostEnvironment environment, HttpClient http, TimeProvider time,
         ILogger<LocalTokenAuthorizer> logger, string? userSecretsFile = null, IAuthorizationStore? store = null,
-        SecureApi.AuthorizationStore.Issuers.IIssuerStore? issuerStore = null, TimeSpan issuerCache = default)
+        SecureApi.AuthorizationStore.Issuers.IIssuerStore? issuerStore = null, TimeSpan issuerCache = default,
+        TokenIssuerOptions? tokenServiceIssuer = null)
     {
         _store = store;
         (_issuerStore, _issuerCache) = (issuerStore, issuerCache);
+        _tokenServiceIssuer = tokenServiceIssuer;
         (_configuration, _environment, _http, _time, _logger) = (configuration, environment, http, time, logger);
         _userSecretsFile = environment.IsDevelopment() ? userSecretsFile ?? UserSecretsFileOf(environment.ApplicationName) : null;
         _fingerprint = Fingerprint();
@@ -77,12 +80,13 @@ public sealed partial class LocalTokenAuthorizer : IDisposable
         if (_environment.IsDevelopment())
         {
             DevelopmentUserJwts.Apply(options, configuration);
-            if (!DevelopmentUserJwts.HasKeySource(options))
+            if (!DevelopmentUserJwts.HasKeySource(options) && _tokenServiceIssuer is null)
             {
                 Log.NoSigningKey(_logger);
                 return null;
             }
         }
+        LocalTokenService.AddTo(options, _tokenServiceIssuer); // the in-process token service's tokens (registry entry "saml")
         return new TokenAuthorizer(options, _http, _time, decisionLog: null, store: _store, issuerStore: _issuerStore, issuerCache: _issuerCache); // throws AuthorizerConfigurationException when invalid
     }
 

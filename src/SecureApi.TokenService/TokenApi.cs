@@ -76,19 +76,34 @@ public static partial class TokenApi
     {
         var key = await signer.PublicKeyAsync(context.RequestAborted).ConfigureAwait(false);
         context.Response.Headers.CacheControl = "public, max-age=300";
-        await WriteJsonAsync(context.Response, StatusCodes.Status200OK, w =>
+        await WriteJsonAsync(context.Response, StatusCodes.Status200OK, w => WriteJwksKeys(w, key)).ConfigureAwait(false);
+    }
+
+    /// <summary>The JWKS document of <paramref name="key"/>, as GET /.well-known/jwks.json serves it (the local stage trusts it inline).</summary>
+    public static string JwksJson(SigningKey key)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            w.WriteStartArray("keys");
             w.WriteStartObject();
-            w.WriteString("kty", "RSA");
-            w.WriteString("use", "sig");
-            w.WriteString("alg", "RS256");
-            w.WriteString("kid", key.KeyId);
-            w.WriteString("n", SigningKey.Base64Url(key.PublicKey.Modulus!));
-            w.WriteString("e", SigningKey.Base64Url(key.PublicKey.Exponent!));
+            WriteJwksKeys(w, key);
             w.WriteEndObject();
-            w.WriteEndArray();
-        }).ConfigureAwait(false);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteJwksKeys(Utf8JsonWriter w, SigningKey key)
+    {
+        w.WriteStartArray("keys");
+        w.WriteStartObject();
+        w.WriteString("kty", "RSA");
+        w.WriteString("use", "sig");
+        w.WriteString("alg", "RS256");
+        w.WriteString("kid", key.KeyId);
+        w.WriteString("n", SigningKey.Base64Url(key.PublicKey.Modulus!));
+        w.WriteString("e", SigningKey.Base64Url(key.PublicKey.Exponent!));
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     private static async Task<IFormCollection> ReadFormAsync(HttpRequest request)

@@ -42,6 +42,7 @@ app.MapAdminApi();                                                              
 app.MapMfaApi();                                                                  // /protected/mfa/…, /protected/admin/mfa/… (self-service enrollment, verify)
 #if LOCAL_GATEWAY
 app.MapDeveloperPages();                                                          // dotnet run (Development): /_console/ decision console, /scalar API reference
+app.MapLocalTokenService();                                                       // dotnet run: POST /oauth2/token, GET /.well-known/jwks.json (the token service in process)
 #endif
 
 app.Run();

@@ -12,8 +12,10 @@ namespace SecureApi.EndToEnd.Tests;
 
 /// <summary>
 /// A SAML assertion all the way to the API (docs/saml.md): the token service exchanges it for a token, and the
-/// published TOKEN authorizer — configured with its existing single-issuer settings (Issuer, Audiences, the token
-/// service's JWKS) to trust the token service — lets the published API answer GET /protected with the mapped role.
+/// published TOKEN authorizer — trusting the token service as registry entry "saml", as serverless.template
+/// configures it next to the single-issuer settings — lets the published API answer GET /protected with the mapped
+/// role. The entry's keys are the token service's JWKS inline (the template's JwksUri points at the same document,
+/// which the in-memory test server cannot serve to another process).
 /// </summary>
 [Trait("Category", "Integration")] // starts the published functions
 public sealed class SamlEndToEndTests : IAsyncLifetime
@@ -33,11 +35,23 @@ public sealed class SamlEndToEndTests : IAsyncLifetime
         var jwks = await client.GetStringAsync(TokenApi.JwksPath);
         var trustTheTokenService = new Dictionary<string, string>
         {
-            ["TokenAuthorizer__Issuer"] = AssertionSpec.TokenIssuer,
-            ["TokenAuthorizer__Audiences"] = AssertionSpec.TokenAudience,
-            ["TokenAuthorizer__Jwks"] = jwks,
+            ["TokenAuthorizer__Issuers__0__Name"] = "saml",
+            ["TokenAuthorizer__Issuers__0__Issuer"] = AssertionSpec.TokenIssuer,
+            ["TokenAuthorizer__Issuers__0__Audiences"] = AssertionSpec.TokenAudience,
+            ["TokenAuthorizer__Issuers__0__Jwks"] = jwks,
         };
-        _stack = new DeployedStack { ExtraEnvironment = handler => handler == "TokenAuthorizer" ? trustTheTokenService : new Dictionary<string, string>() };
+        // As the template sets it when the token service exists: the API knows the registry name too, so its route check
+        // keeps accepting the authorizer's Allows for that issuer (RegisteredIssuers).
+        var apiKnowsTheIssuer = new Dictionary<string, string> { ["TokenAuthorizer__Issuers__0__Name"] = "saml" };
+        _stack = new DeployedStack
+        {
+            ExtraEnvironment = handler => handler switch
+            {
+                "TokenAuthorizer" => trustTheTokenService,
+                "SecureApi" => apiKnowsTheIssuer,
+                _ => new Dictionary<string, string>(),
+            },
+        };
         await _stack.InitializeAsync();
     }
 
@@ -60,9 +74,7 @@ public sealed class SamlEndToEndTests : IAsyncLifetime
 
         Assert.True(response.StatusCode == 200, $"{response.StatusCode} {response.GatewayReason} {response.Body}");
         var user = JsonDocument.Parse(response.Body).RootElement.GetProperty("user");
-        // The token service is the registry entry named "default" here (the single-issuer settings); its sub is already
-        // qualified by the IdP name, so the principal is (issuer, sub) = default : corp:alice@example.test.
-        Assert.Equal("default:corp:alice@example.test", user.GetProperty("principalId").GetString());
+        Assert.Equal("saml:corp:alice@example.test", user.GetProperty("principalId").GetString());
         Assert.Equal("admin", user.GetProperty("role").GetString());
         Assert.Equal("jwt", user.GetProperty("authType").GetString(), ignoreCase: true);
     }

@@ -46,7 +46,7 @@ public sealed record ServerlessTemplate(
 
     /// <summary>
     /// A function's environment variables as CloudFormation resolves them for the given parameter values (others
-    /// take their Default): Ref, Fn::If, Fn::Not, Fn::Equals, Fn::Sub over parameters, and AWS::NoValue (omitted).
+    /// take their Default): Ref, Fn::If, Fn::Not, Fn::Equals, Fn::Sub, Fn::Join/Select/Split over parameters, and AWS::NoValue (omitted).
     /// </summary>
     public IReadOnlyDictionary<string, string> ResolveEnvironment(string logicalId, IReadOnlyDictionary<string, string> parameterValues)
     {
@@ -85,6 +85,12 @@ public sealed record ServerlessTemplate(
                     case "Fn::If":
                         var condition = (bool)Evaluate(Conditions.GetProperty(fn.Value[0].GetString()!), values)!;
                         return Evaluate(fn.Value[condition ? 1 : 2], values);
+                    case "Fn::Join":
+                        return string.Join(fn.Value[0].GetString(), fn.Value[1].EnumerateArray().Select(part => (string)Evaluate(part, values)!));
+                    case "Fn::Select":
+                        return ((string[])Evaluate(fn.Value[1], values)!)[fn.Value[0].GetInt32()];
+                    case "Fn::Split":
+                        return ((string)Evaluate(fn.Value[1], values)!).Split(fn.Value[0].GetString()!);
                     case "Fn::Sub":
                         return System.Text.RegularExpressions.Regex.Replace(fn.Value.GetString()!, @"\$\{([A-Za-z0-9:]+)\}",
                             m => (string)Evaluate(JsonDocument.Parse($"{{\"Ref\":\"{m.Groups[1].Value}\"}}").RootElement, values)!);

@@ -189,6 +189,30 @@ public sealed class ServerlessTemplateTests
     }
 
     [Fact]
+    public void With_the_token_service_the_TOKEN_authorizer_trusts_its_issuer_as_registry_entry_saml_through_its_JWKS_route()
+    {
+        var required = new Dictionary<string, string> { ["JwtIssuer"] = "https://idp.example.com", ["JwtAudience"] = "secureapi" };
+        var withTokenService = new Dictionary<string, string>(required)
+        {
+            ["SamlAudience"] = "https://api.example.com/saml-sp",
+            ["SamlTokenEndpoint"] = "https://api.example.com/prod/oauth2/token",
+        };
+        var tokenService = Template.Functions["TokenServiceFunction"].Environment;
+        var authorizer = Template.ResolveEnvironment("TokenAuthorizerFunction", withTokenService);
+
+        Assert.Equal("saml", authorizer["TokenAuthorizer__Issuers__0__Name"]);
+        // The minted tokens' iss and aud are the same parameters the entry trusts.
+        Assert.Equal("SamlTokenIssuer", tokenService["Saml__TokenIssuer"].GetProperty("Ref").GetString());
+        Assert.Equal("urn:secureapi:token-service", authorizer["TokenAuthorizer__Issuers__0__Issuer"]);
+        Assert.Equal("JwtAudience", tokenService["Saml__TokenAudience"].GetProperty("Ref").GetString());
+        Assert.Equal("secureapi", authorizer["TokenAuthorizer__Issuers__0__Audiences"]);
+        Assert.Equal("https://api.example.com/prod/.well-known/jwks.json", authorizer["TokenAuthorizer__Issuers__0__JwksUri"]);
+
+        var without = Template.ResolveEnvironment("TokenAuthorizerFunction", required);
+        Assert.DoesNotContain(without.Keys, k => k.StartsWith("TokenAuthorizer__Issuers__", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Authorization_table_is_on_demand_recoverable_encrypted_expiring_and_retained_and_named_to_every_function()
     {
         var table = Resources().GetProperty("AuthorizationTable");

@@ -5,14 +5,16 @@ namespace SecureApi.Auth;
 
 /// <summary>
 /// Whether the authorizer context's <c>issuer</c> is still registered (docs/identity-providers.md#run-time-registry):
-/// configured — "default" (the single-issuer settings) and TokenAuthorizer:Issuers:N:Name — or stored. The stored
+/// configured — "default" (the single-issuer settings), TokenAuthorizer:Issuers:N:Name and any
+/// <see cref="TrustedIssuerName"/> service — or stored. The stored
 /// names are read (one Query) at most once per AuthorizationStore:CacheSeconds, so an Allow the gateway cached for a
 /// removed issuer is refused within that bound, as a disabled principal's is. A failed read throws
 /// <see cref="AuthorizationStoreUnavailableException"/> (the route check answers 503).
 /// </summary>
-public sealed class RegisteredIssuers(IConfiguration configuration, IIssuerStore store, AuthorizationStoreOptions options, TimeProvider time)
+public sealed class RegisteredIssuers(IConfiguration configuration, IIssuerStore store, AuthorizationStoreOptions options, TimeProvider time,
+    IEnumerable<TrustedIssuerName> alsoTrusted)
 {
-    private readonly HashSet<string> _configured = Configured(configuration);
+    private readonly HashSet<string> _configured = Configured(configuration, alsoTrusted);
     private StoredNames? _stored;
 
     private sealed record StoredNames(HashSet<string> Names, DateTimeOffset ReadAt);
@@ -30,9 +32,10 @@ public sealed class RegisteredIssuers(IConfiguration configuration, IIssuerStore
         return stored.Names.Contains(issuer);
     }
 
-    private static HashSet<string> Configured(IConfiguration configuration)
+    private static HashSet<string> Configured(IConfiguration configuration, IEnumerable<TrustedIssuerName> alsoTrusted)
     {
         var names = new HashSet<string>(StringComparer.Ordinal) { "default" };
+        foreach (var trusted in alsoTrusted) names.Add(trusted.Name);
         foreach (var entry in configuration.GetSection("TokenAuthorizer:Issuers").GetChildren())
             if (entry["Name"] is { Length: > 0 } name) names.Add(name);
         return names;

@@ -48,6 +48,9 @@ public static class LocalTokenService
     /// Left out of the API's OpenAPI document: deployed, they belong to another function.
     public static IEndpointRouteBuilder MapLocalTokenService(this IEndpointRouteBuilder app)
     {
+        // Only where AddLocalGateway put the stage (and the token service's services) in front: a Debug build run as a
+        // Lambda function has neither, and mapping the routes there would fail the app's start.
+        if (app.ServiceProvider.GetService<TokenExchange>() is null) return app;
         app.MapGroup("").ExcludeFromDescription().MapTokenApi();
         return app;
     }

@@ -63,7 +63,12 @@ public sealed class TemplateAgreesWithTheAuthorizersTests
         var directoryNames = handler == "RequestAuthorizer" ? function.Environment.Keys.Where(n => n.StartsWith(directoryPrefix, StringComparison.Ordinal)).ToList() : [];
         var directoryProperties = typeof(DirectoryOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Assert.All(directoryNames, n => Assert.Contains(n[directoryPrefix.Length..], directoryProperties));
-        var names = function.Environment.Keys.Except(storeNames).Except(directoryNames).ToList();
+        // The TOKEN authorizer's registry entries (TokenAuthorizer__Issuers__N__Field) are TokenIssuerOptions' fields.
+        var issuerEntry = new System.Text.RegularExpressions.Regex("^TokenAuthorizer__Issuers__[0-9]+__(?<field>[A-Za-z]+)$");
+        var issuerNames = function.Environment.Keys.Where(n => issuerEntry.IsMatch(n)).ToList();
+        var issuerProperties = typeof(TokenIssuerOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.All(issuerNames, n => Assert.Contains(issuerEntry.Match(n).Groups["field"].Value, issuerProperties));
+        var names = function.Environment.Keys.Except(storeNames).Except(directoryNames).Except(issuerNames).ToList();
         Assert.NotEmpty(names);
         Assert.All(names, n => Assert.StartsWith(prefix, n));
 

@@ -1,3 +1,5 @@
+using SecureApi.AuthorizationStore.Registries;
+
 namespace SecureApi.AuthorizationStore.Issuers;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace SecureApi.AuthorizationStore.Issuers;
 /// configured issuer (TokenAuthorizer__Issuers__N__…), stored as given. The store checks the name only; the full
 /// rules live with the configured issuers (TokenIssuerOptions.Validate), which callers apply before writing.
 /// </summary>
-public sealed record IssuerEntry
+public sealed record IssuerEntry : IRegistryEntry
 {
     public required string Name { get; init; }
     public string? Issuer { get; init; }
@@ -26,6 +28,6 @@ public sealed record IssuerEntry
 }
 
 /// <summary>A stored entry with its first and last write times.</summary>
-public sealed record IssuerRecord(IssuerEntry Entry, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record IssuerRecord(IssuerEntry Entry, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt) : IRegistryRecord<IssuerEntry>;
 
 public sealed record PutIssuerResult(IssuerRecord Issuer, bool Created);

@@ -38,4 +38,8 @@ public static class AuditActions
     public const string IssuerCreated = "issuer.created";
     public const string IssuerUpdated = "issuer.updated";
     public const string IssuerDeleted = "issuer.deleted";
+    /// <summary>The run-time SAML IdP registry (docs/saml.md#run-time-registry).</summary>
+    public const string SamlIdpCreated = "saml-idp.created";
+    public const string SamlIdpUpdated = "saml-idp.updated";
+    public const string SamlIdpDeleted = "saml-idp.deleted";
 }

@@ -42,6 +42,10 @@ internal static class TableKeys
     public const string IssuersKey = "ISSUERS";
     public static string Issuer(string name) => "ISSUER#" + StoreKey.Encode(name);
 
+    /// <summary>The run-time SAML IdP registry: one partition (the token service's role may Query only it).</summary>
+    public const string SamlIdpsKey = "SAML-IDPS";
+    public static string SamlIdp(string name) => "SAML-IDP#" + StoreKey.Encode(name);
+
     public static string Principal(string principalId) => "PRINCIPAL#" + StoreKey.Encode(principalId);
     public static string CredentialByKeyId(string keyId) => "CREDENTIAL#" + StoreKey.Encode(keyId);
     public static string CredentialByHash(string sha256) => "CREDHASH#" + sha256;

@@ -1,12 +1,12 @@
 using System.Xml;
 
-namespace SecureApi.TokenService.Saml;
+namespace SecureApi.AuthorizationStore.Saml;
 
 /// <summary>
 /// The one way XML from outside is parsed here: no DTD (a document declaring one is refused), no resolver (no
 /// external entity or schema is ever fetched), whitespace preserved (signatures cover it), a size bound.
 /// </summary>
-internal static class SafeXml
+public static class SafeXml
 {
     public const int MaxCharacters = 64 * 1024;
 

@@ -34,6 +34,8 @@ public static class LogEvents
     public const int AdminRouteRulesReplaced = 3004;
     public const int AdminIssuerPut = 3010;
     public const int AdminIssuerDeleted = 3011;
+    public const int AdminSamlIdpPut = 3012;
+    public const int AdminSamlIdpDeleted = 3013;
 
     // 4000–4099: step-up code checks; 4100–4199: MFA enrollment; 4200–4299: step-up settings.
     public const int StepUpCodeAccepted = 4001;
@@ -61,4 +63,5 @@ public static class LogEvents
     public const int TokenServiceUnavailable = 7003;
     public const int TokenSigningKeyGenerated = 7004;
     public const int TokenServiceFailed = 7005;
+    public const int StoredIdentityProviderIgnored = 7006;
 }

@@ -21,7 +21,7 @@ public sealed class TokenExchange(AssertionValidator validator, IAssertionReplay
         if (string.IsNullOrEmpty(grantType)) throw OAuthErrorException.InvalidRequest("The grant_type parameter is required.");
         if (grantType != Saml2BearerGrantType)
             throw new OAuthErrorException(OAuthErrors.UnsupportedGrantType, $"Only grant_type={Saml2BearerGrantType} is supported.");
-        var validated = validator.Validate(assertion);
+        var validated = await validator.ValidateAsync(assertion, ct).ConfigureAwait(false);
 
         var idp = validated.IdentityProvider;
         var permissions = validated.AttributeValues(idp.PermissionAttribute).Distinct(StringComparer.Ordinal).ToList();

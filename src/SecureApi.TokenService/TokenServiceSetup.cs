@@ -12,7 +12,8 @@ namespace SecureApi.TokenService;
 
 /// <summary>
 /// The token service's parts: settings (section "Saml", checked at start: invalid ones stop the host naming them),
-/// the authorization store (section "AuthorizationStore") for the replay cache, the signer (KMS when
+/// the authorization store (section "AuthorizationStore") for the replay cache and the run-time IdP registry (an
+/// <see cref="ISamlIdpStore"/> registered before, as the local stage's API does, is shared instead), the signer (KMS when
 /// Saml__KmsKeyId is set, else a key generated at start and logged as a warning), validator, minter, exchange.
 /// </summary>
 public static partial class TokenServiceSetup
@@ -36,6 +37,13 @@ public static partial class TokenServiceSetup
             var (options, store) = sp.GetRequiredService<StoreParts>();
             return AssertionReplayCacheFactory.Create(options, sp.GetRequiredService<TimeProvider>(), store);
         });
+        services.TryAddSingleton(sp =>
+        {
+            var (options, store) = sp.GetRequiredService<StoreParts>();
+            return SamlIdpStoreFactory.Create(options, sp.GetRequiredService<TimeProvider>(), store);
+        });
+        services.TryAddSingleton(sp => new TrustedIdentityProviders(sp.GetRequiredService<SamlOptions>(), sp.GetRequiredService<ISamlIdpStore>(),
+            sp.GetRequiredService<StoreParts>().Options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TrustedIdentityProviders>>()));
         services.TryAddSingleton(Signer);
         services.TryAddSingleton<AssertionValidator>();
         services.TryAddSingleton<TokenMinter>();

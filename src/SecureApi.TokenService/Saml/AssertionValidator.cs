@@ -1,24 +1,23 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using SecureApi.AuthorizationStore.Saml;
 
 namespace SecureApi.TokenService.Saml;
 
 /// <summary>
 /// Decides whether an assertion may be exchanged (docs/saml.md, "What an assertion must be"): size, XML without DTD,
-/// Issuer = a trusted IdP, its signature (<see cref="AssertionSignature"/>), Audience, bearer confirmation for this
+/// Issuer = a trusted IdP (<see cref="TrustedIdentityProviders"/>), its signature (<see cref="AssertionSignature"/>), Audience, bearer confirmation for this
 /// token endpoint, times within the clock skew and at most one hour of validity. Replay is the exchange's next step.
 /// </summary>
-public sealed class AssertionValidator(SamlOptions options, TimeProvider time)
+public sealed class AssertionValidator(SamlOptions options, TrustedIdentityProviders identityProviders, TimeProvider time)
 {
     public const int MaxAssertionBytes = 64 * 1024;
     public static readonly TimeSpan MaxValidity = TimeSpan.FromHours(1);
 
-    private readonly Dictionary<string, IdentityProvider> _byEntityId =
-        options.IdentityProviders.ToDictionary(i => i.EntityId, StringComparer.Ordinal);
-
     /// <exception cref="OAuthErrorException">invalid_grant (or invalid_request for a missing assertion).</exception>
-    public ValidatedAssertion Validate(string? encoded)
+    /// <exception cref="SecureApi.AuthorizationStore.AuthorizationStoreUnavailableException">The Issuer is not configured and the run-time registry cannot be read.</exception>
+    public async Task<ValidatedAssertion> ValidateAsync(string? encoded, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(encoded)) throw OAuthErrorException.InvalidRequest("The assertion parameter is required.");
         var document = Parse(encoded);
@@ -30,7 +29,8 @@ public sealed class AssertionValidator(SamlOptions options, TimeProvider time)
         if (id.Length == 0) throw OAuthErrorException.InvalidGrant("The Assertion has no ID.");
 
         var issuer = Child(assertion, "Issuer")?.InnerText.Trim();
-        if (issuer is null || !_byEntityId.TryGetValue(issuer, out var idp))
+        var idp = issuer is null ? null : await identityProviders.FindAsync(issuer, ct).ConfigureAwait(false);
+        if (idp is null)
             throw OAuthErrorException.InvalidGrant("The Assertion's Issuer is not a trusted identity provider.");
 
         AssertionSignature.Verify(document, assertion, id, idp.SigningCertificates);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using System.Xml;
+using SecureApi.AuthorizationStore.Saml;
 
 namespace SecureApi.TokenService.Saml;
 
@@ -17,8 +18,6 @@ public sealed partial record IdentityProvider(
     string? PermissionAttribute,
     IReadOnlyDictionary<string, string> RoleMap)
 {
-    private const int MinRsaKeyBits = 2048;
-
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex NamePattern();
 
@@ -44,9 +43,9 @@ public sealed partial record IdentityProvider(
         if ((pem is null) == (metadata is null))
             errors.Add($"{prefix}: set exactly one of SigningCertificates (PEM) or MetadataXml.");
         else if (pem is not null)
-            certificates = Certificates(() => FromPem(pem), prefix + "SigningCertificates", errors);
+            certificates = Certificates(() => SamlIdpCertificates.FromPem(pem), prefix + "SigningCertificates", errors);
         else
-            certificates = Certificates(() => FromMetadata(metadata!), prefix + "MetadataXml", errors);
+            certificates = Certificates(() => SamlIdpCertificates.FromMetadata(metadata!), prefix + "MetadataXml", errors);
 
         var roleMap = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in section.GetSection("RoleMap").GetChildren())
@@ -77,32 +76,31 @@ public sealed partial record IdentityProvider(
         if (certificates.Count == 0) errors.Add($"{setting} holds no certificate.");
         foreach (var certificate in certificates)
         {
-            using var rsa = certificate.GetRSAPublicKey();
-            if (rsa is null || rsa.KeySize < MinRsaKeyBits)
-                errors.Add($"{setting}: every certificate must hold an RSA key of at least {MinRsaKeyBits} bits ({certificate.Subject} does not).");
+            if (SamlIdpCertificates.KeyProblem(certificate) is { } problem)
+                errors.Add($"{setting}: every certificate {problem} ({certificate.Subject} does not).");
         }
         return certificates;
     }
 
-    private static List<X509Certificate2> FromPem(string pem)
+    /// <summary>
+    /// A stored entry (docs/saml.md#run-time-registry) as a trusted IdP; null when its certificates cannot be read or
+    /// one breaks the key rule (a damaged entry trusts nothing). Expiry is checked when the entry is written, not here:
+    /// a pinned certificate keeps verifying until it is replaced.
+    /// </summary>
+    internal static IdentityProvider? FromStored(SamlIdpEntry entry)
     {
-        var collection = new X509Certificate2Collection();
-        collection.ImportFromPem(pem);
-        return [.. collection];
-    }
-
-    /// <summary>The signing certificates of the metadata's IDPSSODescriptor (KeyDescriptor use="signing" or no use), read once at start.</summary>
-    private static List<X509Certificate2> FromMetadata(string xml)
-    {
-        var document = SafeXml.Load(xml);
-        var ns = new XmlNamespaceManager(document.NameTable);
-        ns.AddNamespace("md", "urn:oasis:names:tc:SAML:2.0:metadata");
-        ns.AddNamespace("ds", "http://www.w3.org/2000/09/xmldsig#");
-        var nodes = document.SelectNodes(
-            "//md:IDPSSODescriptor/md:KeyDescriptor[not(@use) or @use='signing']/ds:KeyInfo/ds:X509Data/ds:X509Certificate", ns);
-        var certificates = new List<X509Certificate2>();
-        foreach (XmlNode node in nodes!)
-            certificates.Add(X509CertificateLoader.LoadCertificate(Convert.FromBase64String(node.InnerText.Trim())));
-        return certificates;
+        if (entry.EntityId is null) return null;
+        List<X509Certificate2> certificates;
+        try
+        {
+            certificates = SamlIdpCertificates.Of(entry);
+        }
+        catch (Exception e) when (e is CryptographicException or XmlException or FormatException)
+        {
+            return null;
+        }
+        if (certificates.Count == 0 || certificates.Any(c => SamlIdpCertificates.KeyProblem(c) is not null)) return null;
+        return new IdentityProvider(entry.Name, entry.EntityId, certificates, entry.RoleAttribute, entry.PermissionAttribute,
+            new Dictionary<string, string>(entry.RoleMap, StringComparer.Ordinal));
     }
 }

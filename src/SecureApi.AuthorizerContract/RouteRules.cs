@@ -82,6 +82,10 @@ public sealed class RouteRules
         new RouteRule("GET", "/protected/admin/issuers/{name}", RequiredRole: "admin"),
         new RouteRule("PUT", "/protected/admin/issuers/{name}", RequiredRole: "admin"),
         new RouteRule("DELETE", "/protected/admin/issuers/{name}", RequiredRole: "admin"),
+        new RouteRule("GET", "/protected/admin/saml-idps", RequiredRole: "admin"),
+        new RouteRule("GET", "/protected/admin/saml-idps/{name}", RequiredRole: "admin"),
+        new RouteRule("PUT", "/protected/admin/saml-idps/{name}", RequiredRole: "admin"),
+        new RouteRule("DELETE", "/protected/admin/saml-idps/{name}", RequiredRole: "admin"),
         // Step-up (docs/step-up.md): every caller enrolls for itself, so these need only an authenticated principal.
         new RouteRule("POST", "/protected/mfa/enrollment"),
         new RouteRule("DELETE", "/protected/mfa/enrollment"),

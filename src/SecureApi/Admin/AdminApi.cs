@@ -48,6 +48,7 @@ public static class AdminApi
         group.MapEnrollmentTickets();
         group.MapAuditApi();
         group.MapIssuersApi();
+        group.MapSamlIdpsApi();
         return group;
     }
 
@@ -188,4 +189,10 @@ public sealed partial class AdminApiLog
 
     [LoggerMessage(EventId = LogEvents.AdminIssuerDeleted, EventName = nameof(LogEvents.AdminIssuerDeleted), Level = LogLevel.Information, Message = "Admin {Actor} deleted issuer {IssuerName}.")]
     public static partial void IssuerDeleted(ILogger logger, string actor, string issuerName);
+
+    [LoggerMessage(EventId = LogEvents.AdminSamlIdpPut, EventName = nameof(LogEvents.AdminSamlIdpPut), Level = LogLevel.Information, Message = "Admin {Actor} put SAML IdP {IdpName} (created {Created}).")]
+    public static partial void SamlIdpPut(ILogger logger, string actor, string idpName, bool created);
+
+    [LoggerMessage(EventId = LogEvents.AdminSamlIdpDeleted, EventName = nameof(LogEvents.AdminSamlIdpDeleted), Level = LogLevel.Information, Message = "Admin {Actor} deleted SAML IdP {IdpName}.")]
+    public static partial void SamlIdpDeleted(ILogger logger, string actor, string idpName);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SecureApi.AuthorizationStore.Issuers;
 using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Admin;
@@ -38,6 +39,26 @@ public sealed class AdminValidation
     /// <summary>A path id alone (principalId, keyId): null when the store's id rule holds, else the 400 naming the field.</summary>
     public static ValidationProblem? IdProblem(string? value, string field) =>
         PrincipalIds.IsValid(value) ? null : TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [PrincipalIds.Rule(field)] });
+
+    /// <summary>A run-time registry entry's name in the path (issuers, SAML IdPs): null when valid, else the 400 naming "name".</summary>
+    public static ValidationProblem? RegistryNameProblem(string? name) =>
+        IssuerRules.IsValidName(name) ? null
+        : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [IssuerRules.NameRule("name")] });
+
+    /// <summary>A registry PUT body's optional name: left out, or the path's.</summary>
+    public void BodyName(string? bodyName, string pathName)
+    {
+        if (bodyName is not null && bodyName != pathName) Add("name", "name in the body must equal the name in the path (or be left out).");
+    }
+
+    /// <summary>An optional list of strings: null stays null; each element must be a non-empty string (named "field[i]").</summary>
+    public string[]? Strings(IReadOnlyList<string?>? values, string field)
+    {
+        if (values is null) return null;
+        for (var i = 0; i < values.Count; i++)
+            if (string.IsNullOrEmpty(values[i])) Add($"{field}[{i}]", $"{field}[{i}] must be a non-empty string.");
+        return [.. values.OfType<string>()];
+    }
 
     /// <summary>principalId / keyId: the store's id rule (<see cref="PrincipalIds"/>), so every id the store accepts can be managed here.</summary>
     public string Id(string? value, string field)

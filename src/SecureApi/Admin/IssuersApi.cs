@@ -31,7 +31,7 @@ public static class IssuersApi
 
     public static async Task<Results<Ok<IssuerResponse>, NotFound, ValidationProblem>> GetIssuer(string name, IIssuerStore store, CancellationToken ct)
     {
-        if (NameProblem(name) is { } problem) return problem;
+        if (AdminValidation.RegistryNameProblem(name) is { } problem) return problem;
         return await store.GetIssuerAsync(name, ct) is { } issuer ? TypedResults.Ok(ToResponse(issuer)) : TypedResults.NotFound();
     }
 
@@ -56,7 +56,7 @@ public static class IssuersApi
     public static async Task<Results<NoContent, NotFound, ValidationProblem>> DeleteIssuer(
         string name, HttpContext context, IIssuerStore store, ILogger<AdminApiLog> logger, CancellationToken ct)
     {
-        if (NameProblem(name) is { } problem) return problem;
+        if (AdminValidation.RegistryNameProblem(name) is { } problem) return problem;
         var actor = AuthenticatedCaller.Actor(context);
         if (!await store.DeleteIssuerAsync(name, actor, ct)) return TypedResults.NotFound();
         AdminApiLog.IssuerDeleted(logger, actor.PrincipalId, name);
@@ -67,13 +67,9 @@ public static class IssuersApi
     /// <summary>"JwksUri" → "jwksUri": the body's field names are the settings' in camelCase.</summary>
     private static string CamelCase(string field) => char.ToLowerInvariant(field[0]) + field[1..];
 
-    private static ValidationProblem? NameProblem(string name) =>
-        IssuerRules.IsValidName(name) ? null
-        : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [IssuerRules.NameRule("name")] });
-
     private static IssuerEntry ToEntry(string name, IssuerBody body, AdminValidation input)
     {
-        if (body.Name is not null && body.Name != name) input.Add("name", "name in the body must equal the name in the path (or be left out).");
+        input.BodyName(body.Name, name);
         if (body.SymmetricKey is not null)
             input.Add("symmetricKey", "symmetricKey is accepted only by the single-issuer settings (TokenAuthorizer__SymmetricKey); use jwksUri, jwks or metadataAddress.");
         return new IssuerEntry
@@ -86,13 +82,7 @@ public static class IssuersApi
             StepUpAmr = List(body.StepUpAmr, "stepUpAmr"), StepUpAcrs = List(body.StepUpAcrs, "stepUpAcrs"),
         };
 
-        string[]? List(IReadOnlyList<string?>? values, string field)
-        {
-            if (values is null) return null;
-            for (var i = 0; i < values.Count; i++)
-                if (string.IsNullOrEmpty(values[i])) input.Add($"{field}[{i}]", $"{field}[{i}] must be a non-empty string.");
-            return [.. values.OfType<string>()];
-        }
+        string[]? List(IReadOnlyList<string?>? values, string field) => input.Strings(values, field);
     }
 
     private static IssuerResponse ToResponse(IssuerRecord r)

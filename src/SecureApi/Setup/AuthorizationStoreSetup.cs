@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizationStore.Issuers;
+using SecureApi.AuthorizationStore.Saml;
 
 namespace SecureApi.Setup;
 
@@ -19,6 +20,8 @@ public static class AuthorizationStoreSetup
         services.TryAddSingleton(sp => AuthorizationStoreFactory.Create(
             sp.GetRequiredService<AuthorizationStoreOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => IssuerStoreFactory.Create(                       // the run-time issuer registry, same table
+            sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IAuthorizationStore>()));
+        services.TryAddSingleton(sp => SamlIdpStoreFactory.Create(                      // the run-time SAML IdP registry, same table
             sp.CheckedStoreOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IAuthorizationStore>()));
         services.AddHostedService<AuthorizationStoreStartup>();
         services.AddExceptionHandler<StoreProblems.ExceptionHandler>();                // store down → 503, write conflict → 409

@@ -86,11 +86,11 @@ public sealed class ServerlessTemplateTests
         Assert.NotEmpty(statements);
         // The authorizers only read (GetItem: credential by hash, principal, route table); the API also runs the
         // admin calls (Query for lists, TransactWriteItems = per-item PutItem/UpdateItem/ConditionCheckItem).
-        // The token service only marks used assertions (one conditional PutItem each).
+        // The token service marks used assertions (one conditional PutItem each) and lists the SAML IdP registry (Query).
         string[] tableActions = functionId switch
         {
             "ApiFunction" => ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-            "TokenServiceFunction" => ["dynamodb:PutItem"],
+            "TokenServiceFunction" => ["dynamodb:PutItem", "dynamodb:Query"],
             "TokenAuthorizerFunction" => ["dynamodb:GetItem", "dynamodb:Query"],
             _ => ["dynamodb:GetItem"],
         };
@@ -117,6 +117,12 @@ public sealed class ServerlessTemplateTests
                 if (functionId == "TokenAuthorizerFunction" && actions.Contains("dynamodb:Query"))
                     Assert.Equal(["ISSUERS"], statement.GetProperty("Condition").GetProperty("ForAllValues:StringEquals")
                         .GetProperty("dynamodb:LeadingKeys").EnumerateArray().Select(k => k.GetString()));
+                // The token service reads the SAML IdP registry's partition and nothing else, and writes only replay marks
+                // (docs/saml.md#run-time-registry): it can neither read other items nor change an IdP entry.
+                if (functionId == "TokenServiceFunction")
+                    Assert.Equal(actions.Contains("dynamodb:Query") ? ["SAML-IDPS"] : ["SAML-ASSERTION#*"],
+                        statement.GetProperty("Condition").GetProperty(actions.Contains("dynamodb:Query") ? "ForAllValues:StringEquals" : "ForAllValues:StringLike")
+                            .GetProperty("dynamodb:LeadingKeys").EnumerateArray().Select(k => k.GetString()));
                 granted.AddRange(actions);
                 continue;
             }

@@ -57,6 +57,22 @@ public static class AuthorizationStoreFactory
     /// The DynamoDB client of the process's authorization store, for the stores that live on the same table: one
     /// client per process (one credential and endpoint resolution, one connection pool), owned by that store.
     /// </summary>
+    /// <summary>
+    /// A store that lives beside the authorization store (a registry, the step-up store): on DynamoDB it shares the
+    /// process's client and table; in memory it writes its audit records to the in-memory store's trail.
+    /// </summary>
+    /// <param name="options">The settings <paramref name="authorizationStore"/> was built from (<see cref="Create"/> checked them).</param>
+    internal static T Beside<T>(AuthorizationStoreOptions options, TimeProvider time, IAuthorizationStore authorizationStore,
+        Func<IAmazonDynamoDB, T> onDynamoDb, Func<InMemoryAuthorizationStore?, T> inMemory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(authorizationStore);
+        return options.UsesDynamoDb
+            ? onDynamoDb(DynamoDbClientOf(authorizationStore))
+            : inMemory(CachingAuthorizationStore.Uncached(authorizationStore) as InMemoryAuthorizationStore);
+    }
+
     internal static IAmazonDynamoDB DynamoDbClientOf(IAuthorizationStore authorizationStore) =>
         CachingAuthorizationStore.Uncached(authorizationStore) is DynamoDbAuthorizationStore dynamo
             ? dynamo.Client

@@ -25,12 +25,7 @@ public interface ISamlIdpStore
 public static class SamlIdpStoreFactory
 {
     /// <param name="authorizationStore">The process's authorization store: its DynamoDB client is shared; an in-memory one receives the audit records.</param>
-    public static ISamlIdpStore Create(AuthorizationStoreOptions options, TimeProvider time, IAuthorizationStore authorizationStore)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(time);
-        ArgumentNullException.ThrowIfNull(authorizationStore);
-        if (options.UsesDynamoDb) return new DynamoDbSamlIdpStore(AuthorizationStoreFactory.DynamoDbClientOf(authorizationStore), options, time);
-        return new InMemorySamlIdpStore(time, CachingAuthorizationStore.Uncached(authorizationStore) as InMemoryAuthorizationStore);
-    }
+    public static ISamlIdpStore Create(AuthorizationStoreOptions options, TimeProvider time, IAuthorizationStore authorizationStore) =>
+        AuthorizationStoreFactory.Beside<ISamlIdpStore>(options, time, authorizationStore,
+            client => new DynamoDbSamlIdpStore(client, options, time), audit => new InMemorySamlIdpStore(time, audit));
 }

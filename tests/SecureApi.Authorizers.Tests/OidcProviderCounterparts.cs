@@ -86,6 +86,21 @@ internal sealed class OidcProviderCounterparts : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>The jwks_uri the provider at <paramref name="index"/> publishes in its discovery document.</summary>
+    public async Task<string> JwksUriAsync(int index) =>
+        JsonDocument.Parse(await Http.GetStringAsync(Issuers[index] + "/.well-known/openid-configuration"))
+            .RootElement.GetProperty("jwks_uri").GetString()!;
+
+    /// <summary>
+    /// How many requests the provider at <paramref name="index"/> has received other than the tests' own token
+    /// requests (discovery, JWKS, anything else), as counted by serve.mjs.
+    /// </summary>
+    public async Task<int> RequestsBesidesTokensAsync(int index)
+    {
+        using var counts = JsonDocument.Parse(await Http.GetStringAsync(Issuers[index] + "/test-requests"));
+        return counts.RootElement.EnumerateObject().Where(p => p.Name != "/token").Sum(p => p.Value.GetInt32());
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

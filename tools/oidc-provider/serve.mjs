@@ -8,6 +8,8 @@
 //   OIDC_ISSUERS          JSON: [{"port":1234,"issuer":"https://127.0.0.1:1234","jwk":{private RSA JWK with kid}}]
 // Each instance has one client, "secure-api-client" / secret "s3cret", allowed the client_credentials grant; its
 // access tokens are JWTs for the resource "urn:secure-api" (aud "secure-api", scope "read").
+// Every instance counts the requests it receives by path (query left out); GET /test-requests answers those counts
+// as JSON (itself not counted), so a test can show that a refusal made no request at all.
 // Prints "ready" on stdout once every instance listens; stops on SIGTERM or when stdin closes.
 import https from 'node:https';
 import fs from 'node:fs';
@@ -40,7 +42,18 @@ for (const { port, issuer, jwk } of issuers) {
     },
   });
   provider.proxy = false;
-  const server = https.createServer({ cert, key }, provider.callback());
+  const handle = provider.callback();
+  const requests = {};
+  const server = https.createServer({ cert, key }, (req, res) => {
+    const path = req.url.split('?')[0];
+    if (path === '/test-requests') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(requests));
+      return;
+    }
+    requests[path] = (requests[path] ?? 0) + 1;
+    handle(req, res);
+  });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   servers.push(server);
 }

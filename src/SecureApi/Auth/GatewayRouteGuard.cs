@@ -31,8 +31,16 @@ public sealed partial class GatewayRouteGuard(RequestDelegate next, ILogger<Gate
     {
         var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
         return methods is { Count: > 0 } &&
-               methods.Contains(request.HttpMethod ?? "", StringComparer.Ordinal) &&
+               ContainsOrdinal(methods, request.HttpMethod) &&
                string.Equals(EndpointRoutes.TemplatePath(endpoint), request.Resource, StringComparison.Ordinal);
+    }
+
+    // Indexed, not LINQ's Contains with a comparer: that enumerates through a boxed enumerator on every protected request.
+    private static bool ContainsOrdinal(IReadOnlyList<string> methods, string? method)
+    {
+        for (var i = 0; i < methods.Count; i++)
+            if (string.Equals(methods[i], method, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     private static partial class Log

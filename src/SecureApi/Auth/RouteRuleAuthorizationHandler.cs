@@ -37,9 +37,26 @@ public sealed class RouteCheckFailure(IAuthorizationHandler handler, RouteCheckR
 /// </summary>
 public sealed partial class RouteRuleAuthorizationHandler(
     IAuthorizationStore store, TimeProvider time, ILogger<RouteRuleAuthorizationHandler> logger, RegisteredIssuers issuers)
-    : AuthorizationHandler<RouteRuleRequirement>
+    : IAuthorizationHandler
 {
-    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, RouteRuleRequirement requirement)
+    // IAuthorizationHandler itself rather than AuthorizationHandler<T>, which looks for its requirement through LINQ's
+    // OfType (an iterator and a boxed enumerator) on every authorized request, protected or not. There is one
+    // RouteRuleRequirement (Instance): a policy that lists it, even twice, gets the one check.
+    public Task HandleAsync(AuthorizationHandlerContext context) =>
+        Lists(context.Requirements, RouteRuleRequirement.Instance) ? HandleRequirementAsync(context, RouteRuleRequirement.Instance) : Task.CompletedTask;
+
+    private static bool Lists(IEnumerable<IAuthorizationRequirement> requirements, RouteRuleRequirement wanted)
+    {
+        if (requirements is IReadOnlyList<IAuthorizationRequirement> list)
+        {
+            for (var i = 0; i < list.Count; i++)
+                if (ReferenceEquals(list[i], wanted)) return true;
+            return false;
+        }
+        return requirements.Contains(wanted);
+    }
+
+    private async Task HandleRequirementAsync(AuthorizationHandlerContext context, RouteRuleRequirement requirement)
     {
         // Unauthenticated: leave the requirement unmet; RequireAuthenticatedUser makes it a challenge (401).
         if (ClaimValues.First(context.User, ApiGatewayAuthorizerClaimTypes.PrincipalId) is not { Length: > 0 } principalId) return;

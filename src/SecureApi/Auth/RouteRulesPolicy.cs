@@ -26,12 +26,13 @@ public static class RouteRulesPolicy
         // This holds only while every IAuthorizationHandler is transient or singleton: a scoped handler would be
         // captured from the root provider (Development's scope validation, used by the tests, then throws).
         // RouteRuleAuthorizationHandler is a singleton: its dependencies (store, clock, logger) are singletons.
-        services.TryAddSingleton<IPolicyEvaluator>(sp => new PolicyEvaluator(sp.GetRequiredService<IAuthorizationService>()));
+        services.TryAddSingleton<IPolicyEvaluator>(sp => new AuthenticateOncePolicyEvaluator(sp.GetRequiredService<IAuthorizationService>()));
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler>(new RouteAuthorizationResultHandler());
         services.TryAddSingleton<RegisteredIssuers>();                                 // the context's issuer still registered (run-time registry)
         services.AddSingleton<IAuthorizationHandler, RouteRuleAuthorizationHandler>();
         // Both policies name the scheme: on Lambda, HttpContext.User already holds the hosting's principal built from
         // the authorizer context (docs/wire-contracts.md §2.9), which a policy naming no scheme would accept as is.
+        // The scheme still runs once per request: AuthenticateOncePolicyEvaluator takes UseAuthentication's success.
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(null)
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiGatewayAuthorizerDefaults.AuthenticationScheme)

@@ -12,18 +12,14 @@ namespace SecureApi.AuthorizationStore.RateLimits;
 /// (PK = RATE#&lt;partition&gt;, SK = QUOTA#day#2026-12-01 or QUOTA#month#2026-12) holding the period's count
 /// (<c>used</c>), the current rate window's index (<c>win</c>) and its count (<c>winUsed</c>, kept also under an
 /// attribute named by the window, <c>c&lt;win&gt;</c>); TTL removes it a day after its period. An admitted request is
-/// ONE conditional UpdateItem (<see cref="RateCounterUpdates"/>):
-/// <list type="bullet">
-/// <item>count (a process that has not seen this window stored): opens the window if the stored one is older or absent,
-/// else counts in it; <c>if_not_exists(c&lt;w&gt;)</c> tells the two apart, so neither case needs a second write;</item>
-/// <item>window stored (this process saw this window or a later one): <c>ADD used :1, winUsed :1</c> if
-/// <c>win &gt;= :w AND winUsed &lt; :burst AND used &lt; :quota</c> — a request counts in the stored window even
-/// when another writer's clock opened a later one, never in a fresh one.</item>
-/// </list>
-/// A failed condition returns the stored item (ReturnValuesOnConditionCheckFailure), which says why: a limit (the
-/// decision), or a window the write did not expect (a later one, or counts that disagree): then "window stored" is
-/// tried, which can only fail on the limits, as the stored window only grows (docs/rate-limits.md, "Under
-/// contention"). DynamoDB applies each update atomically, so concurrent processes never admit more than the limits
+/// ONE conditional UpdateItem (<see cref="RateCounterUpdates"/>), "count": it opens the request's window if the stored
+/// one is older or absent, else counts in it; <c>if_not_exists(c&lt;w&gt;)</c> tells the two apart, so whether
+/// another process opened the window or not needs no guess and no second write. A failed condition returns the
+/// stored item (ReturnValuesOnConditionCheckFailure), which says why: a limit (the decision), or a later window than
+/// the request expected (another writer's clock, or a write that straddled an edge). Then "window stored" —
+/// <c>ADD used :1, winUsed :1</c> if <c>win &gt;= :w AND winUsed &lt; :burst AND used &lt; :quota</c> — counts it in
+/// that later window, never a fresh one, and can only fail on the limits, as the stored window only grows
+/// (docs/rate-limits.md, "Under contention"). DynamoDB applies each update atomically, so concurrent processes never admit more than the limits
 /// and never lose a count.
 /// </summary>
 public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
@@ -67,11 +63,13 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
         {
             var w = RateWindows.At(_time.GetUtcNow(), plan);
             var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(w.PeriodId));
-            var request = lastWindow >= w.Window
-                ? RateCounterUpdates.Stored(_table, key, w, plan, lastWindow)
-                : RateCounterUpdates.Count(_table, key, w, plan, lastWindow);
-            // A failed write's item says which side holds; "window stored" then fails only on the limits, as the
-            // stored window only grows: a decision within two writes (three if "new window" is ever needed).
+            if (lastWindow > w.Window) w = w.Later(lastWindow, plan); // this process already saw a later window stored
+            // "Count" in the window this request expects. Not "window stored" even when this process saw this window:
+            // that shape counts in whatever window is stored, and when a later one was opened meanwhile (a write that
+            // straddles an edge) it would leave the later window's named count behind winUsed, failing every
+            // process's next "count" there once. A failed write's item says which side holds; "window stored" then
+            // fails only on the limits, as the stored window only grows: a decision within two writes.
+            var request = RateCounterUpdates.Count(_table, key, w, plan, lastWindow);
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
                 if (attempt > 0) Interlocked.Increment(ref _secondWrites);

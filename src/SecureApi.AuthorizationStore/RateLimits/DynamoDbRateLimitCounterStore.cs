@@ -32,6 +32,7 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
     private readonly string _table;
     private readonly TimeProvider _time;
     private readonly BoundedCall _bounded;
+    private readonly TimeSpan _budget;
     private long _writes, _secondWrites;
 
     /// <param name="budget">Bound on one decision including retries; past it the call throws AuthorizationStoreUnavailableException.</param>
@@ -44,6 +45,7 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
         _table = tableName;
         _time = time;
         _bounded = new BoundedCall(budget);
+        _budget = budget;
     }
 
     /// <summary>The client it was given (the authorization store's, through <see cref="RateLimitCounterStoreFactory"/>).</summary>
@@ -59,7 +61,8 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
     {
         ArgumentException.ThrowIfNullOrEmpty(partition);
         ArgumentNullException.ThrowIfNull(plan);
-        return await _bounded.RunAsync("TakeRateLimit", async ct =>
+        Dictionary<string, AttributeValue>? item = null; // the admitted write's item, for the leftovers below
+        var decision = await _bounded.RunAsync("TakeRateLimit", async ct =>
         {
             var w = RateWindows.At(_time.GetUtcNow(), plan);
             var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(w.PeriodId));
@@ -73,12 +76,12 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
                 if (attempt > 0) Interlocked.Increment(ref _secondWrites);
-                var (admitted, item) = await TryUpdateAsync(request, ct).ConfigureAwait(false);
-                var (used, win, winUsed) = Read(item);
+                var (admitted, stored) = await TryUpdateAsync(request, ct).ConfigureAwait(false);
+                var (used, win, winUsed) = Read(stored);
                 if (win > w.Window) w = w.Later(win, plan); // a writer whose clock read is later opened a newer window: count there, never a fresh one
                 if (admitted)
                 {
-                    await RemoveLeftoversAsync(key, item!, win, ct).ConfigureAwait(false);
+                    item = stored;
                     return Decision(RateLimitRefusal.None, used, winUsed);
                 }
                 if (used >= plan.Quota) return Decision(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
@@ -93,24 +96,31 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
             RateLimitDecision Decision(RateLimitRefusal why, long used, long winUsed) =>
                 new(why, plan, used, winUsed, w.PeriodEnd, w.WindowEnd, w.Window, w.PeriodId);
         }, cancellationToken).ConfigureAwait(false);
+        if (item is not null) await RemoveLeftoversAsync(partition, decision, item, cancellationToken).ConfigureAwait(false);
+        return decision;
     }
 
     /// <summary>
     /// Past <see cref="MaxLeftovers"/> earlier windows' counts (each left by a process that opened a window without
-    /// knowing the one before), one more write removes them; below that they wait, so this stays rare.
+    /// knowing the one before), one more write removes them; below that they wait, so this stays rare. Outside the
+    /// decision's budget and best effort: the request is already counted, so a slow or failed removal must not turn
+    /// its admission into a 503; the next take that sees the leftovers tries again (or TTL removes the item).
     /// </summary>
-    private async Task RemoveLeftoversAsync(Dictionary<string, AttributeValue> key, Dictionary<string, AttributeValue> item, long window, CancellationToken ct)
+    private async Task RemoveLeftoversAsync(string partition, RateLimitDecision decision, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
     {
-        var leftovers = RateCounterUpdates.Leftovers(item, window);
+        var leftovers = RateCounterUpdates.Leftovers(item, decision.Window);
         if (leftovers.Count <= MaxLeftovers) return;
+        var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(decision.PeriodId));
         Interlocked.Increment(ref _writes);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_budget);
         try
         {
-            await _client.UpdateItemAsync(RateCounterUpdates.RemoveLeftovers(_table, key, leftovers), ct).ConfigureAwait(false);
+            await _client.UpdateItemAsync(RateCounterUpdates.RemoveLeftovers(_table, key, leftovers), timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException)
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // Best effort, after the decision: the next take that sees them tries again (or the item's period expired).
         }
     }
 

@@ -111,12 +111,17 @@ internal static class RateCounterUpdates
     public static UpdateItemRequest RemoveLeftovers(string table, Dictionary<string, AttributeValue> key, List<string> leftovers)
     {
         var names = new Dictionary<string, string> { ["#win"] = "win" };
-        for (var i = 0; i < leftovers.Count; i++) names["#l" + i.ToString(CultureInfo.InvariantCulture)] = leftovers[i];
+        var placeholders = new List<string>(leftovers.Count);
+        for (var i = 0; i < leftovers.Count; i++)
+        {
+            placeholders.Add("#l" + i.ToString(CultureInfo.InvariantCulture));
+            names[placeholders[i]] = leftovers[i];
+        }
         return new UpdateItemRequest
         {
             TableName = table,
             Key = key,
-            UpdateExpression = "REMOVE " + string.Join(", ", names.Keys.Skip(1)),
+            UpdateExpression = "REMOVE " + string.Join(", ", placeholders),
             ConditionExpression = "attribute_exists(#win)", // never recreate an item TTL removed
             ExpressionAttributeNames = names,
         };

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 using SecureApi.AuthorizationStore.DynamoDb;
 using SecureApi.AuthorizationStore.RateLimits;
 using SecureApi.Testing;
@@ -111,6 +112,51 @@ public sealed class DynamoDbRateLimitCounterStoreTests(DynamoDbServerFixture dyn
         })).Item;
         Assert.Equal((long)3 * DynamoDbRateLimitCounterStore.MaxLeftovers, long.Parse(item["used"].N));
         Assert.InRange(item.Keys.Count(k => k.StartsWith('c')), 1, DynamoDbRateLimitCounterStore.MaxLeftovers + 1);
+    }
+
+    [Fact]
+    public async Task A_removal_of_earlier_windows_counts_that_never_answers_leaves_the_request_admitted()
+    {
+        // The removal follows a decision whose count is written: past the budget it is dropped, never a 503.
+        var table = await NewTableAsync();
+        var plan = new RatePlan(100, 100, 1000, QuotaPeriod.Day);
+        var http = new RemovalNeverAnswers();
+        var decisions = new List<RateLimitDecision>();
+        for (var i = 0; i <= DynamoDbRateLimitCounterStore.MaxLeftovers + 1; i++) // the last take finds MaxLeftovers + 1
+        {
+            Clock.Advance(TimeSpan.FromSeconds(3));
+            var store = new DynamoDbRateLimitCounterStore(dynamo.Client(dynamo.Options(table, timeoutMilliseconds: 30_000), http), table, Clock, TimeSpan.FromSeconds(5));
+            decisions.Add(await store.TryTakeAsync("P#alice", plan, -1));
+        }
+
+        Assert.All(decisions, d => Assert.True(d.Admitted));
+        Assert.Equal(1, http.Removals);
+        Assert.Equal(DynamoDbRateLimitCounterStore.MaxLeftovers + 2, decisions[^1].QuotaUsed);
+    }
+
+    /// <summary>Sends every request on, except the removal of leftovers, which waits until it is cancelled.</summary>
+    private sealed class RemovalNeverAnswers : HttpClientFactory
+    {
+        private int _removals;
+        public int Removals => Volatile.Read(ref _removals);
+
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new Handler(this));
+
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+        private sealed class Handler(RemovalNeverAnswers owner) : DelegatingHandler(new HttpClientHandler())
+        {
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+                if (body.Contains("\"REMOVE #l0", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref owner._removals);
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                return await base.SendAsync(request, cancellationToken);
+            }
+        }
     }
 
     [Fact]

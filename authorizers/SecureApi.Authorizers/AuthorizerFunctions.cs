@@ -67,12 +67,10 @@ public static class AuthorizerFunctions
                 new SourceGeneratorLambdaJsonSerializer<APIGatewayEventsJsonContext>())
             .UseBootstrapHandler(() =>
             {
-                // The store and its route-table read first: the SDK's first-call set-up then overlaps building the
-                // authorizer and fetching the first event, which the first decision would otherwise wait behind.
-                var store = CreateStore(configuration);
-                RouteTableWarmUp.Start(store);
                 var options = RequestAuthorizerOptions.FromConfiguration(configuration.GetSection(RequestAuthorizerOptions.SectionName));
+                var store = CreateStore(configuration);
                 authorizer = new RequestAuthorizer(options, log, store, CreateDirectory(configuration, store));
+                RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
                 return Task.FromResult(true);
             });
         return Build(builder, runtimeApiEndpoint, metrics);

@@ -107,12 +107,14 @@ public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
     /// atomically; moto checks the condition and applies the write as separate steps, so two concurrent conditional
     /// updates of one item can both pass (seen: 51–54 of a quota of 50 admitted, and a lost increment). The
     /// rate-limit, replay and lockout tests race conditional writes, so every test server has DynamoDB's guarantee.
-    /// Reads stay concurrent. moto_server has no option for this, hence the few lines of Python.
+    /// The handler that answers holds the lock as well: it reads the item for ReturnValues after the write, and a
+    /// write in between would show up in another request's answer. Reads stay concurrent. moto_server has no option for this, hence the few lines of Python.
     /// </summary>
     private const string MotoWithAtomicWrites = """
         import sys, threading
         import moto.server as server
         from moto.dynamodb.models import DynamoDBBackend
+        from moto.dynamodb.responses import DynamoHandler
         lock = threading.RLock()  # re-entrant: transact_write_items calls the other writes
         def atomic(write):
             def locked(self, *args, **kwargs):
@@ -121,6 +123,7 @@ public sealed class DynamoDbCompatibleServer : IAsyncDisposable, IDisposable
             return locked
         for name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
             setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
+            setattr(DynamoHandler, name, atomic(getattr(DynamoHandler, name)))  # the answer too: ALL_NEW is read after the write
         server.main(sys.argv[1:])
         """;
 

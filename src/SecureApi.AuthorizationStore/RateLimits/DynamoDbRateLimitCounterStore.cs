@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 using SecureApi.AuthorizationStore.DynamoDb;
 using static SecureApi.AuthorizationStore.DynamoDb.ItemMapper;
 
@@ -10,40 +10,30 @@ namespace SecureApi.AuthorizationStore.RateLimits;
 /// <summary>
 /// The counters on the authorization store's table: one item per partition and quota period
 /// (PK = RATE#&lt;partition&gt;, SK = QUOTA#day#2026-12-01 or QUOTA#month#2026-12) holding the period's count
-/// (<c>used</c>), the current rate window's index (<c>win</c>) and its count (<c>winUsed</c>); TTL removes it a day
-/// after its period. An admitted request is ONE conditional UpdateItem, in one of two shapes:
-/// <list type="bullet">
-/// <item>window stored: <c>ADD used :1, winUsed :1</c> if <c>win &gt;= :w AND winUsed &lt; :burst AND used &lt; :quota</c>
-/// (the stored window is this one, or a later one another writer opened: the request counts there);</item>
-/// <item>new window: <c>SET win = :w, winUsed = :1 ADD used :1</c> if the stored window is older (or absent) and <c>used &lt; :quota</c>.</item>
-/// </list>
-/// The shape is chosen from the window this process last saw; when the guess is wrong the failed condition returns
-/// the stored item (ReturnValuesOnConditionCheckFailure) and the other shape is tried. The two conditions split on
-/// the stored window, which only grows, so every request is decided within three writes however many race it
-/// (docs/rate-limits.md, "Under contention"). DynamoDB applies each update atomically, so concurrent processes never
-/// admit more than the limits and never lose a count.
+/// (<c>used</c>), the current rate window's index (<c>win</c>) and its count (<c>winUsed</c>, kept also under an
+/// attribute named by the window, <c>c&lt;win&gt;</c>); TTL removes it a day after its period. An admitted request is
+/// ONE conditional UpdateItem (<see cref="RateCounterUpdates"/>), "count": it opens the request's window if the stored
+/// one is older or absent, else counts in it; <c>if_not_exists(c&lt;w&gt;)</c> tells the two apart, so whether
+/// another process opened the window or not needs no guess and no second write. A failed condition returns the
+/// stored item (ReturnValuesOnConditionCheckFailure), which says why: a limit (the decision), or a later window than
+/// the request expected (another writer's clock, or a write that straddled an edge). Then "window stored" —
+/// <c>ADD used :1, winUsed :1</c> if <c>win &gt;= :w AND winUsed &lt; :burst AND used &lt; :quota</c> — counts it in
+/// that later window, never a fresh one, and can only fail on the limits, as the stored window only grows
+/// (docs/rate-limits.md, "Under contention"). DynamoDB applies each update atomically, so concurrent processes never admit more than the limits
+/// and never lose a count.
 /// </summary>
 public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
 {
     private const int MaxAttempts = 3;
-    private static readonly TimeSpan TtlMargin = TimeSpan.FromDays(1);
-    private static readonly AttributeValue One = N(1);
+    /// <summary>Earlier windows' named counts an item may carry before a take removes them (keeps the item far below 1 KB).</summary>
+    internal const int MaxLeftovers = 8;
 
     private readonly IAmazonDynamoDB _client;
     private readonly string _table;
     private readonly TimeProvider _time;
     private readonly BoundedCall _bounded;
+    private readonly TimeSpan _budget;
     private long _writes, _secondWrites;
-
-    // This process's takes whose "new window" guess is in flight, per counter item: a concurrent take of the same item
-    // in the same process waits for that one write and then knows the stored window, instead of racing it with the
-    // same guess (which all but one writer lose, at a second write each).
-    private readonly ConcurrentDictionary<string, Opening> _openings = new(StringComparer.Ordinal);
-    private sealed class Opening(long window)
-    {
-        public long Window => window;
-        public TaskCompletionSource<long> StoredWindow { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 
     /// <param name="budget">Bound on one decision including retries; past it the call throws AuthorizationStoreUnavailableException.</param>
     public DynamoDbRateLimitCounterStore(IAmazonDynamoDB client, string tableName, TimeProvider time, TimeSpan budget)
@@ -55,6 +45,7 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
         _table = tableName;
         _time = time;
         _bounded = new BoundedCall(budget);
+        _budget = budget;
     }
 
     /// <summary>The client it was given (the authorization store's, through <see cref="RateLimitCounterStoreFactory"/>).</summary>
@@ -70,60 +61,66 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
     {
         ArgumentException.ThrowIfNullOrEmpty(partition);
         ArgumentNullException.ThrowIfNull(plan);
-        return await _bounded.RunAsync("TakeRateLimit", async ct =>
+        Dictionary<string, AttributeValue>? item = null; // the admitted write's item, for the leftovers below
+        var decision = await _bounded.RunAsync("TakeRateLimit", async ct =>
         {
             var w = RateWindows.At(_time.GetUtcNow(), plan);
             var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(w.PeriodId));
-            var stored = lastWindow >= w.Window; // the guess: someone already opened this window (or a later one)
-            var opening = stored ? null : partition + "|" + w.PeriodId;
-            Opening? mine = null;
-            if (opening is not null) (stored, mine) = await JoinOrOpenAsync(opening, w.Window, ct).ConfigureAwait(false);
-            try
+            if (lastWindow > w.Window) w = w.Later(lastWindow, plan); // this process already saw a later window stored
+            // "Count" in the window this request expects. Not "window stored" even when this process saw this window:
+            // that shape counts in whatever window is stored, and when a later one was opened meanwhile (a write that
+            // straddles an edge) it would leave the later window's named count behind winUsed, failing every
+            // process's next "count" there once. A failed write's item says which side holds; "window stored" then
+            // fails only on the limits, as the stored window only grows: a decision within two writes.
+            var request = RateCounterUpdates.Count(_table, key, w, plan, lastWindow);
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                // The two shapes' conditions split on the stored window (>= :w or < :w), which only ever grows. So a wrong
-                // guess costs one write, a roll by another writer in between costs at most one more, and the third shape
-                // ("stored") can then only fail on the limits themselves: a decision within three writes, never a conflict.
-                for (var attempt = 0; attempt < MaxAttempts; attempt++)
+                if (attempt > 0) Interlocked.Increment(ref _secondWrites);
+                var (admitted, stored) = await TryUpdateAsync(request, ct).ConfigureAwait(false);
+                var (used, win, winUsed) = Read(stored);
+                if (win > w.Window) w = w.Later(win, plan); // a writer whose clock read is later opened a newer window: count there, never a fresh one
+                if (admitted)
                 {
-                    if (attempt > 0) Interlocked.Increment(ref _secondWrites);
-                    var (admitted, item) = await TryUpdateAsync(key, w, plan, stored, ct).ConfigureAwait(false);
-                    var (used, win, winUsed) = Read(item);
-                    mine?.StoredWindow.TrySetResult(win);
-                    if (win > w.Window) w = w.Later(win, plan); // a writer whose clock read is later opened a newer window: count there, never a fresh one
-                    if (admitted) return Decision(RateLimitRefusal.None, used, winUsed);
-                    if (used >= plan.Quota) return Decision(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
-                    if (win == w.Window && winUsed >= plan.Burst) return Decision(RateLimitRefusal.Rate, used, winUsed);
-                    stored = win >= w.Window;
+                    item = stored;
+                    return Decision(RateLimitRefusal.None, used, winUsed);
                 }
-                // Unreachable with a store that applies each conditional write atomically (see above).
-                throw new AuthorizationStoreConflictException("The rate-limit counter did not settle within three conditional writes.");
+                if (used >= plan.Quota) return Decision(RateLimitRefusal.Quota, used, win == w.Window ? winUsed : 0);
+                if (win == w.Window && winUsed >= plan.Burst) return Decision(RateLimitRefusal.Rate, used, winUsed);
+                request = win >= w.Window
+                    ? RateCounterUpdates.Stored(_table, key, w, plan, win)
+                    : RateCounterUpdates.New(_table, key, w, plan, win);
             }
-            finally
-            {
-                if (mine is not null)
-                {
-                    mine.StoredWindow.TrySetResult(-1); // the write failed: those waiting guess for themselves
-                    _openings.TryRemove(new KeyValuePair<string, Opening>(opening!, mine));
-                }
-            }
+            // Unreachable with a store that applies each conditional write atomically (see above).
+            throw new AuthorizationStoreConflictException("The rate-limit counter did not settle within three conditional writes.");
 
             RateLimitDecision Decision(RateLimitRefusal why, long used, long winUsed) =>
                 new(why, plan, used, winUsed, w.PeriodEnd, w.WindowEnd, w.Window, w.PeriodId);
         }, cancellationToken).ConfigureAwait(false);
+        if (item is not null) await RemoveLeftoversAsync(partition, decision, item, cancellationToken).ConfigureAwait(false);
+        return decision;
     }
 
     /// <summary>
-    /// Waits for this process's take that is already opening <paramref name="window"/> (or a later one) of the counter
-    /// and returns whether the window is now stored; else registers this take as the opener (Mine).
+    /// Past <see cref="MaxLeftovers"/> earlier windows' counts (each left by a process that opened a window without
+    /// knowing the one before), one more write removes them; below that they wait, so this stays rare. Outside the
+    /// decision's budget and best effort: the request is already counted, so a slow or failed removal must not turn
+    /// its admission into a 503; the next take that sees the leftovers tries again (or TTL removes the item).
     /// </summary>
-    private async Task<(bool Stored, Opening? Mine)> JoinOrOpenAsync(string counter, long window, CancellationToken ct)
+    private async Task RemoveLeftoversAsync(string partition, RateLimitDecision decision, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
     {
-        while (true)
+        var leftovers = RateCounterUpdates.Leftovers(item, decision.Window);
+        if (leftovers.Count <= MaxLeftovers) return;
+        var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(decision.PeriodId));
+        Interlocked.Increment(ref _writes);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_budget);
+        try
         {
-            if (_openings.TryGetValue(counter, out var other) && other.Window >= window)
-                return (await other.StoredWindow.Task.WaitAsync(ct).ConfigureAwait(false) >= window, null);
-            var mine = new Opening(window);
-            if (other is null ? _openings.TryAdd(counter, mine) : _openings.TryUpdate(counter, mine, other)) return (false, mine);
+            await _client.UpdateItemAsync(RateCounterUpdates.RemoveLeftovers(_table, key, leftovers), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
         }
     }
 
@@ -143,20 +140,10 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
 
     private async Task<bool> TryGiveBackAsync(Dictionary<string, AttributeValue> key, long window, bool inWindow, CancellationToken ct)
     {
-        var names = new Dictionary<string, string> { ["#used"] = "used", ["#win"] = "win" };
-        if (inWindow) names["#winUsed"] = "winUsed"; // DynamoDB refuses a name the expressions do not use
         Interlocked.Increment(ref _writes);
         try
         {
-            await _client.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = _table,
-                Key = key,
-                UpdateExpression = inWindow ? "ADD #used :minus, #winUsed :minus" : "ADD #used :minus",
-                ConditionExpression = inWindow ? "#win = :w AND #used > :zero AND #winUsed > :zero" : "#win <> :w AND #used > :zero",
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = new() { [":minus"] = N(-1), [":zero"] = N(0), [":w"] = N(window) },
-            }, ct).ConfigureAwait(false);
+            await _client.UpdateItemAsync(RateCounterUpdates.GiveBack(_table, key, window, inWindow), ct).ConfigureAwait(false);
             return true;
         }
         catch (ConditionalCheckFailedException)
@@ -184,39 +171,8 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
     }
 
     /// <summary>One conditional UpdateItem: (true, new item) when it counted, (false, stored item) when its condition failed.</summary>
-    private async Task<(bool Admitted, Dictionary<string, AttributeValue>? Item)> TryUpdateAsync(
-        Dictionary<string, AttributeValue> key, RateWindows w, RatePlan plan, bool windowStored, CancellationToken ct)
+    private async Task<(bool Admitted, Dictionary<string, AttributeValue>? Item)> TryUpdateAsync(UpdateItemRequest request, CancellationToken ct)
     {
-        var values = new Dictionary<string, AttributeValue>
-        {
-            [":one"] = One,
-            [":w"] = N(w.Window),
-            [":quota"] = N(plan.Quota),
-        };
-        var request = new UpdateItemRequest
-        {
-            TableName = _table,
-            Key = key,
-            ReturnValues = ReturnValue.ALL_NEW,
-            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-            ExpressionAttributeNames = new() { ["#used"] = "used", ["#win"] = "win", ["#winUsed"] = "winUsed" },
-            ExpressionAttributeValues = values,
-        };
-        if (windowStored)
-        {
-            values[":burst"] = N(plan.Burst);
-            request.UpdateExpression = "ADD #used :one, #winUsed :one";
-            request.ConditionExpression = "#win >= :w AND #winUsed < :burst AND #used < :quota";
-        }
-        else
-        {
-            values[":ttl"] = N(EpochSecondsRoundedUp(w.PeriodEnd + TtlMargin));
-            values[":type"] = S("rate-counter");
-            request.ExpressionAttributeNames["#ttl"] = TableKeys.TimeToLive;
-            request.ExpressionAttributeNames["#type"] = "type";
-            request.UpdateExpression = "SET #win = :w, #winUsed = :one, #ttl = :ttl, #type = :type ADD #used :one";
-            request.ConditionExpression = "(attribute_not_exists(#win) OR #win < :w) AND (attribute_not_exists(#used) OR #used < :quota)";
-        }
         Interlocked.Increment(ref _writes);
         try
         {

@@ -39,6 +39,7 @@ public static class AuthorizerFunctions
                 var issuers = store is null ? null : IssuerStoreFactory.Create(storeOptions, TimeProvider.System, store); // the run-time registry, same table
                 authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, store, issuers, storeOptions.CacheDuration);
                 RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
+                SignatureWarmUp.Start();                       // loads OpenSSL beside fetching the first event
                 return Task.FromResult(true);
             });
         return Build(builder, runtimeApiEndpoint, metrics);

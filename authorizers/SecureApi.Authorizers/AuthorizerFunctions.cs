@@ -24,6 +24,7 @@ public static class AuthorizerFunctions
     /// <param name="metrics">Where each invocation's EMF metric lines go (docs/metrics.md); null = none.</param>
     public static LambdaBootstrap CreateTokenFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null, TextWriter? metrics = null)
     {
+        SignatureWarmUp.Start(); // first thing: its dlopen then ends before the runtime starts the threads GET /next needs
         TokenAuthorizer? authorizer = null;
         var builder = LambdaBootstrapBuilder
             .Create<APIGatewayCustomAuthorizerRequest, APIGatewayCustomAuthorizerResponse>(
@@ -39,7 +40,6 @@ public static class AuthorizerFunctions
                 var issuers = store is null ? null : IssuerStoreFactory.Create(storeOptions, TimeProvider.System, store); // the run-time registry, same table
                 authorizer = new TokenAuthorizer(options, http, TimeProvider.System, log, store, issuers, storeOptions.CacheDuration);
                 RouteTableWarmUp.Start(store);                 // overlaps the SDK's first call with fetching the first event
-                SignatureWarmUp.Start();                       // loads OpenSSL beside fetching the first event
                 return Task.FromResult(true);
             });
         return Build(builder, runtimeApiEndpoint, metrics);

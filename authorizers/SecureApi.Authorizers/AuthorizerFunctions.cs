@@ -24,6 +24,7 @@ public static class AuthorizerFunctions
     /// <param name="metrics">Where each invocation's EMF metric lines go (docs/metrics.md); null = none.</param>
     public static LambdaBootstrap CreateTokenFunction(IConfiguration configuration, TextWriter log, string? runtimeApiEndpoint = null, TextWriter? metrics = null)
     {
+        SignatureWarmUp.Start(); // first thing: its dlopen then ends before the runtime starts the threads GET /next needs
         TokenAuthorizer? authorizer = null;
         var builder = LambdaBootstrapBuilder
             .Create<APIGatewayCustomAuthorizerRequest, APIGatewayCustomAuthorizerResponse>(

@@ -108,8 +108,7 @@ public sealed class DynamoDbRateLimitCounterStore : IRateLimitCounterStore
     /// </summary>
     private async Task RemoveLeftoversAsync(string partition, RateLimitDecision decision, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
     {
-        var leftovers = RateCounterUpdates.Leftovers(item, decision.Window);
-        if (leftovers.Count <= MaxLeftovers) return;
+        if (RateCounterUpdates.Leftovers(item, decision.Window) is not { Count: > MaxLeftovers } leftovers) return;
         var key = Key(TableKeys.RateCounter(partition), TableKeys.RateCounterPeriod(decision.PeriodId));
         Interlocked.Increment(ref _writes);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

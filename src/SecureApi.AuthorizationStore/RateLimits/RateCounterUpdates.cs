@@ -94,15 +94,15 @@ internal static class RateCounterUpdates
         };
     }
 
-    /// <summary>Named counts of windows before <paramref name="window"/> still in <paramref name="item"/> (left when a window was opened by a process that did not know the one before).</summary>
-    public static List<string> Leftovers(Dictionary<string, AttributeValue> item, long window)
+    /// <summary>Named counts of windows before <paramref name="window"/> still in <paramref name="item"/> (left when a window was opened by a process that did not know the one before); null when there is none (it runs on every admitted take and nearly always finds none, so it allocates nothing then).</summary>
+    public static List<string>? Leftovers(Dictionary<string, AttributeValue> item, long window)
     {
-        var names = new List<string>();
+        List<string>? names = null;
         foreach (var name in item.Keys)
         {
             if (name.Length > CountPrefix.Length && name.StartsWith(CountPrefix, StringComparison.Ordinal)
                 && long.TryParse(name.AsSpan(CountPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var w) && w < window)
-                names.Add(name);
+                (names ??= []).Add(name);
         }
         return names;
     }

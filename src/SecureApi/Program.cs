@@ -32,6 +32,7 @@ app.UseExceptionHandler();                                                      
 app.UseStatusCodePages();                                                         // empty 401/403/404 → ProblemDetails
 app.UseMiddleware<GatewayRouteGuard>();                                           // a protected endpoint runs only for the route API Gateway authorized
 app.UseAuthentication();
+app.UseRouteRules();                                                              // routes with .RequireRouteRules(): route table, principal status, key status (401/403/503)
 app.UseAuthorization();
 app.UseRateLimiter();                                                             // routes with .RequireRateLimiting(RateLimitPolicies.Plan): 429 + RateLimit fields
 

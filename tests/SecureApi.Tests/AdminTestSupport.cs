@@ -53,10 +53,10 @@ internal static class AdminCalls
     public static object Rule(RouteRule r) => new { verb = r.Verb, path = r.Path, requiredPermission = r.RequiredPermission, requiredRole = r.RequiredRole };
 }
 
-/// <summary>A store that is down: every call throws <see cref="AuthorizationStoreUnavailableException"/>.</summary>
-internal sealed class UnavailableStore : IAuthorizationStore
+/// <summary>A store that is down: every call throws <see cref="AuthorizationStoreUnavailableException"/> (or <paramref name="failure"/>).</summary>
+internal sealed class UnavailableStore(Exception? failure = null) : IAuthorizationStore
 {
-    private static Task<T> Down<T>() => Task.FromException<T>(new AuthorizationStoreUnavailableException("GetItem: timeout"));
+    private Task<T> Down<T>() => Task.FromException<T>(failure ?? new AuthorizationStoreUnavailableException("GetItem: timeout"));
 
     public Task<PrincipalRecord?> GetPrincipalAsync(string principalId, CancellationToken cancellationToken = default) => Down<PrincipalRecord?>();
     public Task<PutPrincipalResult> PutPrincipalAsync(PrincipalChange principal, AuditActor actor, CancellationToken cancellationToken = default) => Down<PutPrincipalResult>();

@@ -1,32 +1,18 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
 using SecureApi.AuthorizationStore;
 using SecureApi.AuthorizerContract;
 
 namespace SecureApi.Auth;
 
-/// <summary>The requirement of <see cref="RouteRulesPolicy.PolicyName"/>: the endpoint's route rule, checked against the store.</summary>
-public sealed class RouteRuleRequirement : IAuthorizationRequirement
-{
-    public static RouteRuleRequirement Instance { get; } = new();
-    private RouteRuleRequirement() { }
-}
-
-/// <summary>Why <see cref="RouteRuleAuthorizationHandler"/> refused; <see cref="RouteAuthorizationResultHandler"/> maps it to a status.</summary>
+/// <summary>Why <see cref="RouteRuleCheck"/> refused; <see cref="RouteRulesMiddleware"/> maps it to a status.</summary>
 public enum RouteCheckRefusal
 {
-    /// <summary>The rule is not satisfied or the route is not in the table → 403.</summary>
+    /// <summary>The rule is not satisfied, the route is not in the table or the caller has no principalId → 403.</summary>
     Forbidden,
     /// <summary>Disabled principal, revoked/expired/foreign key, or an id the store cannot hold → 401.</summary>
     NotAuthenticated,
     /// <summary>The store did not answer → 503 with Retry-After.</summary>
     StoreUnavailable,
-}
-
-public sealed class RouteCheckFailure(IAuthorizationHandler handler, RouteCheckRefusal refusal, string message)
-    : AuthorizationFailureReason(handler, message)
-{
-    public RouteCheckRefusal Refusal { get; } = refusal;
 }
 
 /// <summary>
@@ -35,58 +21,39 @@ public sealed class RouteCheckFailure(IAuthorizationHandler handler, RouteCheckR
 /// permissions (PrincipalOverlay: disabled → 401); the store key the REQUEST authorizer admitted, if any
 /// (must be active, unexpired and the caller's). A store failure never allows. Singleton: stateless.
 /// </summary>
-public sealed partial class RouteRuleAuthorizationHandler(
-    IAuthorizationStore store, TimeProvider time, ILogger<RouteRuleAuthorizationHandler> logger, RegisteredIssuers issuers)
-    : IAuthorizationHandler
+public sealed partial class RouteRuleCheck(IAuthorizationStore store, TimeProvider time, ILoggerFactory loggers, RegisteredIssuers issuers)
 {
-    // IAuthorizationHandler itself rather than AuthorizationHandler<T>, which looks for its requirement through LINQ's
-    // OfType (an iterator and a boxed enumerator) on every authorized request, protected or not. There is one
-    // RouteRuleRequirement (Instance): a policy that lists it, even twice, gets the one check.
-    public Task HandleAsync(AuthorizationHandlerContext context) =>
-        Lists(context.Requirements, RouteRuleRequirement.Instance) ? HandleRequirementAsync(context, RouteRuleRequirement.Instance) : Task.CompletedTask;
+    // The category the check has always logged under (it was an IAuthorizationHandler of that name): log queries and
+    // alarms select on it.
+    internal const string LogCategory = "SecureApi.Auth.RouteRuleAuthorizationHandler";
 
-    private static bool Lists(IEnumerable<IAuthorizationRequirement> requirements, RouteRuleRequirement wanted)
-    {
-        if (requirements is IReadOnlyList<IAuthorizationRequirement> list)
-        {
-            for (var i = 0; i < list.Count; i++)
-                if (ReferenceEquals(list[i], wanted)) return true;
-            return false;
-        }
-        return requirements.Contains(wanted);
-    }
+    private readonly ILogger _logger = loggers.CreateLogger(LogCategory);
 
-    private async Task HandleRequirementAsync(AuthorizationHandlerContext context, RouteRuleRequirement requirement)
+    /// <summary>null when <paramref name="user"/> may call <paramref name="endpoint"/>; else why not.</summary>
+    public async ValueTask<RouteCheckRefusal?> CheckAsync(HttpContext http, Endpoint endpoint, ClaimsPrincipal user)
     {
-        // Unauthenticated: leave the requirement unmet; RequireAuthenticatedUser makes it a challenge (401).
-        if (ClaimValues.First(context.User, ApiGatewayAuthorizerClaimTypes.PrincipalId) is not { Length: > 0 } principalId) return;
-        if (context.Resource is not HttpContext http || http.GetEndpoint() is not RouteEndpoint endpoint)
-        {
-            Refuse(context, RouteCheckRefusal.Forbidden, "No route endpoint to check.");
-            return;
-        }
+        if (ClaimValues.First(user, ApiGatewayAuthorizerClaimTypes.PrincipalId) is not { Length: > 0 } principalId) return RouteCheckRefusal.Forbidden;
+        if (endpoint is not RouteEndpoint route) return RouteCheckRefusal.Forbidden;  // no route pattern to look up
 
         var verb = http.Request.Method;
-        var path = EndpointRoutes.TemplatePath(endpoint);
+        var path = EndpointRoutes.TemplatePath(route);
         try
         {
-            var refusal = await CheckAsync(context.User, principalId, verb, path, http.RequestAborted).ConfigureAwait(false);
-            if (refusal is null) context.Succeed(requirement);
-            else Refuse(context, refusal.Value, $"{verb} {path}: {refusal}");
+            return await CheckAsync(user, principalId, verb, path, http.RequestAborted).ConfigureAwait(false);
         }
         catch (AuthorizationStoreUnavailableException)
         {
-            Log.StoreUnavailable(logger, verb, path);
-            Refuse(context, RouteCheckRefusal.StoreUnavailable, "Authorization store unavailable.");
+            Log.StoreUnavailable(_logger, verb, path);
+            return RouteCheckRefusal.StoreUnavailable;
         }
     }
 
-    private async Task<RouteCheckRefusal?> CheckAsync(ClaimsPrincipal user, string principalId, string verb, string path, CancellationToken ct)
+    private async ValueTask<RouteCheckRefusal?> CheckAsync(ClaimsPrincipal user, string principalId, string verb, string path, CancellationToken ct)
     {
         var routes = await store.GetRouteRulesAsync(ct).ConfigureAwait(false) ?? RouteRules.Default;
         if (routes.Find(verb, path) is not { } rule)
         {
-            Log.RouteNotInTable(logger, verb, path);
+            Log.RouteNotInTable(_logger, verb, path);
             return RouteCheckRefusal.Forbidden;
         }
 
@@ -95,7 +62,7 @@ public sealed partial class RouteRuleAuthorizationHandler(
         if (ClaimValues.First(user, ApiGatewayAuthorizerClaimTypes.Issuer) is { Length: > 0 } issuer
             && !await issuers.IsRegisteredAsync(issuer, ct).ConfigureAwait(false))
         {
-            Log.IssuerNotRegistered(logger, issuer, verb, path);
+            Log.IssuerNotRegistered(_logger, issuer, verb, path);
             return RouteCheckRefusal.NotAuthenticated;
         }
         var principal = await store.GetPrincipalAsync(principalId, ct).ConfigureAwait(false);
@@ -103,7 +70,7 @@ public sealed partial class RouteRuleAuthorizationHandler(
             (ClaimValues.All(u, ApiGatewayAuthorizerClaimTypes.Role), ClaimValues.All(u, ApiGatewayAuthorizerClaimTypes.Permission)));
         if (granted is not { } inForce)
         {
-            Log.PrincipalDisabled(logger, principalId, verb, path);
+            Log.PrincipalDisabled(_logger, principalId, verb, path);
             return RouteCheckRefusal.NotAuthenticated;
         }
 
@@ -113,16 +80,13 @@ public sealed partial class RouteRuleAuthorizationHandler(
             if (credential is null || !credential.IsUsableAt(time.GetUtcNow()) ||
                 !string.Equals(credential.PrincipalId, principalId, StringComparison.Ordinal))
             {
-                Log.KeyNotUsable(logger, principalId, verb, path);
+                Log.KeyNotUsable(_logger, principalId, verb, path);
                 return RouteCheckRefusal.NotAuthenticated;
             }
         }
 
         return rule.IsSatisfiedBy(inForce.Roles, inForce.Permissions) ? null : RouteCheckRefusal.Forbidden;
     }
-
-    private void Refuse(AuthorizationHandlerContext context, RouteCheckRefusal refusal, string message) =>
-        context.Fail(new RouteCheckFailure(this, refusal, message));
 
     private static partial class Log
     {

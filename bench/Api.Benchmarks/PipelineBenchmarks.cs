@@ -64,6 +64,11 @@ public class PipelineBenchmarks
     {
         var bench = new PipelineBenchmarks();
         await bench.Setup();
+        if (Environment.GetEnvironmentVariable("PROBE_PROFILE") is { Length: > 0 } only)
+        {
+            await ProfileOneRouteAsync(bench, only);
+            return;
+        }
         var serializer = new SecureApi.Lambda.Serialization.SourceGeneratorLambdaJsonSerializer<SecureApi.Lambda.APIGatewayEvents.APIGatewayEventsJsonContext>();
         Console.WriteLine($"{"route",-18} {"whole B",9} {"event B",9} {"pipeline B",11} {"response B",11} {"CPU µs",9}");
         foreach (var (name, json) in new[] { ("/public", bench._public), ("/protected", bench._protected), ("/protected/admin", bench._admin) })
@@ -93,6 +98,22 @@ public class PipelineBenchmarks
             var measured = await PerRequestAsync(run);
             Console.WriteLine($"{name,-18} {measured.Bytes,9:F0} {measured.CpuMicros,9:F2}");
         }
+    }
+
+    /// <summary>
+    /// PROBE_PROFILE=/protected: that route alone, 100,000 warm-ups then 300,000 requests, for a CPU sampler
+    /// (`perf record -g` with DOTNET_PerfMapEnabled=1, bench/README.md#the-protected-paths-cost) started after the
+    /// "measuring" line; each frame's samples × period ÷ 300,000 is its CPU time per request.
+    /// </summary>
+    private static async Task ProfileOneRouteAsync(PipelineBenchmarks bench, string route)
+    {
+        var json = route switch { "/public" => bench._public, "/protected" => bench._protected, "/protected/admin" => bench._admin, _ => throw new ArgumentException($"PROBE_PROFILE: no route {route}") };
+        for (var i = 0; i < 100_000; i++) await bench.LengthAsync(json);
+        Console.WriteLine($"measuring {route} (pid {Environment.ProcessId})");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        for (var i = 0; i < 300_000; i++) await bench.LengthAsync(json);
+        Console.WriteLine($"{route}: {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / 300_000:F2} CPU µs per request");
+        bench.Cleanup();
     }
 
     /// <summary>

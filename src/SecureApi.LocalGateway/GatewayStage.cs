@@ -52,49 +52,48 @@ public sealed class GatewayStage(
         if (authorizer.ValidationExpression is { } expression && !expression.IsMatch(sources[0]!))
             return Reject(route, GatewayResponseTypes.Unauthorized, request, "validation-expression", sources: sources);
 
-        var methodArn = options.MethodArn(_stageName, request.Method, request.Path);
         var cacheKey = string.Join('\n', sources);
-        string reason;
-        APIGatewayCustomAuthorizerResponse response;
-        long latencyMs = 0;
-        DateTimeOffset? cachedAt = null;
-
-        if (_cache.TryGet(authorizer, cacheKey, out var cached, out var storedAt))
+        if (_cache.TryGet(authorizer, cacheKey, out CachedAuthorizerAnswer cached))
         {
-            response = cached;
-            reason = "cache-hit";
-            cachedAt = storedAt;
-        }
-        else
-        {
-            var authorizerRequest = CreateAuthorizerRequest(route, request, pathParameters, sources, methodArn);
-            var started = time.GetTimestamp();
-            var invocation = await InvokeWithTimeoutAsync(route, authorizerRequest, ct).ConfigureAwait(false);
-            latencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-
-            switch (invocation)
-            {
-                case AuthorizerInvocation.Unauthorized:
-                    return Reject(route, GatewayResponseTypes.Unauthorized, request, "unauthorized", sources: sources);
-                case AuthorizerInvocation.Failed:
-                    return Reject(route, GatewayResponseTypes.AuthorizerFailure, request, "authorizer-failure", sources: sources);
-                case AuthorizerInvocation.Policy { Response: var returned } when IsWellFormed(returned):
-                    response = returned;
-                    _cache.Set(authorizer, cacheKey, returned);
-                    reason = "allow";
-                    break;
-                default:
-                    return Reject(route, GatewayResponseTypes.AuthorizerConfigurationError, request, "malformed-response", sources: sources);
-            }
+            // A hit: the cached policy against this request's methodArn (a function of the method and path alone: the
+            // stage's region, account, API and stage are fixed) and the cached context, each worked out once per answer.
+            if (!cached.TryGetDecision(request.Method, request.Path, out var decision))
+                decision = cached.Remember(request.Method, request.Path, IamPolicyEvaluator.Evaluate(cached.Response.PolicyDocument, MethodArn(request)));
+            return decision == PolicyDecision.Allow
+                ? GatewayOutcome.Pass(route, pathParameters, cached.ContextForHit(), "cache-hit", sources, cached.Response, cached.StoredAt)
+                : Deny(route, request, decision, sources, cached.Response, cached.StoredAt);
         }
 
-        return IamPolicyEvaluator.Evaluate(response.PolicyDocument, methodArn) switch
+        var methodArn = MethodArn(request);
+        var authorizerRequest = CreateAuthorizerRequest(route, request, pathParameters, sources, methodArn);
+        var started = time.GetTimestamp();
+        var invocation = await InvokeWithTimeoutAsync(route, authorizerRequest, ct).ConfigureAwait(false);
+        var latencyMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+
+        switch (invocation)
         {
-            PolicyDecision.Allow => GatewayOutcome.Pass(route, pathParameters, CreateAuthorizerContext(response, latencyMs), reason, sources, response, cachedAt),
-            PolicyDecision.ExplicitDeny => Reject(route, GatewayResponseTypes.AccessDenied, request, "explicit-deny", GatewayResponses.ExplicitDenyMessage, sources, response, cachedAt),
-            _ => Reject(route, GatewayResponseTypes.AccessDenied, request, "implicit-deny", GatewayResponses.ImplicitDenyMessage, sources, response, cachedAt),
-        };
+            case AuthorizerInvocation.Unauthorized:
+                return Reject(route, GatewayResponseTypes.Unauthorized, request, "unauthorized", sources: sources);
+            case AuthorizerInvocation.Failed:
+                return Reject(route, GatewayResponseTypes.AuthorizerFailure, request, "authorizer-failure", sources: sources);
+            case AuthorizerInvocation.Policy { Response: var returned } when IsWellFormed(returned):
+                _cache.Set(authorizer, cacheKey, returned);
+                var allowed = IamPolicyEvaluator.Evaluate(returned.PolicyDocument, methodArn);
+                return allowed == PolicyDecision.Allow
+                    ? GatewayOutcome.Pass(route, pathParameters, CreateAuthorizerContext(returned, latencyMs), "allow", sources, returned)
+                    : Deny(route, request, allowed, sources, returned, cachedAt: null);
+            default:
+                return Reject(route, GatewayResponseTypes.AuthorizerConfigurationError, request, "malformed-response", sources: sources);
+        }
     }
+
+    private string MethodArn(GatewayRequest request) => options.MethodArn(_stageName, request.Method, request.Path);
+
+    private GatewayOutcome Deny(GatewayRoute route, GatewayRequest request, PolicyDecision decision, string?[] sources,
+        APIGatewayCustomAuthorizerResponse policy, DateTimeOffset? cachedAt) =>
+        decision == PolicyDecision.ExplicitDeny
+            ? Reject(route, GatewayResponseTypes.AccessDenied, request, "explicit-deny", GatewayResponses.ExplicitDenyMessage, sources, policy, cachedAt)
+            : Reject(route, GatewayResponseTypes.AccessDenied, request, "implicit-deny", GatewayResponses.ImplicitDenyMessage, sources, policy, cachedAt);
 
     private GatewayResponse Respond(string type, GatewayRequest request, string? message = null) =>
         definition.Responses.Create(type, request.RequestId, message);
@@ -209,7 +208,7 @@ public sealed class GatewayStage(
 
     /// <summary>requestContext.authorizer as API Gateway delivers it: principalId, integrationLatency, and every
     /// context key at the top level with its value stringified.</summary>
-    private static APIGatewayCustomAuthorizerContext CreateAuthorizerContext(APIGatewayCustomAuthorizerResponse response, long latencyMs)
+    internal static APIGatewayCustomAuthorizerContext CreateAuthorizerContext(APIGatewayCustomAuthorizerResponse response, long latencyMs)
     {
         var context = new APIGatewayCustomAuthorizerContext();
         if (response.Context is not null)

@@ -48,6 +48,9 @@ public sealed class GatewayStageTests
     private static GatewayRequest Get(string path, params (string Name, string Value)[] headers) =>
         GatewayRequest.Create("GET", path, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)));
 
+    private static GatewayRequest Post(string path, params (string Name, string Value)[] headers) =>
+        GatewayRequest.Create("POST", path, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)));
+
     [Theory]
     [InlineData("arn:aws:execute-api:local:000000000000:local/prod/GET/protected", true)]
     [InlineData("arn:aws:execute-api:local:000000000000:local/prod/*/*", true)]
@@ -145,6 +148,47 @@ public sealed class GatewayStageTests
         Assert.True(authorizer.ContainsKey("integrationLatency"));
         Assert.Equal("127.0.0.1", proxy.RequestContext.Identity?.SourceIp);
         Assert.Equal("prod", proxy.RequestContext.Stage);
+    }
+
+    [Fact]
+    public async Task Each_request_served_from_the_cache_gets_its_own_authorizer_context_with_latency_zero()
+    {
+        var response = Policy(("Allow", ProtectedArn));
+        response.Context = new() { ["role"] = "user", ["count"] = 1 };
+        var stage = Stage(Returning(response));
+        var request = Get("/protected", ("Authorization", "Bearer aaa.bbb.ccc"));
+        await stage.AuthorizeAsync(request);                                         // the authorizer's answer is cached
+
+        var first = (await stage.AuthorizeAsync(request)).Authorizer!;
+        first["role"] = "admin";                                                     // whatever one request does to its context
+        first.Remove("count");
+        var second = await stage.AuthorizeAsync(request);
+
+        Assert.Equal("cache-hit", second.Reason);
+        Assert.NotSame(first, second.Authorizer);
+        Assert.Equal("user", second.Authorizer!["role"]);
+        Assert.Equal("1", second.Authorizer["count"]);
+        Assert.Equal("someone", second.Authorizer.PrincipalId);
+        Assert.Equal(0L, second.Authorizer["integrationLatency"]);
+    }
+
+    [Fact]
+    public async Task A_cached_policy_decides_each_route_by_its_own_method_arn()
+    {
+        var invoker = Returning(Policy(("Allow", ProtectedArn)));
+        var stage = Stage(invoker);
+        var token = ("Authorization", "Bearer aaa.bbb.ccc");
+
+        var first = await stage.AuthorizeAsync(Get("/protected", token));
+        var otherRoute = await stage.AuthorizeAsync(Post("/protected/mfa/verify", token));
+        var again = await stage.AuthorizeAsync(Get("/protected", token));
+        var otherAgain = await stage.AuthorizeAsync(Post("/protected/mfa/verify", token));
+
+        Assert.True(first.IsAllowed);
+        Assert.Equal(("implicit-deny", 403), (otherRoute.Reason, otherRoute.Rejection?.StatusCode));
+        Assert.Equal(("cache-hit", true), (again.Reason, again.IsAllowed));
+        Assert.Equal(("implicit-deny", 403), (otherAgain.Reason, otherAgain.Rejection?.StatusCode));
+        Assert.Equal(1, invoker.Calls);
     }
 
     [Fact]

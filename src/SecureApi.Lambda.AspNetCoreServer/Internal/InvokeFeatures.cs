@@ -12,14 +12,18 @@ namespace SecureApi.Lambda.AspNetCoreServer.Internal;
 
 /// <summary>
 /// Every feature one invocation needs, on one object (one allocation, no per-feature dictionary), reused
-/// across invocations (<see cref="Reset"/>). Features the app sets itself go to a small override map.
+/// across invocations (<see cref="Reset"/>). Features the app sets itself go to a small override list.
 /// </summary>
 internal partial class InvokeFeatures : IFeatureCollection,
     IHttpRequestFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpRequestBodyDetectionFeature,
     IHttpConnectionFeature, ITlsConnectionFeature, IHttpRequestIdentifierFeature, IItemsFeature,
     IHttpAuthenticationFeature, IEndpointFeature, IRouteValuesFeature
 {
-    private Dictionary<Type, object?>? _overrides;
+    // The features the app set (a handful: authentication's, status code pages', ...), searched by reference. Every
+    // Set bumps the revision, after which HttpContext re-reads each feature it had cached: a Dictionary<Type, ...>
+    // hashed the type on every one of those reads (bench/README.md#the-protected-paths-cost).
+    private KeyValuePair<Type, object?>[] _overrides = [];
+    private int _overrideCount;
     private int _revision;
     private readonly MemoryStream _responseBody = new();
     private PipeWriter? _responseWriter;
@@ -39,17 +43,39 @@ internal partial class InvokeFeatures : IFeatureCollection,
     {
         get
         {
-            if (_overrides is not null && _overrides.TryGetValue(key, out var value))
+            var overridden = IndexOfOverride(key);
+            if (overridden >= 0)
             {
-                return value;
+                return _overrides[overridden].Value;
             }
             return IsOwnFeature(key) ? this : null;
         }
         set
         {
-            (_overrides ??= new Dictionary<Type, object?>(4))[key] = value;
+            var overridden = IndexOfOverride(key);
+            if (overridden < 0)
+            {
+                if (_overrideCount == _overrides.Length)
+                {
+                    Array.Resize(ref _overrides, Math.Max(4, _overrides.Length * 2));
+                }
+                overridden = _overrideCount++;
+            }
+            _overrides[overridden] = new(key, value);
             _revision++;
         }
+    }
+
+    private int IndexOfOverride(Type key)
+    {
+        for (var i = 0; i < _overrideCount; i++)
+        {
+            if (ReferenceEquals(_overrides[i].Key, key))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private bool IsOwnFeature(Type key) =>
@@ -72,14 +98,12 @@ internal partial class InvokeFeatures : IFeatureCollection,
                 yield return new(type, feature);
             }
         }
-        if (_overrides is not null)
+        for (var i = 0; i < _overrideCount; i++)
         {
-            foreach (var (type, feature) in _overrides)
+            var (type, feature) = _overrides[i];
+            if (feature is not null && !IsOwnFeature(type))
             {
-                if (feature is not null && !IsOwnFeature(type))
-                {
-                    yield return new(type, feature);
-                }
+                yield return new(type, feature);
             }
         }
     }
@@ -236,7 +260,8 @@ internal partial class InvokeFeatures : IFeatureCollection,
     /// marshaller assigns fresh header dictionaries).</summary>
     public virtual void Reset()
     {
-        _overrides?.Clear();
+        Array.Clear(_overrides, 0, _overrideCount);
+        _overrideCount = 0;
         _revision++;
         _responseWriter = null;
         _responseBody.SetLength(0);

@@ -49,9 +49,9 @@ public sealed class GatewayStage(
         // TOKEN: the header is always required. REQUEST: sources are required only while caching is on.
         if (anyMissing && (authorizer.Type == AuthorizerType.Token || authorizer.CachingEnabled))
             return Reject(route, GatewayResponseTypes.Unauthorized, request, "missing-identity-source", sources: sources);
-        if (authorizer.ValidationExpression is { } expression && !expression.IsMatch(sources[0]!))
-            return Reject(route, GatewayResponseTypes.Unauthorized, request, "validation-expression", sources: sources);
 
+        // A cached answer's key passed the ValidationExpression when it was cached (only a validated token reaches the
+        // authorizer, only an answer is cached): the match, a function of the token alone, is not run again on a hit.
         var cacheKey = string.Join('\n', sources);
         if (_cache.TryGet(authorizer, cacheKey, out CachedAuthorizerAnswer cached))
         {
@@ -63,6 +63,9 @@ public sealed class GatewayStage(
                 ? GatewayOutcome.Pass(route, pathParameters, cached.ContextForHit(), "cache-hit", sources, cached.Response, cached.StoredAt)
                 : Deny(route, request, decision, sources, cached.Response, cached.StoredAt);
         }
+
+        if (authorizer.ValidationExpression is { } expression && !expression.IsMatch(sources[0]!))
+            return Reject(route, GatewayResponseTypes.Unauthorized, request, "validation-expression", sources: sources);
 
         var methodArn = MethodArn(request);
         var authorizerRequest = CreateAuthorizerRequest(route, request, pathParameters, sources, methodArn);

@@ -192,6 +192,21 @@ public sealed class GatewayStageTests
     }
 
     [Fact]
+    public async Task A_token_the_validation_expression_refuses_is_a_401_without_a_call_while_another_is_cached()
+    {
+        var invoker = Returning(Policy(("Allow", ProtectedArn)));
+        var stage = Stage(invoker);
+        await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer aaa.bbb.ccc")));   // a valid token's answer is cached
+
+        var refused = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer not-a-jwt")));
+        var cached = await stage.AuthorizeAsync(Get("/protected", ("Authorization", "Bearer aaa.bbb.ccc")));
+
+        Assert.Equal(("validation-expression", 401), (refused.Reason, refused.Rejection?.StatusCode));
+        Assert.Equal("cache-hit", cached.Reason);
+        Assert.Equal(1, invoker.Calls);
+    }
+
+    [Fact]
     public async Task Token_authorizer_receives_the_whole_header_and_the_method_arn()
     {
         var invoker = Returning(Policy(("Allow", ProtectedArn)));

@@ -11,17 +11,17 @@ namespace SecureApi.LocalGateway;
 /// </summary>
 public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10_000)
 {
-    private readonly ConcurrentDictionary<(string Authorizer, string Key), CachedAuthorizerAnswer> _entries = new();
+    // Per authorizer, then by key: a key is a whole token (hundreds of characters), hashed once per lookup as a
+    // string rather than inside a (name, key) tuple.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, CachedAuthorizerAnswer>> _entries = new(StringComparer.Ordinal);
 
     public bool TryGet(AuthorizerDefinition route, string key, out CachedAuthorizerAnswer answer)
     {
         answer = null!;
-        if (!route.CachingEnabled) return false;
-        var fullKey = FullKey(route, key);
-        if (!_entries.TryGetValue(fullKey, out var entry)) return false;
+        if (!route.CachingEnabled || !_entries.TryGetValue(route.Name, out var entries) || !entries.TryGetValue(key, out var entry)) return false;
         if (time.GetUtcNow() >= entry.ExpiresAt)
         {
-            _entries.TryRemove(new KeyValuePair<(string, string), CachedAuthorizerAnswer>(fullKey, entry));
+            entries.TryRemove(new KeyValuePair<string, CachedAuthorizerAnswer>(key, entry));
             return false;
         }
         answer = entry;
@@ -32,12 +32,18 @@ public sealed class AuthorizerResultCache(TimeProvider time, int maxEntries = 10
     {
         if (!route.CachingEnabled) return;
         // A crude bound: a flood of distinct tokens must not grow memory without limit.
-        if (_entries.Count >= maxEntries) _entries.Clear();
+        if (Count() >= maxEntries) Clear();
         var now = time.GetUtcNow();
-        _entries[FullKey(route, key)] = new CachedAuthorizerAnswer(response, now, now + route.ResultTtl);
+        var entries = _entries.GetOrAdd(route.Name, static _ => new ConcurrentDictionary<string, CachedAuthorizerAnswer>(StringComparer.Ordinal));
+        entries[key] = new CachedAuthorizerAnswer(response, now, now + route.ResultTtl);
     }
 
     public void Clear() => _entries.Clear();
 
-    private static (string, string) FullKey(AuthorizerDefinition authorizer, string key) => (authorizer.Name, key);
+    private int Count()
+    {
+        var count = 0;
+        foreach (var (_, entries) in _entries) count += entries.Count;
+        return count;
+    }
 }

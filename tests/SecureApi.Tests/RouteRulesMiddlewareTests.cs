@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,22 @@ public sealed class RouteRulesMiddlewareTests
         Assert.True(endpointRan.Ran);
         Assert.Same(earlier.Principal, context.User);
         Assert.Equal(0, schemes.Calls);
+    }
+
+    [Fact]
+    public async Task After_the_route_check_the_authentication_result_is_still_the_schemes_for_the_rate_limiter()
+    {
+        var (context, endpointRan) = Request(new CountingAuthentication(AuthenticateResult.NoResult()), new InMemoryAuthorizationStore());
+        var earlier = Success(Scheme, "user-1");
+        var features = new FrameworkLikeFeatures(earlier);                        // as UseAuthentication leaves them: setting User drops the result
+        context.Features.Set<IAuthenticateResultFeature>(features);
+        context.Features.Set<IHttpAuthenticationFeature>(features);
+
+        await Run(context, endpointRan);
+
+        Assert.True(endpointRan.Ran);
+        Assert.Same(earlier, context.Features.Get<IAuthenticateResultFeature>()!.AuthenticateResult);
+        Assert.Same(earlier.Principal, context.User);
     }
 
     [Fact]
@@ -127,6 +144,25 @@ public sealed class RouteRulesMiddlewareTests
     private sealed class EndpointProbe
     {
         public bool Ran { get; set; }
+    }
+
+    private sealed class FrameworkLikeFeatures(AuthenticateResult result)
+        : IAuthenticateResultFeature, IHttpAuthenticationFeature
+    {
+        private AuthenticateResult? _result = result;
+        private ClaimsPrincipal? _user = result.Principal;
+
+        public AuthenticateResult? AuthenticateResult
+        {
+            get => _result;
+            set { _result = value; _user = value?.Principal; }
+        }
+
+        public ClaimsPrincipal? User
+        {
+            get => _user;
+            set { _user = value; _result = null; }
+        }
     }
 
     private sealed class ResultFeature(AuthenticateResult result) : IAuthenticateResultFeature

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using SecureApi.Setup;
 
 namespace SecureApi.Auth;
@@ -34,9 +35,43 @@ internal sealed class RouteRulesMiddleware(RequestDelegate next, RouteRuleCheck 
     private static ClaimsPrincipal? AuthenticatedByScheme(HttpContext context)
     {
         if (context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is not
-            { Succeeded: true, Ticket: { AuthenticationScheme: Scheme, Principal: var principal } }) return null;
-        context.User = principal;
+            { Succeeded: true, Ticket: { AuthenticationScheme: Scheme, Principal: var principal } } result) return null;
+        if (!ReferenceEquals(context.User, principal)) UseAsUser(context, result);   // UseAuthentication made it the User already
         return principal;
+    }
+
+    // As AuthorizationMiddleware did with a policy's result: the User, and the result kept beside it. Setting User
+    // alone drops the framework's authentication result, and the rate limiter partitions by that result's principal.
+    private static void UseAsUser(HttpContext context, AuthenticateResult result)
+    {
+        context.User = result.Principal!;
+        if (context.Features.Get<IAuthenticateResultFeature>() is { } feature)
+        {
+            feature.AuthenticateResult = result;
+            return;
+        }
+        var authenticated = new AuthenticatedFeature { AuthenticateResult = result };
+        context.Features.Set<IHttpAuthenticationFeature>(authenticated);
+        context.Features.Set<IAuthenticateResultFeature>(authenticated);
+    }
+
+    // The framework's own (AuthenticationFeatures) is internal: a User set through it replaces the result, as there.
+    private sealed class AuthenticatedFeature : IAuthenticateResultFeature, IHttpAuthenticationFeature
+    {
+        private AuthenticateResult? _result;
+        private ClaimsPrincipal? _user;
+
+        public AuthenticateResult? AuthenticateResult
+        {
+            get => _result;
+            set { _result = value; _user = value?.Principal; }
+        }
+
+        public ClaimsPrincipal? User
+        {
+            get => _user;
+            set { _user = value; _result = null; }
+        }
     }
 
     // No success of the scheme from UseAuthentication (a failed or empty context, or another scheme's): ask the scheme
@@ -50,8 +85,8 @@ internal sealed class RouteRulesMiddleware(RequestDelegate next, RouteRuleCheck 
             await context.ChallengeAsync(Scheme);
             return;
         }
-        context.User = result.Principal;
-        await AnswerAsync(context, Check(context, endpoint, result.Principal));
+        UseAsUser(context, result);
+        await AnswerAsync(context, Check(context, endpoint, result.Principal!));
     }
 
     // The authenticated-user requirement the route policy had, then the route check.

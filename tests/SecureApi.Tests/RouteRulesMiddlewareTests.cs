@@ -43,7 +43,8 @@ public sealed class RouteRulesMiddlewareTests
     {
         var (context, endpointRan) = Request(new CountingAuthentication(AuthenticateResult.NoResult()), new InMemoryAuthorizationStore());
         var earlier = Success(Scheme, "user-1");
-        var features = new FrameworkLikeFeatures(earlier);                        // as UseAuthentication leaves them: setting User drops the result
+        // As UseAuthentication leaves them (a feature on which setting User drops the result, as the framework's does).
+        var features = new RouteRulesMiddleware.AuthenticatedFeature { AuthenticateResult = earlier };
         context.Features.Set<IAuthenticateResultFeature>(features);
         context.Features.Set<IHttpAuthenticationFeature>(features);
 
@@ -144,25 +145,6 @@ public sealed class RouteRulesMiddlewareTests
     private sealed class EndpointProbe
     {
         public bool Ran { get; set; }
-    }
-
-    private sealed class FrameworkLikeFeatures(AuthenticateResult result)
-        : IAuthenticateResultFeature, IHttpAuthenticationFeature
-    {
-        private AuthenticateResult? _result = result;
-        private ClaimsPrincipal? _user = result.Principal;
-
-        public AuthenticateResult? AuthenticateResult
-        {
-            get => _result;
-            set { _result = value; _user = value?.Principal; }
-        }
-
-        public ClaimsPrincipal? User
-        {
-            get => _user;
-            set { _user = value; _result = null; }
-        }
     }
 
     private sealed class ResultFeature(AuthenticateResult result) : IAuthenticateResultFeature

@@ -56,7 +56,7 @@ internal sealed class RouteRulesMiddleware(RequestDelegate next, RouteRuleCheck 
     }
 
     // The framework's own (AuthenticationFeatures) is internal: a User set through it replaces the result, as there.
-    private sealed class AuthenticatedFeature : IAuthenticateResultFeature, IHttpAuthenticationFeature
+    internal sealed class AuthenticatedFeature : IAuthenticateResultFeature, IHttpAuthenticationFeature
     {
         private AuthenticateResult? _result;
         private ClaimsPrincipal? _user;

@@ -64,21 +64,33 @@ public sealed class SourceGeneratorLambdaJsonSerializerTests
     }
 
     [Fact]
-    public void Authorizer_context_values_arrive_as_json_elements_of_their_own_kinds_and_write_back_unchanged()
+    public void Authorizer_context_values_arrive_as_the_local_stage_gives_them_and_write_back_unchanged()
     {
-        const string authorizer = """{"principalId":"user-1","integrationLatency":12,"ratio":1.50,"admin":true,"none":null,"claims":{"sub":"u1"},"principalId":"user-2"}""";
+        const string authorizer = """{"principalId":"user-1","integrationLatency":12,"ratio":1.50,"big":1e3,"zero":-0,"admin":true,"none":null,"claims":{"sub":"u1"},"groups":["a"],"principalId":"user-2"}""";
 
         var context = Read<APIGatewayCustomAuthorizerContext>(authorizer);
 
-        Assert.Equal(JsonValueKind.String, Assert.IsType<JsonElement>(context["principalId"]).ValueKind);
-        Assert.Equal("user-2", context.PrincipalId); // a repeated key: the last one wins
+        Assert.Equal("user-2", Assert.IsType<string>(context["principalId"])); // a repeated key: the last one wins
+        Assert.Equal(12L, Assert.IsType<long>(context["integrationLatency"]));
+        Assert.True(Assert.IsType<bool>(context["admin"]));
+        Assert.Null(context["none"]);
+        Assert.Equal("1.50", context.GetString("ratio")); // numbers that are not plain integers keep their text
+        Assert.Equal("1e3", context.GetString("big"));
+        Assert.Equal("-0", context.GetString("zero"));
         Assert.Equal("12", context.GetString("integrationLatency"));
-        Assert.Equal("1.50", context.GetString("ratio")); // numbers as written
         Assert.Equal("true", context.GetString("admin"));
         Assert.Null(context.GetString("none"));
         Assert.Equal("u1", Assert.IsType<JsonElement>(context["claims"]).GetProperty("sub").GetString());
-        Assert.Equal("""{"principalId":"user-2","integrationLatency":12,"ratio":1.50,"admin":true,"none":null,"claims":{"sub":"u1"}}""", Write(context));
+        Assert.Equal(JsonValueKind.Array, Assert.IsType<JsonElement>(context["groups"]).ValueKind);
+        Assert.Equal("""{"principalId":"user-2","integrationLatency":12,"ratio":1.50,"big":1e3,"zero":-0,"admin":true,"none":null,"claims":{"sub":"u1"},"groups":["a"]}""", Write(context));
     }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"text\"")]
+    [InlineData("12")]
+    public void An_authorizer_block_that_is_not_an_object_is_refused(string authorizer) =>
+        Assert.ThrowsAny<JsonException>(() => Read<APIGatewayCustomAuthorizerContext>(authorizer));
 
     [Fact]
     public void Reads_are_case_insensitive_and_writes_use_camelCase()
